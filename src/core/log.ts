@@ -1,0 +1,32 @@
+/** Where progress and diagnostics go. The CLI writes to stderr; the action maps to @actions/core. */
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  debug(message: string): void;
+}
+
+const secrets = new Set<string>();
+
+/** Register a value that must never be printed; every logger built by this module masks it. */
+export function addSecret(value: string | undefined): void {
+  if (value && value.length >= 4) secrets.add(value);
+}
+
+export function redact(text: string): string {
+  let out = text;
+  for (const s of secrets) out = out.split(s).join('***');
+  return out;
+}
+
+export const silentLogger: Logger = { info() {}, warn() {}, debug() {} };
+
+export function stderrLogger(opts: { debug?: boolean } = {}): Logger {
+  const write = (prefix: string, m: string) => process.stderr.write(`${prefix}${redact(m)}\n`);
+  return {
+    info: (m) => write('', m),
+    warn: (m) => write('warning: ', m),
+    debug: (m) => {
+      if (opts.debug) write('debug: ', m);
+    },
+  };
+}
