@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import { UserError } from '../../core/errors';
+import { addSecret } from '../../core/log';
+import { parseFlags } from '../command';
+import {
+  keyValues,
+  list,
+  oneOf,
+  platforms,
+  validateInputs,
+  type Builder,
+  type FailOn,
+  type SbomFormat,
+  type Scanner,
+  type ShipInputs,
+  type SignatureFormat,
+  type SignMode,
+  type Visibility,
+} from '../../ship/inputs';
+
+export const SHIP_USAGE =
+  'ship-image ship --image REPO [--from SRC] [--context DIR] [--file F] [--builder auto|buildx|docker|buildah] ' +
+  '[--platforms LIST] [--build-arg K=V]... [--tag T] [--extra-tag T]... [--sbom-format cyclonedx|spdx] [--scanner trivy|grype] ' +
+  '[--fail-on critical|high|medium|low|none] [--ignore-unfixed] [--sign keyless|key|none] [--key FILE] ' +
+  '[--signature-format bundle|legacy|both] [--trivy-cache DIR] [--db-repository REPO]... [--max-db-age DUR] [--offline] ' +
+  '[--insecure-registry HOST]... [--username U --password-stdin] [--output-dir DIR] [--fulcio-url URL] [--rekor-url URL] ' +
+  '[--tsa-url URL] [--visibility public|private|internal] [--json]';
+
+const FLAGS = {
+  image: { type: 'string' },
+  from: { type: 'string' },
+  context: { type: 'string' },
+  file: { type: 'string' },
+  builder: { type: 'string' },
+  platforms: { type: 'string' },
+  'build-arg': { type: 'string', multiple: true },
+  tag: { type: 'string' },
+  'extra-tag': { type: 'string', multiple: true },
+  'sbom-format': { type: 'string' },
+  scanner: { type: 'string' },
+  'fail-on': { type: 'string' },
+  'ignore-unfixed': { type: 'boolean' },
+  sign: { type: 'string' },
+  key: { type: 'string' },
+  'signature-format': { type: 'string' },
+  'trivy-cache': { type: 'string' },
+  'db-repository': { type: 'string', multiple: true },
+  'max-db-age': { type: 'string' },
+  offline: { type: 'boolean' },
+  'insecure-registry': { type: 'string', multiple: true },
+  username: { type: 'string' },
+  'password-stdin': { type: 'boolean' },
+  'output-dir': { type: 'string' },
+  'fulcio-url': { type: 'string' },
+  'rekor-url': { type: 'string' },
+  'tsa-url': { type: 'string' },
+  visibility: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+export interface ShipCliArgs {
+  inputs: ShipInputs;
+  json: boolean;
+  help: boolean;
+}
+
+/** CLI flags (and env: COSIGN_PASSWORD, SHIP_IMAGE_CA_FILE) → validated ShipInputs. */
+export function parseShipArgs(argv: string[], env: NodeJS.ProcessEnv, readStdin: () => string): ShipCliArgs {
+  const { values: v } = parseFlags(argv, FLAGS, SHIP_USAGE);
+  if (v.help) return { inputs: undefined as unknown as ShipInputs, json: false, help: true };
+  const password = v['password-stdin'] ? readStdin().replace(/\r?\n$/, '') : undefined;
+  addSecret(password);
+  const keyPassword = env.COSIGN_PASSWORD;
+  addSecret(keyPassword);
+  const caFile = env.SHIP_IMAGE_CA_FILE;
+  const inputs: ShipInputs = {
+    image: v.image ?? '',
+    from: v.from,
+    context: v.context ?? '.',
+    file: v.file,
+    builder: oneOf<Builder>('builder', v.builder, ['auto', 'buildx', 'docker', 'buildah'], 'auto'),
+    platforms: platforms(list(v.platforms)),
+    buildArgs: keyValues('build-arg', v['build-arg'] ?? []),
+    tag: v.tag,
+    extraTags: v['extra-tag'] ?? [],
+    sbomFormat: oneOf<SbomFormat>('sbom-format', v['sbom-format'], ['cyclonedx', 'spdx'], 'cyclonedx'),
+    scanner: oneOf<Scanner>('scanner', v.scanner, ['trivy', 'grype'], 'trivy'),
+    failOn: oneOf<FailOn>('fail-on', v['fail-on'], ['critical', 'high', 'medium', 'low', 'none'], 'critical'),
+    ignoreUnfixed: v['ignore-unfixed'] ?? false,
+    sign: oneOf<SignMode>('sign', v.sign, ['keyless', 'key', 'none'], v.key ? 'key' : 'keyless'),
+    keyFile: v.key,
+    keyPassword,
+    signatureFormat: oneOf<SignatureFormat>('signature-format', v['signature-format'], ['bundle', 'legacy', 'both'], 'bundle'),
+    trivyCache: v['trivy-cache'],
+    dbRepositories: v['db-repository'] ?? [],
+    maxDbAge: v['max-db-age'],
+    offline: v.offline ?? false,
+    outputDir: v['output-dir'] ?? '.ship-image',
+    registry: {
+      username: v.username,
+      password,
+      insecureRegistries: v['insecure-registry'] ?? [],
+      caPems: caFile ? [readCa(caFile)] : [],
+    },
+    sigstore: {
+      fulcioURL: v['fulcio-url'],
+      rekorURL: v['rekor-url'],
+      tsaURL: v['tsa-url'],
+      visibility: v.visibility ? oneOf<Visibility>('visibility', v.visibility, ['public', 'private', 'internal'], 'public') : undefined,
+    },
+  };
+  return { inputs: validateInputs(inputs), json: v.json ?? false, help: false };
+}
+
+function readCa(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    throw new UserError(`SHIP_IMAGE_CA_FILE '${file}' cannot be read; point it at a PEM file of CA certificates`);
+  }
+}

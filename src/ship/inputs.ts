@@ -1,0 +1,103 @@
+import { UserError } from '../core/errors';
+
+export type Builder = 'auto' | 'buildx' | 'docker' | 'buildah';
+export type SbomFormat = 'cyclonedx' | 'spdx';
+export type Scanner = 'trivy' | 'grype';
+export type FailOn = 'critical' | 'high' | 'medium' | 'low' | 'none';
+export type SignMode = 'keyless' | 'key' | 'none';
+export type SignatureFormat = 'bundle' | 'legacy' | 'both';
+export type Visibility = 'public' | 'private' | 'internal';
+
+/** Everything `ship` needs, already validated: the action and the CLI both produce this record. */
+export interface ShipInputs {
+  /** Target repository (`ghcr.io/acme/api`) or `oci-layout:DIR`. Never carries a tag. */
+  image: string;
+  /** Ship a prebuilt image instead of building: `REF`, `oci-layout:DIR[:tag]`, `docker-archive:FILE`. */
+  from?: string;
+  context: string;
+  file?: string;
+  builder: Builder;
+  platforms: string[];
+  buildArgs: Record<string, string>;
+  /** Overrides the commit SHA as the immutable tag (CLI `--tag`). */
+  tag?: string;
+  /** Extra tags (may be mutable, e.g. `latest`): pushed in addition to the immutable one. */
+  extraTags: string[];
+  sbomFormat: SbomFormat;
+  scanner: Scanner;
+  failOn: FailOn;
+  ignoreUnfixed: boolean;
+  sign: SignMode;
+  keyFile?: string;
+  keyPassword?: string;
+  signatureFormat: SignatureFormat;
+  trivyCache?: string;
+  dbRepositories: string[];
+  maxDbAge?: string;
+  offline: boolean;
+  outputDir: string;
+  registry: {
+    username?: string;
+    password?: string;
+    insecureRegistries: string[];
+    caPems: string[];
+  };
+  sigstore: {
+    fulcioURL?: string;
+    rekorURL?: string;
+    tsaURL?: string;
+    visibility?: Visibility;
+  };
+}
+
+export function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined || value === '') return fallback;
+  const v = value.trim().toLowerCase();
+  if ((allowed as readonly string[]).includes(v)) return v as T;
+  throw new UserError(`${name} '${value}' is not one of ${allowed.join(', ')}; pick one of those`);
+}
+
+/** Comma- or newline-separated list, as GitHub Actions inputs are usually written. */
+export function list(value: string | undefined): string[] {
+  if (!value) return [];
+  return value
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+/** `K=V` lines (build-args); a line without `=` is an error naming it. */
+export function keyValues(name: string, values: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of values) {
+    const eq = line.indexOf('=');
+    if (eq <= 0) throw new UserError(`${name} entry '${line}' is not KEY=VALUE; write it as KEY=VALUE`);
+    out[line.slice(0, eq)] = line.slice(eq + 1);
+  }
+  return out;
+}
+
+const PLATFORM_RE = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
+
+export function platforms(values: string[]): string[] {
+  for (const p of values) {
+    if (!PLATFORM_RE.test(p)) throw new UserError(`platform '${p}' is not OS/ARCH[/VARIANT]; write e.g. linux/amd64`);
+  }
+  return values;
+}
+
+export function validateInputs(i: ShipInputs): ShipInputs {
+  if (!i.image) throw new UserError('image is required; pass the repository to push to, e.g. ghcr.io/acme/api');
+  if (/[:@]/.test(i.image.replace(/^oci-layout:/, '').replace(/^[^/]*\//, '')) && !i.image.startsWith('oci-layout:')) {
+    throw new UserError(`image '${i.image}' carries a tag or digest; give the repository only (the tag is the commit SHA, extra tags go in tags)`);
+  }
+  if (i.sign === 'key' && !i.keyFile) throw new UserError('sign: key needs a key file; pass --key FILE (PEM PKCS#8 EC P-256 or a cosign key)');
+  if (i.sign !== 'key' && i.keyFile) throw new UserError('a key file was given but sign is not "key"; add --sign key or drop --key');
+  if (i.signatureFormat !== 'bundle' && i.sign === 'none') {
+    throw new UserError(`signature-format ${i.signatureFormat} needs signing; drop it or choose --sign keyless|key`);
+  }
+  if (i.from && i.platforms.length > 0) {
+    throw new UserError('platforms apply to a build, not to --from (the source image decides its platforms); drop one of them');
+  }
+  return i;
+}
