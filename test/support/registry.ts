@@ -1,0 +1,227 @@
+/**
+ * A real CNCF distribution 2.8 registry (Debian's `docker-registry`) for integration tests, in one
+ * of three modes: open (plain HTTP, no auth), htpasswd-tls (basic auth over TLS with a test CA) and
+ * token (Docker token auth against a token server run by the test process).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { freePort } from './ports';
+
+export type RegistryMode = 'open' | 'htpasswd-tls' | 'token';
+
+export interface TestRegistry {
+  mode: RegistryMode;
+  /** '127.0.0.1:PORT': what goes in an image reference */
+  host: string;
+  /** 'http://127.0.0.1:PORT' or 'https://127.0.0.1:PORT' */
+  url: string;
+  /** PEM file of the test CA (htpasswd-tls mode) */
+  caFile?: string;
+  caPem?: string;
+  /** htpasswd-tls and token modes */
+  username?: string;
+  password?: string;
+  /** token mode: set what the user may do on a repository ('*' = every repository not named) */
+  grant?: (repository: string, actions: string[]) => void;
+  /** token mode: how many tokens the token server issued */
+  tokenRequests?: () => number;
+  stop(): Promise<void>;
+}
+
+export interface StartRegistryOptions {
+  /** storage.delete.enabled (default true) */
+  deleteEnabled?: boolean;
+}
+
+const REGISTRY_BINARY = 'docker-registry';
+const POLL_INTERVAL_MS = 50;
+const START_TIMEOUT_MS = 15_000;
+const PORT_ATTEMPTS = 5;
+const STDERR_KEEP_CHARS = 8_000;
+
+/** What a mode adds to the registry config, plus the extra fields and cleanup it brings. */
+export interface ModeSetup {
+  configYaml: string;
+  fields: Partial<TestRegistry>;
+  tls?: { caPem: string };
+  close(): Promise<void>;
+}
+
+/** Start a registry in `mode` on a free loopback port; `stop()` kills it and removes its files. */
+export async function startRegistry(mode: RegistryMode = 'open', opts: StartRegistryOptions = {}): Promise<TestRegistry> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ship-image-registry-${mode}-`));
+  let setup: ModeSetup | undefined;
+  try {
+    setup = await setUpMode(mode, dir);
+    let lastError: Error | undefined;
+    for (let attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
+      const port = await freePort();
+      try {
+        return await launch(mode, dir, port, opts, setup);
+      } catch (err) {
+        lastError = err as Error;
+        if (!(err instanceof PortTakenError)) throw err;
+      }
+    }
+    throw lastError ?? new Error('registry did not start');
+  } catch (err) {
+    await setup?.close().catch(() => undefined);
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function setUpMode(mode: RegistryMode, dir: string): Promise<ModeSetup> {
+  switch (mode) {
+    case 'open':
+      return { configYaml: '', fields: {}, close: async () => undefined };
+    case 'htpasswd-tls':
+    case 'token':
+      throw new Error(`registry mode '${mode}' is not written yet; use open`);
+    default:
+      throw new Error(`unknown registry mode '${String(mode)}'; use open, htpasswd-tls or token`);
+  }
+}
+
+class PortTakenError extends Error {}
+
+async function launch(
+  mode: RegistryMode,
+  dir: string,
+  port: number,
+  opts: StartRegistryOptions,
+  setup: ModeSetup,
+): Promise<TestRegistry> {
+  const storageDir = path.join(dir, 'storage');
+  fs.mkdirSync(storageDir, { recursive: true });
+  const configFile = path.join(dir, 'config.yml');
+  fs.writeFileSync(configFile, registryConfig(storageDir, port, opts.deleteEnabled ?? true) + setup.configYaml);
+
+  const child = spawn(REGISTRY_BINARY, ['serve', configFile], {
+    env: registryEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  trackChild(child);
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString('utf8')).slice(-STDERR_KEEP_CHARS);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  let exited: string | undefined;
+  let spawnError: Error | undefined;
+  child.once('error', (err) => (spawnError = err));
+  child.once('exit', (code, signal) => (exited = signal ? `signal ${signal}` : `code ${code}`));
+
+  const scheme = setup.tls ? 'https' : 'http';
+  const host = `127.0.0.1:${port}`;
+  const url = `${scheme}://${host}`;
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    if (spawnError) throw new Error(`could not run ${REGISTRY_BINARY}: ${spawnError.message}`);
+    if (exited !== undefined) {
+      if (/address already in use/i.test(output)) throw new PortTakenError(`port ${port} taken`);
+      throw new Error(`${REGISTRY_BINARY} exited (${exited}) before answering on ${url}:\n${output}`);
+    }
+    const status = await probe(`${url}/v2/`, setup.tls?.caPem);
+    if (status !== undefined) break;
+    if (Date.now() > deadline) {
+      await killChild(child);
+      throw new Error(`${REGISTRY_BINARY} did not answer GET ${url}/v2/ within ${START_TIMEOUT_MS} ms:\n${output}`);
+    }
+    await sleep(POLL_INTERVAL_MS);
+  }
+
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopped ??= (async () => {
+      await killChild(child);
+      await setup.close().catch(() => undefined);
+      fs.rmSync(dir, { recursive: true, force: true });
+    })());
+  return { mode, host, url, ...setup.fields, stop };
+}
+
+function registryConfig(storageDir: string, port: number, deleteEnabled: boolean): string {
+  // No storage.cache (so no redis and no in-memory descriptor cache) and no background upload
+  // purging: each test sees exactly what is on disk.
+  return [
+    'version: 0.1',
+    'log:',
+    '  level: error',
+    '  accesslog:',
+    '    disabled: true',
+    'storage:',
+    '  filesystem:',
+    `    rootdirectory: ${JSON.stringify(storageDir)}`,
+    '  delete:',
+    `    enabled: ${deleteEnabled}`,
+    '  maintenance:',
+    '    uploadpurging:',
+    '      enabled: false',
+    'http:',
+    `  addr: 127.0.0.1:${port}`,
+    '  secret: ship-image-test-registry',
+    'health:',
+    '  storagedriver:',
+    '    enabled: false',
+    '',
+  ].join('\n');
+}
+
+/** The parent's environment without REGISTRY_* variables, which would override the config file. */
+function registryEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!key.startsWith('REGISTRY_')) env[key] = value;
+  }
+  return env;
+}
+
+/** Status of GET url, or undefined while nothing answers. Any HTTP answer (200, 401) means up. */
+function probe(url: string, caPem: string | undefined): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const mod = url.startsWith('https:') ? https : http;
+    const req = mod.get(url, { ca: caPem, timeout: 1_000, agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(undefined));
+  });
+}
+
+const liveChildren = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+/** Kill every registry still running if the test process exits without calling stop(). */
+function trackChild(child: ChildProcess): void {
+  liveChildren.add(child);
+  child.once('exit', () => liveChildren.delete(child));
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const c of liveChildren) c.kill('SIGKILL');
+    });
+  }
+}
+
+function killChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 3_000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
