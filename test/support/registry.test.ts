@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import * as http from 'node:http';
+import * as https from 'node:https';
 import { startRegistry, type TestRegistry } from './registry';
 
 interface Answer {
@@ -7,16 +9,80 @@ interface Answer {
   body: string;
 }
 
-function get(url: string, headers: http.OutgoingHttpHeaders = {}): Promise<Answer> {
+interface RequestOptions {
+  method?: string;
+  headers?: http.OutgoingHttpHeaders;
+  ca?: string;
+  body?: string;
+}
+
+function request(url: string, opts: RequestOptions = {}): Promise<Answer> {
+  const mod = url.startsWith('https:') ? https : http;
   return new Promise((resolve, reject) => {
-    http
-      .get(url, { headers, agent: false }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      })
-      .on('error', reject);
+    const req = mod.request(url, { method: opts.method ?? 'GET', headers: opts.headers, ca: opts.ca, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end(opts.body);
   });
+}
+
+function basic(user: string, password: string): string {
+  return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+}
+
+/** Parse `Bearer realm="..",service="..",scope=".."` into its parameters. */
+function challenge(header: string | undefined): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const m of (header ?? '').matchAll(/(\w+)="([^"]*)"/g)) params[m[1]] = m[2];
+  return params;
+}
+
+async function fetchToken(registry: TestRegistry, scope: string, auth?: string): Promise<Answer> {
+  const first = await request(`${registry.url}/v2/`);
+  const { realm, service } = challenge(first.headers['www-authenticate']);
+  const url = `${realm}?service=${encodeURIComponent(service)}&scope=${encodeURIComponent(scope)}`;
+  return request(url, { headers: auth ? { authorization: auth } : {} });
+}
+
+const EMPTY_BLOB_DIGEST = 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a';
+const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+
+async function pushBlob(base: string, repo: string, content: string): Promise<string> {
+  const digest = `sha256:${createHash('sha256').update(content).digest('hex')}`;
+  const start = await request(`${base}/v2/${repo}/blobs/uploads/`, { method: 'POST', headers: { 'content-length': 0 } });
+  expect(start.status).toBe(202);
+  const location = new URL(start.headers.location!, base);
+  location.searchParams.set('digest', digest);
+  const put = await request(location.toString(), {
+    method: 'PUT',
+    headers: { 'content-type': 'application/octet-stream', 'content-length': Buffer.byteLength(content) },
+    body: content,
+  });
+  expect(put.status).toBe(201);
+  return digest;
+}
+
+async function pushManifest(base: string, repo: string, ref: string, manifest: object): Promise<string> {
+  const body = JSON.stringify(manifest);
+  const put = await request(`${base}/v2/${repo}/manifests/${ref}`, {
+    method: 'PUT',
+    headers: { 'content-type': OCI_MANIFEST, 'content-length': Buffer.byteLength(body) },
+    body,
+  });
+  expect(put.status).toBe(201);
+  return put.headers['docker-content-digest'] as string;
+}
+
+function emptyManifest(): object {
+  return {
+    schemaVersion: 2,
+    mediaType: OCI_MANIFEST,
+    config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: EMPTY_BLOB_DIGEST, size: 2 },
+    layers: [],
+  };
 }
 
 describe('open registry', () => {
@@ -31,8 +97,161 @@ describe('open registry', () => {
   it('answers /v2/ with 200 on loopback', async () => {
     expect(registry.host).toMatch(/^127\.0\.0\.1:\d+$/);
     expect(registry.url).toBe(`http://${registry.host}`);
-    const answer = await get(`${registry.url}/v2/`);
+    const answer = await request(`${registry.url}/v2/`);
     expect(answer.status).toBe(200);
     expect(answer.headers['docker-distribution-api-version']).toBe('registry/2.0');
+  });
+
+  it('takes a blob and a manifest, and deletes manifests by default', async () => {
+    // distribution 2.8 answers a monolithic POST ?digest= with 202 (an upload session), so POST then PUT
+    await pushBlob(registry.url, 'harness', '{}');
+    const head = await request(`${registry.url}/v2/harness/blobs/${EMPTY_BLOB_DIGEST}`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    const digest = await pushManifest(registry.url, 'harness', 'v1', emptyManifest());
+    const del = await request(`${registry.url}/v2/harness/manifests/${digest}`, { method: 'DELETE' });
+    expect(del.status).toBe(202);
+  });
+
+  it('refuses deletes when started with deleteEnabled: false', async () => {
+    const frozen = await startRegistry('open', { deleteEnabled: false });
+    try {
+      await pushBlob(frozen.url, 'harness', '{}');
+      const digest = await pushManifest(frozen.url, 'harness', 'v1', emptyManifest());
+      const del = await request(`${frozen.url}/v2/harness/manifests/${digest}`, { method: 'DELETE' });
+      expect(del.status).toBe(405);
+    } finally {
+      await frozen.stop();
+    }
+  });
+
+  it('stop() kills the registry and is idempotent', async () => {
+    const other = await startRegistry('open');
+    await other.stop();
+    await other.stop();
+    await expect(request(`${other.url}/v2/`)).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
+
+describe('htpasswd-tls registry', () => {
+  let registry: TestRegistry;
+  beforeAll(async () => {
+    registry = await startRegistry('htpasswd-tls');
+  });
+  afterAll(async () => {
+    await registry?.stop();
+  });
+
+  it('serves HTTPS with a certificate from the test CA', async () => {
+    expect(registry.url).toBe(`https://${registry.host}`);
+    expect(registry.caPem).toContain('BEGIN CERTIFICATE');
+    expect(registry.caFile).toBeDefined();
+    await expect(request(`${registry.url}/v2/`)).rejects.toThrow(/certificate/i);
+  });
+
+  it('asks for basic credentials and accepts the test user', async () => {
+    const anonymous = await request(`${registry.url}/v2/`, { ca: registry.caPem });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers['www-authenticate']).toMatch(/^Basic realm="[^"]+"/);
+
+    const wrong = await request(`${registry.url}/v2/`, { ca: registry.caPem, headers: { authorization: basic(registry.username!, 'wrong') } });
+    expect(wrong.status).toBe(401);
+
+    const right = await request(`${registry.url}/v2/`, {
+      ca: registry.caPem,
+      headers: { authorization: basic(registry.username!, registry.password!) },
+    });
+    expect(right.status).toBe(200);
+  });
+});
+
+describe('token registry', () => {
+  let registry: TestRegistry;
+  beforeAll(async () => {
+    registry = await startRegistry('token');
+  });
+  afterAll(async () => {
+    await registry?.stop();
+  });
+
+  it('challenges with a Bearer realm on the loopback token server', async () => {
+    const answer = await request(`${registry.url}/v2/`);
+    expect(answer.status).toBe(401);
+    const params = challenge(answer.headers['www-authenticate']);
+    expect(answer.headers['www-authenticate']).toMatch(/^Bearer /);
+    expect(params.realm).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/token$/);
+    expect(params.service).toBeTruthy();
+
+    const blob = await request(`${registry.url}/v2/some/repo/blobs/${EMPTY_BLOB_DIGEST}`, { method: 'HEAD' });
+    expect(blob.status).toBe(401);
+    expect(challenge(blob.headers['www-authenticate']).scope).toBe('repository:some/repo:pull');
+  });
+
+  it('issues tokens that open the catalog and a repository', async () => {
+    const before = registry.tokenRequests!();
+    const auth = basic(registry.username!, registry.password!);
+
+    const catalogToken = await fetchToken(registry, 'registry:catalog:*', auth);
+    expect(catalogToken.status).toBe(200);
+    const body = JSON.parse(catalogToken.body) as { token: string; access_token: string; expires_in: number; issued_at: string };
+    expect(body.access_token).toBe(body.token);
+    expect(body.expires_in).toBeGreaterThan(0);
+    expect(Number.isNaN(Date.parse(body.issued_at))).toBe(false);
+    const catalog = await request(`${registry.url}/v2/_catalog`, { headers: { authorization: `Bearer ${body.token}` } });
+    expect(catalog.status).toBe(200);
+    expect(JSON.parse(catalog.body)).toEqual({ repositories: [] });
+
+    const repoToken = JSON.parse((await fetchToken(registry, 'repository:team/app:pull,push', auth)).body) as { token: string };
+    const blob = await request(`${registry.url}/v2/team/app/blobs/${EMPTY_BLOB_DIGEST}`, {
+      method: 'HEAD',
+      headers: { authorization: `Bearer ${repoToken.token}` },
+    });
+    expect(blob.status).toBe(404);
+    expect(registry.tokenRequests!()).toBe(before + 2);
+  });
+
+  it('refuses a wrong password and gives anonymous callers no access', async () => {
+    const wrong = await fetchToken(registry, 'repository:team/app:pull', basic(registry.username!, 'wrong'));
+    expect(wrong.status).toBe(401);
+
+    const anonymous = await fetchToken(registry, 'repository:team/app:pull');
+    expect(anonymous.status).toBe(200);
+    const { token } = JSON.parse(anonymous.body) as { token: string };
+    const blob = await request(`${registry.url}/v2/team/app/blobs/${EMPTY_BLOB_DIGEST}`, {
+      method: 'HEAD',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(blob.status).toBe(401);
+  });
+
+  it('lets a test narrow what the user may do', async () => {
+    const auth = basic(registry.username!, registry.password!);
+    registry.grant!('*', []);
+    registry.grant!('team/readonly', ['pull']);
+    try {
+      const readonly = JSON.parse((await fetchToken(registry, 'repository:team/readonly:pull,push', auth)).body) as { token: string };
+      const claims = JSON.parse(Buffer.from(readonly.token.split('.')[1], 'base64url').toString('utf8')) as {
+        access: { type: string; name: string; actions: string[] }[];
+      };
+      expect(claims.access).toEqual([{ type: 'repository', name: 'team/readonly', actions: ['pull'] }]);
+      const pull = await request(`${registry.url}/v2/team/readonly/blobs/${EMPTY_BLOB_DIGEST}`, {
+        method: 'HEAD',
+        headers: { authorization: `Bearer ${readonly.token}` },
+      });
+      expect(pull.status).toBe(404);
+      const push = await request(`${registry.url}/v2/team/readonly/blobs/uploads/`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${readonly.token}`, 'content-length': 0 },
+      });
+      expect(push.status).toBe(401);
+
+      const other = JSON.parse((await fetchToken(registry, 'repository:team/other:pull', auth)).body) as { token: string };
+      const denied = await request(`${registry.url}/v2/team/other/blobs/${EMPTY_BLOB_DIGEST}`, {
+        method: 'HEAD',
+        headers: { authorization: `Bearer ${other.token}` },
+      });
+      expect(denied.status).toBe(401);
+    } finally {
+      registry.grant!('*', ['*']);
+    }
   });
 });

@@ -3,13 +3,15 @@
  * of three modes: open (plain HTTP, no auth), htpasswd-tls (basic auth over TLS with a test CA) and
  * token (Docker token auth against a token server run by the test process).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { freePort } from './ports';
+import { makeSelfSignedCert, makeServerTls } from './tls';
+import { startTokenServer } from './token-server';
 
 export type RegistryMode = 'open' | 'htpasswd-tls' | 'token';
 
@@ -42,10 +44,17 @@ const POLL_INTERVAL_MS = 50;
 const START_TIMEOUT_MS = 15_000;
 const PORT_ATTEMPTS = 5;
 const STDERR_KEEP_CHARS = 8_000;
+const TEST_USER = 'user';
+const TEST_PASSWORD = 'pass';
+const TOKEN_SERVICE = 'ship-image-test-registry';
+const TOKEN_ISSUER = 'ship-image-test-token-issuer';
 
 /** What a mode adds to the registry config, plus the extra fields and cleanup it brings. */
-export interface ModeSetup {
-  configYaml: string;
+interface ModeSetup {
+  /** lines under `http:` (indented) */
+  httpYaml?: string[];
+  /** top-level config lines */
+  topYaml?: string[];
   fields: Partial<TestRegistry>;
   tls?: { caPem: string };
   close(): Promise<void>;
@@ -78,13 +87,66 @@ export async function startRegistry(mode: RegistryMode = 'open', opts: StartRegi
 async function setUpMode(mode: RegistryMode, dir: string): Promise<ModeSetup> {
   switch (mode) {
     case 'open':
-      return { configYaml: '', fields: {}, close: async () => undefined };
+      return { fields: {}, close: async () => undefined };
     case 'htpasswd-tls':
+      return setUpHtpasswdTls(dir);
     case 'token':
-      throw new Error(`registry mode '${mode}' is not written yet; use open`);
+      return setUpToken(dir);
     default:
       throw new Error(`unknown registry mode '${String(mode)}'; use open, htpasswd-tls or token`);
   }
+}
+
+/** Basic auth from a bcrypt htpasswd file, served over TLS with a certificate from a fresh test CA. */
+function setUpHtpasswdTls(dir: string): ModeSetup {
+  const tls = makeServerTls(dir);
+  const htpasswdFile = path.join(dir, 'htpasswd');
+  fs.writeFileSync(htpasswdFile, execFileSync('htpasswd', ['-Bbn', TEST_USER, TEST_PASSWORD]));
+  return {
+    httpYaml: [
+      '  tls:',
+      `    certificate: ${JSON.stringify(tls.certFile)}`,
+      `    key: ${JSON.stringify(tls.keyFile)}`,
+    ],
+    topYaml: [
+      'auth:',
+      '  htpasswd:',
+      '    realm: ship-image-test',
+      `    path: ${JSON.stringify(htpasswdFile)}`,
+    ],
+    fields: { caFile: tls.caFile, caPem: tls.caPem, username: TEST_USER, password: TEST_PASSWORD },
+    tls: { caPem: tls.caPem },
+    close: async () => undefined,
+  };
+}
+
+/** Docker token auth; the token server runs in this process and signs with a self-signed cert. */
+async function setUpToken(dir: string): Promise<ModeSetup> {
+  const signing = makeSelfSignedCert(dir, 'token-signing', TOKEN_ISSUER);
+  const tokenServer = await startTokenServer({
+    service: TOKEN_SERVICE,
+    issuer: TOKEN_ISSUER,
+    signingKeyPem: signing.keyPem,
+    signingCertPem: signing.certPem,
+    users: { [TEST_USER]: TEST_PASSWORD },
+  });
+  return {
+    topYaml: [
+      'auth:',
+      '  token:',
+      `    realm: ${JSON.stringify(tokenServer.realm)}`,
+      `    service: ${TOKEN_SERVICE}`,
+      `    issuer: ${TOKEN_ISSUER}`,
+      `    rootcertbundle: ${JSON.stringify(signing.certFile)}`,
+    ],
+    fields: {
+      username: TEST_USER,
+      password: TEST_PASSWORD,
+      grant: (repository, actions) => tokenServer.grant(TEST_USER, repository, actions),
+      tokenRequests: () => tokenServer.issued(),
+    },
+    close: () => tokenServer.close(),
+  };
 }
 
 class PortTakenError extends Error {}
@@ -99,7 +161,7 @@ async function launch(
   const storageDir = path.join(dir, 'storage');
   fs.mkdirSync(storageDir, { recursive: true });
   const configFile = path.join(dir, 'config.yml');
-  fs.writeFileSync(configFile, registryConfig(storageDir, port, opts.deleteEnabled ?? true) + setup.configYaml);
+  fs.writeFileSync(configFile, registryConfig(storageDir, port, opts.deleteEnabled ?? true, setup));
 
   const child = spawn(REGISTRY_BINARY, ['serve', configFile], {
     env: registryEnv(),
@@ -146,7 +208,7 @@ async function launch(
   return { mode, host, url, ...setup.fields, stop };
 }
 
-function registryConfig(storageDir: string, port: number, deleteEnabled: boolean): string {
+function registryConfig(storageDir: string, port: number, deleteEnabled: boolean, setup: ModeSetup): string {
   // No storage.cache (so no redis and no in-memory descriptor cache) and no background upload
   // purging: each test sees exactly what is on disk.
   return [
@@ -166,9 +228,11 @@ function registryConfig(storageDir: string, port: number, deleteEnabled: boolean
     'http:',
     `  addr: 127.0.0.1:${port}`,
     '  secret: ship-image-test-registry',
+    ...(setup.httpYaml ?? []),
     'health:',
     '  storagedriver:',
     '    enabled: false',
+    ...(setup.topYaml ?? []),
     '',
   ].join('\n');
 }
