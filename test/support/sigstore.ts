@@ -1,0 +1,363 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createHash, createPublicKey, generateKeyPairSync, verify, type KeyObject } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { X509Certificate } from 'node:crypto';
+import {
+  initializeCA,
+  initializeCTLog,
+  initializeTLog,
+  initializeTSA,
+  tsaHandler,
+  type HandlerFn,
+} from '@sigstore/mock';
+
+/**
+ * A real local Sigstore for tests: one node:http server on 127.0.0.1 answering Fulcio
+ * (`/api/v2/signingCert`), Rekor v1 (`/api/v1/log/entries`) and a timestamp authority
+ * (`/api/v1/timestamp`), built from @sigstore/mock's CA, CT log, transparency log and TSA, plus the
+ * TrustedRoot JSON that makes @sigstore/verify accept what they produce.
+ *
+ * Fulcio here behaves like the real one for GitHub tokens (the mock's own handler does not): it checks
+ * the token's RS256 signature against the trusted issuers given, its audience and expiry, and the proof
+ * of possession; the SAN is `https://github.com/<job_workflow_ref>` and the issuer extension is the
+ * token's `iss`. Rekor stores `dsse` entries in the canonical form real Rekor does, so both `dsse` and
+ * `intoto` entries verify.
+ */
+
+export interface TrustedOidcIssuer {
+  issuer: string;
+  publicKey: KeyObject;
+}
+
+export interface SigstoreStackOptions {
+  /** Issuers whose token signatures Fulcio checks. Without any, tokens are decoded but not verified. */
+  oidcIssuers?: TrustedOidcIssuer[];
+  /** Audience Fulcio requires (default `sigstore`). */
+  audience?: string;
+}
+
+/** The TrustedRoot JSON shape (protobuf-specs JSON mapping; what `trusted_root.json` holds). */
+export interface TrustedRootJSON {
+  mediaType: string;
+  tlogs: TransparencyLogInstanceJSON[];
+  certificateAuthorities: CertificateAuthorityJSON[];
+  ctlogs: TransparencyLogInstanceJSON[];
+  timestampAuthorities: CertificateAuthorityJSON[];
+}
+
+interface TransparencyLogInstanceJSON {
+  baseUrl: string;
+  hashAlgorithm: 'SHA2_256';
+  publicKey: { rawBytes: string; keyDetails: 'PKIX_ECDSA_P256_SHA_256'; validFor: { start: string; end?: string } };
+  logId: { keyId: string };
+}
+
+interface CertificateAuthorityJSON {
+  subject: { organization: string; commonName: string };
+  uri: string;
+  certChain: { certificates: { rawBytes: string }[] };
+  validFor: { start: string; end?: string };
+}
+
+export interface SigstoreStack {
+  fulcioURL: string;
+  rekorURL: string;
+  tsaURL: string;
+  trustedRoot: TrustedRootJSON;
+  trustedRootPath: string;
+  /** Fulcio certificates issued so far. */
+  certificatesIssued(): number;
+  /** Rekor entries logged so far. */
+  entriesLogged(): number;
+  stop(): Promise<void>;
+}
+
+const GITHUB_URL = 'https://github.com';
+const FULCIO_PATH = '/api/v2/signingCert';
+const REKOR_PATH = '/api/v1/log/entries';
+const TSA_PATH = '/api/v1/timestamp';
+
+// Fulcio's OIDs for GitHub tokens (fulcio docs/oid-info.md). "legacy" ones hold the raw string,
+// the others a DER UTF8String.
+const OID = {
+  issuerV1: '1.3.6.1.4.1.57264.1.1',
+  githubWorkflowTrigger: '1.3.6.1.4.1.57264.1.2',
+  githubWorkflowSha: '1.3.6.1.4.1.57264.1.3',
+  githubWorkflowName: '1.3.6.1.4.1.57264.1.4',
+  githubWorkflowRepository: '1.3.6.1.4.1.57264.1.5',
+  githubWorkflowRef: '1.3.6.1.4.1.57264.1.6',
+  issuerV2: '1.3.6.1.4.1.57264.1.8',
+  buildSignerURI: '1.3.6.1.4.1.57264.1.9',
+  buildSignerDigest: '1.3.6.1.4.1.57264.1.10',
+  runnerEnvironment: '1.3.6.1.4.1.57264.1.11',
+  sourceRepositoryURI: '1.3.6.1.4.1.57264.1.12',
+  sourceRepositoryDigest: '1.3.6.1.4.1.57264.1.13',
+  sourceRepositoryRef: '1.3.6.1.4.1.57264.1.14',
+  sourceRepositoryIdentifier: '1.3.6.1.4.1.57264.1.15',
+  sourceRepositoryOwnerURI: '1.3.6.1.4.1.57264.1.16',
+  sourceRepositoryOwnerIdentifier: '1.3.6.1.4.1.57264.1.17',
+  buildConfigURI: '1.3.6.1.4.1.57264.1.18',
+  buildConfigDigest: '1.3.6.1.4.1.57264.1.19',
+  buildTrigger: '1.3.6.1.4.1.57264.1.20',
+  runInvocationURI: '1.3.6.1.4.1.57264.1.21',
+  sourceRepositoryVisibility: '1.3.6.1.4.1.57264.1.22',
+} as const;
+
+interface ExtensionValue {
+  oid: string;
+  value: string;
+  legacy?: boolean;
+}
+
+type Claims = Record<string, unknown>;
+
+export async function startSigstoreStack(opts: SigstoreStackOptions = {}): Promise<SigstoreStack> {
+  const routes = new Map<string, HandlerFn>();
+  const server = createServer((req, res) => void route(routes, req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const ecKeyPair = () => generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const ctLogKeys = ecKeyPair();
+  const tlogKeys = ecKeyPair();
+  const ctLog = await initializeCTLog(ctLogKeys);
+  const ca = await initializeCA(ecKeyPair(), ctLog);
+  const tlog = await initializeTLog(baseURL, tlogKeys);
+  const tsa = await initializeTSA(ecKeyPair());
+
+  let certificatesIssued = 0;
+  let entriesLogged = 0;
+  const audience = opts.audience ?? 'sigstore';
+
+  routes.set(FULCIO_PATH, async (body) => {
+    try {
+      const request = parseCertificateRequest(body);
+      const claims = verifyIdentityToken(request.token, opts.oidcIssuers ?? [], audience);
+      verifyProofOfPossession(request.publicKeyPem, String(claims.sub ?? ''), request.proofOfPossession);
+      const leaf = await ca.issueCertificate({
+        publicKey: createPublicKey(request.publicKeyPem).export({ format: 'der', type: 'spki' }),
+        subjectAltName: subjectAltName(claims),
+        extensions: extensionsFromClaims(claims),
+      });
+      certificatesIssued++;
+      const response = { signedCertificateEmbeddedSct: { chain: { certificates: [toPEM(leaf), toPEM(ca.rootCertificate)] } } };
+      return { statusCode: 201, response: JSON.stringify(response), contentType: 'application/json' };
+    } catch (err) {
+      return { statusCode: 400, response: JSON.stringify({ code: 400, message: (err as Error).message }), contentType: 'application/json' };
+    }
+  });
+
+  routes.set(REKOR_PATH, async (body) => {
+    try {
+      const proposed = JSON.parse(body) as Claims;
+      const entry = await tlog.log(canonicalEntry(proposed));
+      entriesLogged++;
+      return { statusCode: 201, response: JSON.stringify(entry), contentType: 'application/json' };
+    } catch (err) {
+      return { statusCode: 400, response: JSON.stringify({ code: 400, message: (err as Error).message }), contentType: 'application/json' };
+    }
+  });
+
+  routes.set(TSA_PATH, tsaHandler(tsa).fn);
+
+  const trustedRoot = buildTrustedRoot({
+    baseURL,
+    caRoot: ca.rootCertificate,
+    ctLogPublicKey: ctLog.publicKey,
+    tlogPublicKey: tlog.publicKey,
+    tsaChain: [tsa.intCertificate, tsa.rootCertificate],
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'sigstore-stack-'));
+  const trustedRootPath = join(dir, 'trusted_root.json');
+  writeFileSync(trustedRootPath, JSON.stringify(trustedRoot, null, 2));
+
+  return {
+    fulcioURL: baseURL,
+    rekorURL: baseURL,
+    tsaURL: baseURL,
+    trustedRoot,
+    trustedRootPath,
+    certificatesIssued: () => certificatesIssued,
+    entriesLogged: () => entriesLogged,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        rmSync(dir, { recursive: true, force: true });
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function route(routes: Map<string, HandlerFn>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+  const handler = [...routes.entries()].find(([suffix]) => path.endsWith(suffix))?.[1];
+  if (req.method !== 'POST' || !handler) {
+    res.writeHead(404).end();
+    return;
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  try {
+    const result = await handler(Buffer.concat(chunks).toString('utf8'));
+    res.writeHead(result.statusCode, { 'content-type': result.contentType ?? 'text/plain' }).end(result.response);
+  } catch (err) {
+    res.writeHead(500).end((err as Error).message);
+  }
+}
+
+interface CertificateRequest {
+  token: string;
+  publicKeyPem: string;
+  proofOfPossession: Buffer;
+}
+
+function parseCertificateRequest(body: string): CertificateRequest {
+  const json = JSON.parse(body) as {
+    credentials?: { oidcIdentityToken?: string };
+    publicKeyRequest?: { publicKey?: { content?: string }; proofOfPossession?: string };
+  };
+  const token = json.credentials?.oidcIdentityToken;
+  const publicKeyPem = json.publicKeyRequest?.publicKey?.content;
+  const proof = json.publicKeyRequest?.proofOfPossession;
+  if (!token || !publicKeyPem || !proof) throw new Error('request needs credentials.oidcIdentityToken and publicKeyRequest');
+  return { token, publicKeyPem, proofOfPossession: Buffer.from(proof, 'base64') };
+}
+
+function verifyIdentityToken(token: string, issuers: TrustedOidcIssuer[], audience: string): Claims {
+  const parts = token.split('.');
+  if (parts.length !== 3) throw new Error('identity token is not a JWT');
+  const [headerB64, payloadB64, signatureB64] = parts as [string, string, string];
+  const header = JSON.parse(Buffer.from(headerB64, 'base64url').toString('utf8')) as { alg?: string };
+  const claims = JSON.parse(Buffer.from(payloadB64, 'base64url').toString('utf8')) as Claims;
+  if (issuers.length === 0) return claims;
+
+  const issuer = issuers.find((i) => i.issuer === claims.iss);
+  if (!issuer) throw new Error(`untrusted issuer ${String(claims.iss)}`);
+  if (header.alg !== 'RS256' && header.alg !== 'ES256') throw new Error(`unsupported alg ${String(header.alg)}`);
+  const signed = Buffer.from(`${headerB64}.${payloadB64}`);
+  const signature = Buffer.from(signatureB64, 'base64url');
+  const ok =
+    header.alg === 'RS256'
+      ? verify('sha256', signed, issuer.publicKey, signature)
+      : verify('sha256', signed, { key: issuer.publicKey, dsaEncoding: 'ieee-p1363' }, signature);
+  if (!ok) throw new Error('identity token signature does not verify');
+  const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+  if (!aud.includes(audience)) throw new Error(`identity token audience is not ${audience}`);
+  if (typeof claims.exp !== 'number' || claims.exp * 1000 < Date.now()) throw new Error('identity token expired');
+  return claims;
+}
+
+function verifyProofOfPossession(publicKeyPem: string, subject: string, proof: Buffer): void {
+  if (!verify('sha256', Buffer.from(subject), createPublicKey(publicKeyPem), proof)) {
+    throw new Error('proof of possession does not verify');
+  }
+}
+
+/** What real Fulcio puts in the SAN: the workflow that ran, for GitHub tokens; else the subject. */
+function subjectAltName(claims: Claims): string {
+  if (typeof claims.job_workflow_ref === 'string') return `${GITHUB_URL}/${claims.job_workflow_ref}`;
+  return String(claims.email ?? claims.sub ?? 'NO-SUBJECT');
+}
+
+function extensionsFromClaims(claims: Claims): ExtensionValue[] {
+  const s = (key: string): string | undefined => (claims[key] === undefined ? undefined : String(claims[key]));
+  const out: ExtensionValue[] = [];
+  const add = (oid: string, value: string | undefined, legacy = false) => {
+    if (value !== undefined) out.push({ oid, value, legacy });
+  };
+  add(OID.issuerV1, s('iss'), true);
+  add(OID.issuerV2, s('iss'));
+  if (claims.job_workflow_ref === undefined) return out;
+
+  add(OID.githubWorkflowTrigger, s('event_name'), true);
+  add(OID.githubWorkflowSha, s('sha'), true);
+  add(OID.githubWorkflowName, s('workflow'), true);
+  add(OID.githubWorkflowRepository, s('repository'), true);
+  add(OID.githubWorkflowRef, s('ref'), true);
+  add(OID.buildSignerURI, `${GITHUB_URL}/${s('job_workflow_ref')}`);
+  add(OID.buildSignerDigest, s('job_workflow_sha'));
+  add(OID.runnerEnvironment, s('runner_environment'));
+  add(OID.sourceRepositoryURI, s('repository') && `${GITHUB_URL}/${s('repository')}`);
+  add(OID.sourceRepositoryDigest, s('sha'));
+  add(OID.sourceRepositoryRef, s('ref'));
+  add(OID.sourceRepositoryIdentifier, s('repository_id'));
+  add(OID.sourceRepositoryOwnerURI, s('repository_owner') && `${GITHUB_URL}/${s('repository_owner')}`);
+  add(OID.sourceRepositoryOwnerIdentifier, s('repository_owner_id'));
+  add(OID.buildConfigURI, s('workflow_ref') && `${GITHUB_URL}/${s('workflow_ref')}`);
+  add(OID.buildConfigDigest, s('workflow_sha'));
+  add(OID.buildTrigger, s('event_name'));
+  if (claims.repository && claims.run_id && claims.run_attempt) {
+    add(OID.runInvocationURI, `${GITHUB_URL}/${s('repository')}/actions/runs/${s('run_id')}/attempts/${s('run_attempt')}`);
+  }
+  add(OID.sourceRepositoryVisibility, s('repository_visibility'));
+  return out;
+}
+
+/**
+ * Real Rekor stores a `dsse` entry as hashes plus signatures, not as proposed; the mock log stores what
+ * it is given, so do that transformation here (an `intoto` proposal already is its stored form).
+ */
+function canonicalEntry(proposed: Claims): object {
+  if (proposed.kind !== 'dsse') return proposed;
+  const content = (proposed.spec as { proposedContent: { envelope: string; verifiers: string[] } }).proposedContent;
+  const envelope = JSON.parse(content.envelope) as { payload: string; signatures: { sig: string }[] };
+  const sha256Hex = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
+  return {
+    apiVersion: '0.0.1',
+    kind: 'dsse',
+    spec: {
+      envelopeHash: { algorithm: 'sha256', value: sha256Hex(content.envelope) },
+      payloadHash: { algorithm: 'sha256', value: sha256Hex(Buffer.from(envelope.payload, 'base64')) },
+      signatures: envelope.signatures.map((sig) => ({ signature: sig.sig, verifier: content.verifiers[0] })),
+    },
+  };
+}
+
+function toPEM(der: Buffer): string {
+  const lines = der.toString('base64').match(/.{1,64}/g) ?? [];
+  return ['-----BEGIN CERTIFICATE-----', ...lines, '-----END CERTIFICATE-----', ''].join('\n');
+}
+
+function buildTrustedRoot(parts: {
+  baseURL: string;
+  caRoot: Buffer;
+  ctLogPublicKey: Buffer;
+  tlogPublicKey: Buffer;
+  tsaChain: Buffer[];
+}): TrustedRootJSON {
+  const validity = (der: Buffer) => {
+    const cert = new X509Certificate(der);
+    return { start: new Date(cert.validFrom).toISOString(), end: new Date(cert.validTo).toISOString() };
+  };
+  const caValidity = validity(parts.caRoot);
+  const logInstance = (publicKeyDer: Buffer, url: string): TransparencyLogInstanceJSON => ({
+    baseUrl: url,
+    hashAlgorithm: 'SHA2_256',
+    publicKey: { rawBytes: publicKeyDer.toString('base64'), keyDetails: 'PKIX_ECDSA_P256_SHA_256', validFor: { start: caValidity.start } },
+    logId: { keyId: createHash('sha256').update(publicKeyDer).digest('base64') },
+  });
+  return {
+    mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
+    tlogs: [logInstance(parts.tlogPublicKey, parts.baseURL)],
+    certificateAuthorities: [
+      {
+        subject: { organization: 'sigstore.mock', commonName: 'sigstore' },
+        uri: parts.baseURL,
+        certChain: { certificates: [{ rawBytes: parts.caRoot.toString('base64') }] },
+        validFor: caValidity,
+      },
+    ],
+    ctlogs: [logInstance(parts.ctLogPublicKey, parts.baseURL)],
+    timestampAuthorities: [
+      {
+        subject: { organization: 'sigstore.mock', commonName: 'tsa' },
+        uri: parts.baseURL,
+        certChain: { certificates: parts.tsaChain.map((der) => ({ rawBytes: der.toString('base64') })) },
+        validFor: validity(parts.tsaChain[parts.tsaChain.length - 1] as Buffer),
+      },
+    ],
+  };
+}
