@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { startReferrersDouble, type ReferrersDouble } from './referrers-double';
 import { startRegistry, type TestRegistry } from './registry';
 
 interface Answer {
@@ -253,5 +254,132 @@ describe('token registry', () => {
     } finally {
       registry.grant!('*', ['*']);
     }
+  });
+});
+
+describe('referrers double in front of an open registry', () => {
+  const SBOM_TYPE = 'application/vnd.example.sbom+json';
+  const SIG_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+  let registry: TestRegistry;
+  let double: ReferrersDouble;
+  let unfiltered: ReferrersDouble;
+  let paged: ReferrersDouble;
+  let subject: { mediaType: string; digest: string; size: number };
+
+  function referrerManifest(artifactType: string, note: string): object {
+    return { ...emptyManifest(), artifactType, subject, annotations: { note } };
+  }
+
+  async function referrers(base: string, query = ''): Promise<{ answer: Answer; index: { mediaType: string; manifests: { digest: string; artifactType?: string; annotations?: Record<string, string> }[] } }> {
+    const answer = await request(`${base}/v2/app/referrers/${subject.digest}${query}`);
+    return { answer, index: JSON.parse(answer.body) };
+  }
+
+  /** each double knows only the referrers pushed through it */
+  async function pushBothReferrers(through: ReferrersDouble): Promise<void> {
+    await pushManifest(through.url, 'app', 'sbom', referrerManifest(SBOM_TYPE, 'sbom'));
+    await pushManifest(through.url, 'app', 'sig', referrerManifest(SIG_TYPE, 'signature'));
+  }
+
+  beforeAll(async () => {
+    registry = await startRegistry('open');
+    double = await startReferrersDouble(registry);
+    unfiltered = await startReferrersDouble(registry, { filterSupport: false });
+    paged = await startReferrersDouble(registry, { pageSize: 1 });
+  });
+  afterAll(async () => {
+    await double?.stop();
+    await unfiltered?.stop();
+    await paged?.stop();
+    await registry?.stop();
+  });
+
+  it('answers the referrers endpoint with an empty index', async () => {
+    const answer = await request(`${double.url}/v2/app/referrers/${EMPTY_BLOB_DIGEST}`);
+    expect(answer.status).toBe(200);
+    expect(answer.headers['content-type']).toBe('application/vnd.oci.image.index.v1+json');
+    expect(JSON.parse(answer.body)).toEqual({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [] });
+    // the real registry behind it has no referrers API
+    expect((await request(`${registry.url}/v2/app/referrers/${EMPTY_BLOB_DIGEST}`)).status).toBe(404);
+  });
+
+  it('proxies chunked uploads with Location rewritten to itself', async () => {
+    const start = await request(`${double.url}/v2/app/blobs/uploads/`, { method: 'POST', headers: { 'content-length': 0 } });
+    expect(start.status).toBe(202);
+    expect(start.headers.location).toMatch(new RegExp(`^(${double.url})?/v2/app/blobs/uploads/`));
+    expect(start.headers.location).not.toContain(registry.host);
+    const patch = await request(new URL(start.headers.location!, double.url).toString(), {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/octet-stream', 'content-length': 1, 'content-range': '0-0' },
+      body: '{',
+    });
+    expect(patch.status).toBe(202);
+    const finish = new URL(patch.headers.location!, double.url);
+    expect(finish.host).toBe(double.host);
+    finish.searchParams.set('digest', EMPTY_BLOB_DIGEST);
+    const put = await request(finish.toString(), { method: 'PUT', headers: { 'content-length': 1 }, body: '}' });
+    expect(put.status).toBe(201);
+    const head = await request(`${double.url}/v2/app/blobs/${EMPTY_BLOB_DIGEST}`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers['content-length']).toBe('2');
+  });
+
+  it('records referrers pushed through it and answers OCI-Subject', async () => {
+    const body = JSON.stringify(emptyManifest());
+    const digest = await pushManifest(double.url, 'app', 'v1', emptyManifest());
+    subject = { mediaType: OCI_MANIFEST, digest, size: Buffer.byteLength(body) };
+
+    const sbom = JSON.stringify(referrerManifest(SBOM_TYPE, 'sbom'));
+    const put = await request(`${double.url}/v2/app/manifests/sha256:${createHash('sha256').update(sbom).digest('hex')}`, {
+      method: 'PUT',
+      headers: { 'content-type': OCI_MANIFEST, 'content-length': Buffer.byteLength(sbom) },
+      body: sbom,
+    });
+    expect(put.status).toBe(201);
+    expect(put.headers['oci-subject']).toBe(subject.digest);
+    await pushManifest(double.url, 'app', 'sig', referrerManifest(SIG_TYPE, 'signature'));
+
+    const { answer, index } = await referrers(double.url);
+    expect(answer.status).toBe(200);
+    expect(answer.headers['oci-filters-applied']).toBeUndefined();
+    expect(index.manifests.map((d) => d.artifactType)).toEqual([SBOM_TYPE, SIG_TYPE]);
+    expect(index.manifests[0]).toEqual({
+      mediaType: OCI_MANIFEST,
+      digest: put.headers['docker-content-digest'],
+      size: Buffer.byteLength(sbom),
+      artifactType: SBOM_TYPE,
+      annotations: { note: 'sbom' },
+    });
+  });
+
+  it('filters by artifactType only when filterSupport is on', async () => {
+    const filtered = await referrers(double.url, `?artifactType=${encodeURIComponent(SIG_TYPE)}`);
+    expect(filtered.answer.headers['oci-filters-applied']).toBe('artifactType');
+    expect(filtered.index.manifests.map((d) => d.annotations?.note)).toEqual(['signature']);
+
+    await pushBothReferrers(unfiltered);
+    const raw = await referrers(unfiltered.url, `?artifactType=${encodeURIComponent(SIG_TYPE)}`);
+    expect(raw.answer.headers['oci-filters-applied']).toBeUndefined();
+    expect(raw.index.manifests).toHaveLength(2);
+  });
+
+  it('paginates with a Link header when pageSize is set', async () => {
+    await pushBothReferrers(paged);
+    const first = await referrers(paged.url);
+    expect(first.index.manifests).toHaveLength(1);
+    const link = /^<([^>]+)>; rel="next"$/.exec(String(first.answer.headers.link));
+    expect(link).not.toBeNull();
+    const second = await request(new URL(link![1], `${paged.url}/v2/app/referrers/x`).toString());
+    expect(second.headers.link).toBeUndefined();
+    const manifests = [...first.index.manifests, ...(JSON.parse(second.body) as { manifests: unknown[] }).manifests];
+    expect(manifests.map((d) => (d as { artifactType: string }).artifactType)).toEqual([SBOM_TYPE, SIG_TYPE]);
+  });
+
+  it('forgets a referrer deleted by digest', async () => {
+    const { index } = await referrers(double.url);
+    const del = await request(`${double.url}/v2/app/manifests/${index.manifests[1].digest}`, { method: 'DELETE' });
+    expect(del.status).toBe(202);
+    const after = await referrers(double.url);
+    expect(after.index.manifests.map((d) => d.artifactType)).toEqual([SBOM_TYPE]);
   });
 });
