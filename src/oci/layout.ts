@@ -1,0 +1,356 @@
+import { promises as fs } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import { digestOf, isDigest, sha256Digest } from './digest';
+import { ANNOTATION, OCI_INDEX, OCI_MANIFEST } from './media-types';
+import { ConflictError, NotFoundError, type PutManifestOptions, type PutManifestResult, type RepositoryStore } from './store';
+import { isIndex, type Descriptor, type FetchedManifest, type ImageIndex, type Manifest } from './types';
+
+const LAYOUT_FILE = 'oci-layout';
+const INDEX_FILE = 'index.json';
+const LAYOUT_VERSION = '1.0.0';
+
+/**
+ * An OCI image layout directory (image-spec `image-layout.md`) as a repository:
+ * `oci-layout`, `index.json`, `blobs/<alg>/<hex>`. Tags are `org.opencontainers.image.ref.name`
+ * annotations on `index.json` entries; manifests written by digest get an untagged entry so that
+ * referrers stay reachable. It answers referrers itself (every manifest whose `subject` matches),
+ * so it behaves like a registry with the referrers API and never needs a fallback tag.
+ */
+export class OciLayoutStore implements RepositoryStore {
+  readonly location: string;
+  private readonly summaries = new Map<string, ManifestSummary | null>();
+
+  constructor(readonly dir: string) {
+    this.location = `oci-layout:${dir}`;
+  }
+
+  async resolve(reference: string): Promise<Descriptor> {
+    const index = await this.readIndex();
+    if (isDigest(reference)) {
+      const entry = index.manifests.find((d) => d.digest === reference);
+      if (entry) return plainDescriptor(entry);
+      if (!(await this.hasBlob(reference))) throw new NotFoundError(`manifest ${reference} not found in ${this.location}`);
+      const bytes = await this.readVerified(reference);
+      return { mediaType: mediaTypeOf(parseManifest(bytes, reference, this.location)), digest: reference, size: bytes.length };
+    }
+    const entry = findTagged(index, reference);
+    if (!entry) throw new NotFoundError(`tag ${reference} not found in ${this.location}`);
+    return plainDescriptor(entry);
+  }
+
+  async getManifest(reference: string): Promise<FetchedManifest> {
+    const resolved = await this.resolve(reference);
+    const bytes = await this.readVerified(resolved.digest, resolved.size);
+    const manifest = parseManifest(bytes, resolved.digest, this.location);
+    return {
+      descriptor: { mediaType: manifest.mediaType ?? resolved.mediaType, digest: resolved.digest, size: bytes.length },
+      bytes,
+      manifest,
+    };
+  }
+
+  async putManifest(bytes: Buffer, mediaType: string, reference?: string, opts: PutManifestOptions = {}): Promise<PutManifestResult> {
+    const digest = sha256Digest(bytes);
+    if (reference !== undefined && isDigest(reference) && reference !== digest) {
+      throw new Error(`manifest bytes have digest ${digest}, not the ${reference} they were pushed as`);
+    }
+    const manifest = parseManifest(bytes, digest, this.location);
+    await this.ensureLayout();
+    await this.writeBlob(digest, bytes);
+    const descriptor: Descriptor = { mediaType, digest, size: bytes.length };
+    if (manifest.artifactType) descriptor.artifactType = manifest.artifactType;
+    const tag = reference !== undefined && !isDigest(reference) ? reference : undefined;
+
+    await this.updateIndex(async (index) => {
+      if (tag === undefined) {
+        if (!index.manifests.some((d) => d.digest === digest)) index.manifests.push({ ...descriptor });
+        return;
+      }
+      const current = findTagged(index, tag);
+      if (opts.ifNoneMatch && current) throw new ConflictError(`tag ${tag} already exists in ${this.location}`);
+      if (opts.ifMatch !== undefined && current?.digest !== opts.ifMatch) {
+        throw new ConflictError(`tag ${tag} in ${this.location} no longer points at ${opts.ifMatch}`);
+      }
+      const kept = index.manifests.filter((d) => refName(d) !== tag && !(d.digest === digest && refName(d) === undefined));
+      // A referrer that loses its tag keeps an untagged entry, or it would drop out of referrers.
+      if (current && current.digest !== digest && !kept.some((d) => d.digest === current.digest)) {
+        if ((await this.summary(current.digest))?.subjectDigest) kept.push(plainDescriptor(current));
+      }
+      kept.push({ ...descriptor, annotations: { [ANNOTATION.refName]: tag } });
+      index.manifests = kept;
+    });
+    return { descriptor, subjectIndexed: true };
+  }
+
+  async deleteManifest(digest: string): Promise<void> {
+    await this.updateIndex(async (index) => {
+      index.manifests = index.manifests.filter((d) => d.digest !== digest);
+    });
+  }
+
+  async hasBlob(digest: string): Promise<boolean> {
+    try {
+      await fs.access(this.blobPath(digest));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async getBlob(descriptor: Pick<Descriptor, 'digest' | 'size'>, maxBytes?: number): Promise<Buffer> {
+    if (maxBytes !== undefined && descriptor.size > maxBytes) {
+      throw new Error(`blob ${descriptor.digest} in ${this.location} is ${descriptor.size} bytes, more than the ${maxBytes} allowed`);
+    }
+    return this.readVerified(descriptor.digest, descriptor.size);
+  }
+
+  async putBlob(content: Buffer, mediaType: string): Promise<Descriptor> {
+    const digest = sha256Digest(content);
+    await this.ensureLayout();
+    await this.writeBlob(digest, content);
+    return { mediaType, digest, size: content.length };
+  }
+
+  async listTags(): Promise<string[]> {
+    const index = await this.readIndex();
+    const tags = new Set<string>();
+    for (const d of index.manifests) {
+      const name = refName(d);
+      if (name !== undefined) tags.add(name);
+    }
+    return [...tags].sort();
+  }
+
+  async referrersApi(subjectDigest: string, artifactType?: string): Promise<Descriptor[]> {
+    const index = await this.readIndex();
+    const seen = new Set<string>();
+    const referrers: Descriptor[] = [];
+    for (const entry of index.manifests) {
+      if (seen.has(entry.digest)) continue;
+      seen.add(entry.digest);
+      const summary = await this.summary(entry.digest);
+      if (!summary || summary.subjectDigest !== subjectDigest) continue;
+      if (artifactType !== undefined && summary.descriptor.artifactType !== artifactType) continue;
+      referrers.push(summary.descriptor);
+    }
+    return referrers;
+  }
+
+  /** What referrers need of a manifest (cached: blobs never change). Null for a blob that is not a manifest. */
+  private async summary(digest: string): Promise<ManifestSummary | null> {
+    const cached = this.summaries.get(digest);
+    if (cached !== undefined) return cached;
+    let result: ManifestSummary | null = null;
+    try {
+      const bytes = await this.readVerified(digest);
+      const manifest = parseManifest(bytes, digest, this.location);
+      const descriptor: Descriptor = { mediaType: mediaTypeOf(manifest), digest, size: bytes.length };
+      const artifactType = manifest.artifactType ?? (isIndex(manifest) ? undefined : manifest.config?.mediaType);
+      if (artifactType) descriptor.artifactType = artifactType;
+      if (manifest.annotations) descriptor.annotations = { ...manifest.annotations };
+      result = { descriptor, subjectDigest: manifest.subject?.digest };
+    } catch (err) {
+      if (!(err instanceof NotFoundError) && !(err instanceof SyntaxError)) throw err;
+    }
+    this.summaries.set(digest, result);
+    return result;
+  }
+
+  private blobPath(digest: string): string {
+    if (!isDigest(digest)) throw new Error(`'${digest}' is not a valid digest`);
+    const [algorithm, hex] = digest.split(':');
+    return path.join(this.dir, 'blobs', algorithm, hex);
+  }
+
+  /** Reads a blob and checks its digest (and size when known). */
+  private async readVerified(digest: string, size?: number): Promise<Buffer> {
+    let bytes: Buffer;
+    try {
+      bytes = await fs.readFile(this.blobPath(digest));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`blob ${digest} not found in ${this.location}`);
+      throw err;
+    }
+    if ((size !== undefined && bytes.length !== size) || digestOf(bytes, digest.split(':')[0]) !== digest) {
+      throw new Error(`blob ${digest} in ${this.location} is corrupt: its content does not match its digest and size`);
+    }
+    return bytes;
+  }
+
+  private async writeBlob(digest: string, bytes: Buffer): Promise<void> {
+    const file = this.blobPath(digest);
+    if (await this.hasBlob(digest)) return;
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await writeFileAtomic(file, bytes);
+  }
+
+  private async ensureLayout(): Promise<void> {
+    await fs.mkdir(path.join(this.dir, 'blobs'), { recursive: true });
+    const layoutFile = path.join(this.dir, LAYOUT_FILE);
+    try {
+      await fs.writeFile(layoutFile, JSON.stringify({ imageLayoutVersion: LAYOUT_VERSION }), { flag: 'wx' });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+
+  private async readIndex(): Promise<ImageIndex> {
+    await this.checkLayoutVersion();
+    let text: string;
+    try {
+      text = await fs.readFile(path.join(this.dir, INDEX_FILE), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [] };
+      throw err;
+    }
+    let index: ImageIndex;
+    try {
+      index = JSON.parse(text) as ImageIndex;
+    } catch {
+      throw new Error(`${this.location}: index.json is not valid JSON`);
+    }
+    if (!Array.isArray(index.manifests)) throw new Error(`${this.location}: index.json has no manifests list`);
+    return index;
+  }
+
+  private async checkLayoutVersion(): Promise<void> {
+    let text: string;
+    try {
+      text = await fs.readFile(path.join(this.dir, LAYOUT_FILE), 'utf8');
+    } catch {
+      return; // Not created yet: reads find nothing, the first write creates it.
+    }
+    let version: unknown;
+    try {
+      version = (JSON.parse(text) as { imageLayoutVersion?: unknown }).imageLayoutVersion;
+    } catch {
+      version = undefined;
+    }
+    if (typeof version !== 'string' || !version.startsWith('1.')) {
+      throw new Error(`${this.location}: unsupported oci-layout file (imageLayoutVersion ${JSON.stringify(version)}; expected 1.x)`);
+    }
+  }
+
+  /** Read-modify-write of index.json under a lock shared by this process and others. */
+  private async updateIndex(mutate: (index: ImageIndex) => Promise<void>): Promise<void> {
+    await this.ensureLayout();
+    const indexFile = path.join(this.dir, INDEX_FILE);
+    await withFileLock(`${indexFile}.lock`, async () => {
+      const index = await this.readIndex();
+      await mutate(index);
+      await writeFileAtomic(indexFile, JSON.stringify({ ...index, schemaVersion: 2, mediaType: OCI_INDEX }));
+    });
+  }
+}
+
+interface ManifestSummary {
+  descriptor: Descriptor;
+  subjectDigest?: string;
+}
+
+function refName(d: Descriptor): string | undefined {
+  return d.annotations?.[ANNOTATION.refName];
+}
+
+function findTagged(index: ImageIndex, tag: string): Descriptor | undefined {
+  for (let i = index.manifests.length - 1; i >= 0; i--) {
+    if (refName(index.manifests[i]) === tag) return index.manifests[i];
+  }
+  return undefined;
+}
+
+function plainDescriptor(d: Descriptor): Descriptor {
+  return { mediaType: d.mediaType, digest: d.digest, size: d.size };
+}
+
+function parseManifest(bytes: Buffer, digest: string, location: string): Manifest {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new SyntaxError(`${digest} in ${location} is not a JSON manifest`);
+  }
+  if (!parsed || typeof parsed !== 'object' || (parsed as { schemaVersion?: unknown }).schemaVersion !== 2) {
+    throw new SyntaxError(`${digest} in ${location} is not a schemaVersion 2 manifest`);
+  }
+  return parsed as Manifest;
+}
+
+function mediaTypeOf(manifest: Manifest): string {
+  if (manifest.mediaType) return manifest.mediaType;
+  return isIndex(manifest) ? OCI_INDEX : OCI_MANIFEST;
+}
+
+// ---- file helpers (kept here: only the layout writes files) ----
+
+const lockChains = new Map<string, Promise<unknown>>();
+
+/**
+ * Mutual exclusion on a path: a promise chain inside this process, and an exclusive-create
+ * lockfile across processes (retried with backoff; one older than a minute is taken to be
+ * left behind by a crashed process and removed).
+ */
+export async function withFileLock<T>(lockPath: string, work: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
+  const key = path.resolve(lockPath);
+  const previous = lockChains.get(key) ?? Promise.resolve();
+  const run = previous.then(() => holdLockfile(key, work, timeoutMs));
+  const settled = run.catch(() => undefined);
+  lockChains.set(key, settled);
+  try {
+    return await run;
+  } finally {
+    if (lockChains.get(key) === settled) lockChains.delete(key);
+  }
+}
+
+const STALE_LOCK_MS = 60_000;
+
+async function holdLockfile<T>(lockPath: string, work: () => Promise<T>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let delay = 5;
+  for (;;) {
+    try {
+      await fs.writeFile(lockPath, `${process.pid}\n`, { flag: 'wx' });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      await removeIfStale(lockPath);
+      if (Date.now() > deadline) {
+        throw new Error(`timed out waiting for the lock ${lockPath}; if no other ship-image process uses this layout, remove that file`);
+      }
+      await sleep(delay + Math.random() * delay);
+      delay = Math.min(delay * 2, 200);
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    await fs.rm(lockPath, { force: true });
+  }
+}
+
+async function removeIfStale(lockPath: string): Promise<void> {
+  try {
+    const stat = await fs.stat(lockPath);
+    if (Date.now() - stat.mtimeMs > STALE_LOCK_MS) await fs.rm(lockPath, { force: true });
+  } catch {
+    // Already gone: the next attempt takes it.
+  }
+}
+
+/** Readers see the old content or the new, never a partial file (temp file + rename). */
+export async function writeFileAtomic(file: string, data: Buffer | string): Promise<void> {
+  const tmp = path.join(path.dirname(file), `.tmp-${path.basename(file)}-${randomBytes(6).toString('hex')}`);
+  try {
+    await fs.writeFile(tmp, data);
+    await fs.rename(tmp, file);
+  } catch (err) {
+    await fs.rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,281 @@
+import type { Logger } from '../core/log';
+import { fallbackTag } from './digest';
+import { EMPTY_JSON, OCI_EMPTY, OCI_INDEX, OCI_MANIFEST } from './media-types';
+import { ConflictError, NotFoundError, type RepositoryStore } from './store';
+import { isIndex, type Descriptor, type ImageIndex, type ImageManifest } from './types';
+
+export type ReferrersSource = 'referrers-api' | 'fallback-tag';
+
+export interface ReferrerListing {
+  source: ReferrersSource;
+  referrers: Descriptor[];
+}
+
+/**
+ * Referrers of a subject, and where they came from: the referrers API when the store has one,
+ * else the fallback tag `<alg>-<hex>` (an image index; a missing tag means none).
+ */
+export async function findReferrers(store: RepositoryStore, subjectDigest: string, opts: { artifactType?: string } = {}): Promise<ReferrerListing> {
+  const fromApi = await store.referrersApi(subjectDigest, opts.artifactType);
+  if (fromApi !== undefined) return { source: 'referrers-api', referrers: dedupe(fromApi) };
+  const { entries } = await readFallback(store, fallbackTag(subjectDigest));
+  const referrers = opts.artifactType === undefined ? entries : entries.filter((d) => d.artifactType === opts.artifactType);
+  return { source: 'fallback-tag', referrers };
+}
+
+export async function listReferrers(store: RepositoryStore, subjectDigest: string, opts: { artifactType?: string } = {}): Promise<Descriptor[]> {
+  return (await findReferrers(store, subjectDigest, opts)).referrers;
+}
+
+/** How hard to try when the fallback index is contended (no ETag support means read back and retry). */
+export interface FallbackUpdateOptions {
+  /** Write attempts before giving up (default 30). */
+  maxAttempts?: number;
+  /** First backoff delay; doubles each attempt up to `maxDelayMs`, with jitter (defaults 25 and 2000). */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /**
+   * After a successful read-back, wait this long and check once more, so that a writer who read
+   * the index just before our write and writes just after it is caught (default: twice the
+   * measured read+write time, between 20 and 1000 ms).
+   */
+  settleMs?: number;
+  logger?: Logger;
+}
+
+/**
+ * PUT a referrer manifest by digest (its blobs must already be in the store). When the store did
+ * not index the subject itself, add the referrer's descriptor to the subject's fallback index
+ * without losing entries written concurrently by others.
+ */
+export async function attachReferrer(store: RepositoryStore, manifest: ImageManifest | ImageIndex, opts: FallbackUpdateOptions = {}): Promise<Descriptor> {
+  if (!manifest.subject?.digest) throw new Error('a referrer manifest needs a subject');
+  const mediaType = manifest.mediaType ?? (isIndex(manifest) ? OCI_INDEX : OCI_MANIFEST);
+  const bytes = Buffer.from(JSON.stringify(manifest));
+  const { descriptor, subjectIndexed } = await store.putManifest(bytes, mediaType);
+  const entry: Descriptor = { mediaType, digest: descriptor.digest, size: descriptor.size };
+  const artifactType = manifest.artifactType ?? (isIndex(manifest) ? undefined : manifest.config.mediaType);
+  if (artifactType) entry.artifactType = artifactType;
+  if (manifest.annotations && Object.keys(manifest.annotations).length > 0) entry.annotations = { ...manifest.annotations };
+  if (!subjectIndexed) await updateFallbackIndex(store, manifest.subject.digest, { add: entry }, opts);
+  return entry;
+}
+
+export interface RemoveReferrerOptions extends FallbackUpdateOptions {
+  /** Also delete the referrer manifest itself (where the store allows deletes). */
+  deleteManifest?: boolean;
+}
+
+export interface RemoveReferrerResult {
+  removedFromFallback: boolean;
+  deleted: boolean;
+}
+
+/**
+ * Take a referrer away from a subject (to supersede a stale attestation). With a fallback index
+ * the entry is removed from it (keeping every other entry); with a referrers API the manifest
+ * itself must be deleted, since the registry lists referrers from the manifests it holds.
+ */
+export async function removeReferrer(
+  store: RepositoryStore,
+  subjectDigest: string,
+  referrerDigest: string,
+  opts: RemoveReferrerOptions = {},
+): Promise<RemoveReferrerResult> {
+  const hasApi = (await store.referrersApi(subjectDigest)) !== undefined;
+  const removedFromFallback = hasApi ? false : await updateFallbackIndex(store, subjectDigest, { remove: referrerDigest }, opts);
+  let deleted = false;
+  if (hasApi || opts.deleteManifest) {
+    if (!store.deleteManifest) throw new Error(`${store.location} does not support deleting manifests, so referrer ${referrerDigest} cannot be removed`);
+    try {
+      await store.deleteManifest(referrerDigest);
+      deleted = true;
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+    }
+  }
+  return { removedFromFallback, deleted };
+}
+
+export interface ArtifactLayer {
+  content: Buffer;
+  mediaType: string;
+  annotations?: Record<string, string>;
+}
+
+export interface ArtifactInput {
+  subject: Descriptor;
+  artifactType: string;
+  /** Defaults to the empty `{}` config (application/vnd.oci.empty.v1+json). */
+  config?: { content: Buffer; mediaType: string };
+  layers: ArtifactLayer[];
+  annotations?: Record<string, string>;
+}
+
+/** Push config and layer blobs, then attach the manifest as a referrer of `subject`. */
+export async function pushArtifact(store: RepositoryStore, artifact: ArtifactInput, opts: FallbackUpdateOptions = {}): Promise<Descriptor> {
+  const config = artifact.config ?? { content: EMPTY_JSON, mediaType: OCI_EMPTY };
+  const configDescriptor = await store.putBlob(config.content, config.mediaType);
+  const layers: Descriptor[] = [];
+  for (const layer of artifact.layers) {
+    const pushed = await store.putBlob(layer.content, layer.mediaType);
+    const descriptor: Descriptor = { mediaType: layer.mediaType, digest: pushed.digest, size: pushed.size };
+    if (layer.annotations) descriptor.annotations = { ...layer.annotations };
+    layers.push(descriptor);
+  }
+  const manifest: ImageManifest = {
+    schemaVersion: 2,
+    mediaType: OCI_MANIFEST,
+    artifactType: artifact.artifactType,
+    config: { mediaType: config.mediaType, digest: configDescriptor.digest, size: configDescriptor.size },
+    layers,
+    subject: { mediaType: artifact.subject.mediaType, digest: artifact.subject.digest, size: artifact.subject.size },
+  };
+  if (artifact.annotations) manifest.annotations = { ...artifact.annotations };
+  return attachReferrer(store, manifest, opts);
+}
+
+// ---- the fallback index ----
+
+interface FallbackState extends ListedTagState {
+  index?: ImageIndex;
+}
+
+async function readFallback(store: RepositoryStore, tag: string): Promise<FallbackState> {
+  let fetched;
+  try {
+    fetched = await store.getManifest(tag, [OCI_INDEX]);
+  } catch (err) {
+    if (err instanceof NotFoundError) return { entries: [] };
+    throw err;
+  }
+  if (!isIndex(fetched.manifest)) throw new Error(`referrers fallback tag ${tag} in ${store.location} is not an image index`);
+  return { digest: fetched.descriptor.digest, index: fetched.manifest, entries: dedupe(fetched.manifest.manifests) };
+}
+
+function updateFallbackIndex(
+  store: RepositoryStore,
+  subjectDigest: string,
+  change: ListChange,
+  opts: FallbackUpdateOptions,
+): Promise<boolean> {
+  const tag = fallbackTag(subjectDigest);
+  return updateListedTag<FallbackState>(
+    {
+      description: `referrers fallback tag ${tag} in ${store.location}`,
+      read: () => readFallback(store, tag),
+      async write(entries, current) {
+        const body: ImageIndex = { ...(current.index ?? {}), schemaVersion: 2, mediaType: OCI_INDEX, manifests: entries };
+        await store.putManifest(Buffer.from(JSON.stringify(body)), OCI_INDEX, tag, conditionFor(current));
+      },
+    },
+    change,
+    opts,
+  );
+}
+
+// ---- a tag holding a list of descriptors, updated by many writers ----
+
+/** What a tag holds now: the digest it points at (absent = no tag) and its descriptor list. */
+export interface ListedTagState {
+  digest?: string;
+  entries: Descriptor[];
+}
+
+export interface ListChange {
+  add?: Descriptor;
+  remove?: string;
+}
+
+export interface ListedTag<S extends ListedTagState> {
+  description: string;
+  read(): Promise<S>;
+  /** Write `entries` under the tag, conditionally on `current` (throw ConflictError on 412). */
+  write(entries: Descriptor[], current: S): Promise<void>;
+}
+
+/** If-Match on the digest we read, or If-None-Match when the tag did not exist. */
+export function conditionFor(current: ListedTagState): { ifMatch: string } | { ifNoneMatch: true } {
+  return current.digest ? { ifMatch: current.digest } : { ifNoneMatch: true };
+}
+
+/**
+ * Read-modify-write of a tag holding a descriptor list (the fallback index, a cosign .sig/.att
+ * manifest) that never drops entries written by others: a conditional PUT for registries that
+ * honour it, and for those that ignore it a read-back that must show our change plus every
+ * entry we have seen, retried with exponential backoff and jitter; after a good read-back one
+ * more check a moment later catches a writer who read just before our write. Returns whether
+ * the tag had to change.
+ *
+ * A limit without ETags: an entry another process removes while we are retrying may come back,
+ * because a removal cannot be told from an overwrite by a writer who read a stale list.
+ */
+export async function updateListedTag<S extends ListedTagState>(target: ListedTag<S>, change: ListChange, opts: FallbackUpdateOptions = {}): Promise<boolean> {
+  const maxAttempts = opts.maxAttempts ?? 30;
+  const baseDelayMs = opts.baseDelayMs ?? 25;
+  const maxDelayMs = opts.maxDelayMs ?? 2000;
+  const seen = new Map<string, Descriptor>();
+  const remember = (state: S) => {
+    for (const d of state.entries) if (d.digest !== change.remove) seen.set(d.digest, d);
+  };
+  const satisfied = (state: S) => {
+    const present = new Set(state.entries.map((d) => d.digest));
+    if (change.remove !== undefined && present.has(change.remove)) return false;
+    if (change.add && !present.has(change.add.digest)) return false;
+    for (const digest of seen.keys()) if (!present.has(digest)) return false;
+    return true;
+  };
+  const retryLater = async (attempt: number, why: string) => {
+    opts.logger?.debug(`${target.description}: ${why} (attempt ${attempt}), retrying`);
+    await sleep(backoff(attempt, baseDelayMs, maxDelayMs));
+  };
+
+  let changed = false;
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    const started = Date.now();
+    const current = await target.read();
+    remember(current);
+    if (!satisfied(current)) {
+      const desired = [...seen.values()];
+      if (change.add && !seen.has(change.add.digest)) desired.push(change.add);
+      try {
+        await target.write(desired, current);
+        changed = true;
+      } catch (err) {
+        if (!(err instanceof ConflictError)) throw err;
+        await retryLater(attempt, 'conditional write lost');
+        continue;
+      }
+      const readBack = await target.read();
+      remember(readBack);
+      if (!satisfied(readBack)) {
+        await retryLater(attempt, 'overwritten by a concurrent writer');
+        continue;
+      }
+    } else if (!changed && attempt === 1) {
+      return false; // Already as wanted and we wrote nothing: there is no write of ours to lose.
+    }
+    const settleMs = opts.settleMs ?? Math.min(1000, Math.max(20, 2 * (Date.now() - started)));
+    await sleep(settleMs * (1 + Math.random() / 2));
+    const settled = await target.read();
+    remember(settled);
+    if (satisfied(settled)) return changed;
+    await retryLater(attempt, 'overwritten after our write');
+  }
+  throw new ConflictError(`could not update the ${target.description} after ${maxAttempts} attempts: concurrent writers kept overwriting it; retry later`);
+}
+
+function backoff(attempt: number, baseDelayMs: number, maxDelayMs: number): number {
+  const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
+  return ceiling / 2 + Math.random() * (ceiling / 2);
+}
+
+export function dedupe(descriptors: Descriptor[]): Descriptor[] {
+  const byDigest = new Map<string, Descriptor>();
+  for (const d of descriptors) if (!byDigest.has(d.digest)) byDigest.set(d.digest, d);
+  return [...byDigest.values()];
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
