@@ -24,6 +24,11 @@ function readResults(file) {
   }
 }
 
+const ESC = String.fromCharCode(27);
+function stripColours(text) {
+  return text.split(ESC).map((part, i) => (i === 0 ? part : part.replace(/^\[[0-9;]*m/, ''))).join('');
+}
+
 const { file, extraFailures } = parseArgs(process.argv.slice(2));
 const results = readResults(file);
 
@@ -42,7 +47,7 @@ if (results) {
     const assertions = suite.assertionResults ?? [];
     if (suite.status === 'failed' && !assertions.some((a) => a.status === 'failed')) {
       failed++;
-      const reason = (suite.message ?? '').replace(/\u001b\[[0-9;]*m/g, '').split('\n').find((line) => line.trim()) ?? 'suite failed';
+      const reason = stripColours(suite.message ?? '').split('\n').find((line) => line.trim()) ?? 'suite failed';
       console.log(`FAILED SUITE ${where}: ${reason.trim()}`);
     }
     for (const a of assertions) {
