@@ -1,0 +1,90 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { UserError } from '../core/errors';
+import type { Logger } from '../core/log';
+import type { RepositoryStore } from '../oci/store';
+import type { Descriptor } from '../oci/types';
+import { applyTags } from './apply-tags';
+import { importDockerArchive } from './docker-archive';
+import { platformDigests } from './platforms';
+import type { BuiltImage } from './types';
+
+/** An image opened from `REF` or `oci-layout:DIR[:tag|@digest]` (src/oci/open.ts openImage). */
+export interface OpenedImage {
+  store: RepositoryStore;
+  /** Tag or digest within `store`. */
+  reference: string;
+  display: string;
+}
+
+/** What taking a prebuilt image needs from the OCI client; the ship pipeline passes the real ones. */
+export interface SourceDeps {
+  openImage(input: string): Promise<OpenedImage>;
+  copyImage(from: RepositoryStore, fromRef: string, to: RepositoryStore, toTag?: string): Promise<Descriptor>;
+  logger: Logger;
+}
+
+export type SourceKind = 'registry' | 'oci-layout' | 'docker-archive';
+
+const DOCKER_ARCHIVE = 'docker-archive:';
+const OCI_LAYOUT = 'oci-layout:';
+
+export function sourceKind(input: string): SourceKind {
+  if (input.startsWith(DOCKER_ARCHIVE)) return 'docker-archive';
+  if (input.startsWith(OCI_LAYOUT)) return 'oci-layout';
+  return 'registry';
+}
+
+/**
+ * `docker-archive:FILE[:IMAGE]`: FILE is the longest prefix that exists on disk (file names may hold
+ * ':'), IMAGE optionally picks one image of a multi-image archive by its RepoTags entry.
+ */
+export function parseDockerArchive(input: string): { file: string; image?: string } {
+  const rest = input.slice(DOCKER_ARCHIVE.length);
+  if (!rest) throw new UserError(`'${input}' names no file; write docker-archive:FILE (a tarball from 'docker save -o FILE IMAGE')`);
+  if (fs.existsSync(rest)) return { file: rest };
+  for (let i = rest.length - 1; i > 0; i--) {
+    if (rest[i] === ':' && fs.existsSync(rest.slice(0, i))) {
+      const image = rest.slice(i + 1);
+      return image ? { file: rest.slice(0, i), image } : { file: rest.slice(0, i) };
+    }
+  }
+  throw new UserError(`docker archive '${rest}' does not exist; pass the file written by 'docker save -o FILE IMAGE'`);
+}
+
+/** Two store locations name the same repository (layout paths compared after resolving them). */
+export function sameLocation(a: string, b: string): boolean {
+  const norm = (loc: string) => (loc.startsWith(OCI_LAYOUT) ? OCI_LAYOUT + path.resolve(loc.slice(OCI_LAYOUT.length)) : loc);
+  return norm(a) === norm(b);
+}
+
+/**
+ * Ship a prebuilt image instead of building one: push a `docker save` tarball, copy a registry image
+ * or layout into the target, or just resolve it when it already lives in the target repository.
+ * `tags` (immutable tag first) are pointed at the result; pass none to leave tagging for later.
+ */
+export async function takeImageFrom(input: string, target: RepositoryStore, tags: readonly string[], deps: SourceDeps): Promise<BuiltImage> {
+  const [firstTag, ...moreTags] = tags;
+  let descriptor: Descriptor;
+
+  if (sourceKind(input) === 'docker-archive') {
+    const { file, image } = parseDockerArchive(input);
+    deps.logger.info(`pushing ${file} (docker save archive) to ${target.location}`);
+    const imported = await importDockerArchive(file, target, { image, tag: firstTag });
+    await applyTags(target, imported.descriptor.digest, moreTags);
+    return { ...imported.descriptor, platforms: imported.platforms, builtBy: 'from' };
+  }
+
+  const source = await deps.openImage(input);
+  if (sameLocation(source.store.location, target.location)) {
+    descriptor = await source.store.resolve(source.reference);
+    deps.logger.info(`${source.display} is already in ${target.location} as ${descriptor.digest}`);
+    await applyTags(target, descriptor.digest, tags);
+  } else {
+    deps.logger.info(`copying ${source.display} to ${target.location}`);
+    descriptor = await deps.copyImage(source.store, source.reference, target, firstTag);
+    await applyTags(target, descriptor.digest, moreTags);
+  }
+  const { descriptor: stored, platforms } = await platformDigests(target, descriptor.digest);
+  return { digest: stored.digest, mediaType: stored.mediaType, size: stored.size, platforms, builtBy: 'from' };
+}
