@@ -1,0 +1,108 @@
+import { UserError } from '../core/errors';
+import { ConflictError, NotFoundError } from './store';
+
+/** One entry of the distribution error body `{"errors":[{code,message,detail}]}`. */
+export interface DistributionErrorEntry {
+  code: string;
+  message?: string;
+  detail?: unknown;
+}
+
+/** What was being done, for messages: `registry 127.0.0.1:5000: PUT manifest acme/api:latest failed: ...`. */
+export interface RegistryOperation {
+  registry: string;
+  /** e.g. `PUT manifest acme/api:latest`, `GET blob acme/api@sha256:...` */
+  operation: string;
+}
+
+const MAX_DETAIL_CHARS = 300;
+const MAX_PLAIN_BODY_CHARS = 200;
+
+/** A registry answered with an error status, or broke the protocol (bad digest, oversized body). */
+export class RegistryError extends Error {
+  readonly status?: number;
+  readonly codes: string[];
+  constructor(message: string, status?: number, codes: string[] = []) {
+    super(message);
+    this.name = 'RegistryError';
+    this.status = status;
+    this.codes = codes;
+  }
+}
+
+/** Credentials were missing, wrong, or do not grant the operation (401/403). Exit code 2. */
+export class RegistryAuthError extends UserError {
+  readonly status: number;
+  constructor(message: string, status: number) {
+    super(message);
+    this.name = 'RegistryAuthError';
+    this.status = status;
+  }
+}
+
+/** The server sent more than we accept for this kind of body. */
+export class ResponseTooLargeError extends RegistryError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ResponseTooLargeError';
+  }
+}
+
+/** The bytes received do not hash to the digest asked for (or announced). */
+export class DigestMismatchError extends RegistryError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DigestMismatchError';
+  }
+}
+
+export function parseDistributionErrors(body: Buffer | string | undefined): DistributionErrorEntry[] {
+  if (!body || body.length === 0) return [];
+  try {
+    const parsed = JSON.parse(body.toString()) as { errors?: unknown };
+    if (!Array.isArray(parsed.errors)) return [];
+    return parsed.errors
+      .filter((e): e is Record<string, unknown> => typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string')
+      .map((e) => ({ code: e.code as string, message: typeof e.message === 'string' ? e.message : undefined, detail: e.detail }));
+  } catch {
+    return [];
+  }
+}
+
+/** `400 MANIFEST_INVALID: manifest invalid (detail)`, or the status and a clip of a non-JSON body. */
+export function describeStatus(status: number, body: Buffer | undefined): string {
+  const entries = parseDistributionErrors(body);
+  if (entries.length === 0) {
+    const text = body ? body.toString('utf8').replace(/\s+/g, ' ').trim().slice(0, MAX_PLAIN_BODY_CHARS) : '';
+    return text ? `${status}: ${text}` : `${status}`;
+  }
+  const parts = entries.map((e) => {
+    let s = e.code;
+    if (e.message) s += `: ${e.message}`;
+    const detail = detailText(e.detail);
+    if (detail) s += ` (${detail})`;
+    return s;
+  });
+  return `${status} ${parts.join('; ')}`;
+}
+
+/** Map a failed response to the error the rest of the code expects (404 → NotFoundError, 412 → ConflictError). */
+export function errorForStatus(op: RegistryOperation, status: number, body: Buffer | undefined): Error {
+  const message = `${failurePrefix(op)}: ${describeStatus(status, body)}`;
+  if (status === 404) return new NotFoundError(message);
+  if (status === 412) return new ConflictError(message);
+  if (status === 401 || status === 403) {
+    return new RegistryAuthError(`${message}; check the credentials for ${op.registry} and that they grant this operation`, status);
+  }
+  return new RegistryError(message, status, parseDistributionErrors(body).map((e) => e.code));
+}
+
+export function failurePrefix(op: RegistryOperation): string {
+  return `registry ${op.registry}: ${op.operation} failed`;
+}
+
+function detailText(detail: unknown): string {
+  if (detail === undefined || detail === null || detail === '') return '';
+  const text = typeof detail === 'string' ? detail : JSON.stringify(detail);
+  return text.length > MAX_DETAIL_CHARS ? text.slice(0, MAX_DETAIL_CHARS) + '…' : text;
+}
