@@ -13,6 +13,7 @@ import {
   tsaHandler,
   type HandlerFn,
 } from '@sigstore/mock';
+import { FULCIO_EXTENSIONS } from '../../src/sign/fulcio-extensions';
 
 /**
  * A real local Sigstore for tests: one node:http server on 127.0.0.1 answering Fulcio
@@ -79,32 +80,6 @@ const GITHUB_URL = 'https://github.com';
 const FULCIO_PATH = '/api/v2/signingCert';
 const REKOR_PATH = '/api/v1/log/entries';
 const TSA_PATH = '/api/v1/timestamp';
-
-// Fulcio's OIDs for GitHub tokens (fulcio docs/oid-info.md). "legacy" ones hold the raw string,
-// the others a DER UTF8String.
-const OID = {
-  issuerV1: '1.3.6.1.4.1.57264.1.1',
-  githubWorkflowTrigger: '1.3.6.1.4.1.57264.1.2',
-  githubWorkflowSha: '1.3.6.1.4.1.57264.1.3',
-  githubWorkflowName: '1.3.6.1.4.1.57264.1.4',
-  githubWorkflowRepository: '1.3.6.1.4.1.57264.1.5',
-  githubWorkflowRef: '1.3.6.1.4.1.57264.1.6',
-  issuerV2: '1.3.6.1.4.1.57264.1.8',
-  buildSignerURI: '1.3.6.1.4.1.57264.1.9',
-  buildSignerDigest: '1.3.6.1.4.1.57264.1.10',
-  runnerEnvironment: '1.3.6.1.4.1.57264.1.11',
-  sourceRepositoryURI: '1.3.6.1.4.1.57264.1.12',
-  sourceRepositoryDigest: '1.3.6.1.4.1.57264.1.13',
-  sourceRepositoryRef: '1.3.6.1.4.1.57264.1.14',
-  sourceRepositoryIdentifier: '1.3.6.1.4.1.57264.1.15',
-  sourceRepositoryOwnerURI: '1.3.6.1.4.1.57264.1.16',
-  sourceRepositoryOwnerIdentifier: '1.3.6.1.4.1.57264.1.17',
-  buildConfigURI: '1.3.6.1.4.1.57264.1.18',
-  buildConfigDigest: '1.3.6.1.4.1.57264.1.19',
-  buildTrigger: '1.3.6.1.4.1.57264.1.20',
-  runInvocationURI: '1.3.6.1.4.1.57264.1.21',
-  sourceRepositoryVisibility: '1.3.6.1.4.1.57264.1.22',
-} as const;
 
 interface ExtensionValue {
   oid: string;
@@ -265,34 +240,35 @@ function subjectAltName(claims: Claims): string {
 function extensionsFromClaims(claims: Claims): ExtensionValue[] {
   const s = (key: string): string | undefined => (claims[key] === undefined ? undefined : String(claims[key]));
   const out: ExtensionValue[] = [];
-  const add = (oid: string, value: string | undefined, legacy = false) => {
+  const add = (name: keyof typeof FULCIO_EXTENSIONS, value: string | undefined) => {
+    const { oid, legacy } = FULCIO_EXTENSIONS[name];
     if (value !== undefined) out.push({ oid, value, legacy });
   };
-  add(OID.issuerV1, s('iss'), true);
-  add(OID.issuerV2, s('iss'));
+  add('issuerV1', s('iss'));
+  add('issuer', s('iss'));
   if (claims.job_workflow_ref === undefined) return out;
 
-  add(OID.githubWorkflowTrigger, s('event_name'), true);
-  add(OID.githubWorkflowSha, s('sha'), true);
-  add(OID.githubWorkflowName, s('workflow'), true);
-  add(OID.githubWorkflowRepository, s('repository'), true);
-  add(OID.githubWorkflowRef, s('ref'), true);
-  add(OID.buildSignerURI, `${GITHUB_URL}/${s('job_workflow_ref')}`);
-  add(OID.buildSignerDigest, s('job_workflow_sha'));
-  add(OID.runnerEnvironment, s('runner_environment'));
-  add(OID.sourceRepositoryURI, s('repository') && `${GITHUB_URL}/${s('repository')}`);
-  add(OID.sourceRepositoryDigest, s('sha'));
-  add(OID.sourceRepositoryRef, s('ref'));
-  add(OID.sourceRepositoryIdentifier, s('repository_id'));
-  add(OID.sourceRepositoryOwnerURI, s('repository_owner') && `${GITHUB_URL}/${s('repository_owner')}`);
-  add(OID.sourceRepositoryOwnerIdentifier, s('repository_owner_id'));
-  add(OID.buildConfigURI, s('workflow_ref') && `${GITHUB_URL}/${s('workflow_ref')}`);
-  add(OID.buildConfigDigest, s('workflow_sha'));
-  add(OID.buildTrigger, s('event_name'));
+  add('githubWorkflowTrigger', s('event_name'));
+  add('githubWorkflowSha', s('sha'));
+  add('githubWorkflowName', s('workflow'));
+  add('githubWorkflowRepository', s('repository'));
+  add('githubWorkflowRef', s('ref'));
+  add('buildSignerURI', `${GITHUB_URL}/${s('job_workflow_ref')}`);
+  add('buildSignerDigest', s('job_workflow_sha'));
+  add('runnerEnvironment', s('runner_environment'));
+  add('sourceRepositoryURI', s('repository') && `${GITHUB_URL}/${s('repository')}`);
+  add('sourceRepositoryDigest', s('sha'));
+  add('sourceRepositoryRef', s('ref'));
+  add('sourceRepositoryIdentifier', s('repository_id'));
+  add('sourceRepositoryOwnerURI', s('repository_owner') && `${GITHUB_URL}/${s('repository_owner')}`);
+  add('sourceRepositoryOwnerIdentifier', s('repository_owner_id'));
+  add('buildConfigURI', s('workflow_ref') && `${GITHUB_URL}/${s('workflow_ref')}`);
+  add('buildConfigDigest', s('workflow_sha'));
+  add('buildTrigger', s('event_name'));
   if (claims.repository && claims.run_id && claims.run_attempt) {
-    add(OID.runInvocationURI, `${GITHUB_URL}/${s('repository')}/actions/runs/${s('run_id')}/attempts/${s('run_attempt')}`);
+    add('runInvocationURI', `${GITHUB_URL}/${s('repository')}/actions/runs/${s('run_id')}/attempts/${s('run_attempt')}`);
   }
-  add(OID.sourceRepositoryVisibility, s('repository_visibility'));
+  add('sourceRepositoryVisibilityAtSigning', s('repository_visibility'));
   return out;
 }
 

@@ -1,0 +1,45 @@
+import { createHash, sign as cryptoSign } from 'node:crypto';
+import type { Signature, Signer } from '@sigstore/sign';
+import type { Statement } from '../attest/statement';
+import { signStatementBundle, witnessesFor, type WitnessOptions } from './dsse';
+import { signingError } from './errors';
+import { loadPrivateKey } from './private-key';
+import type { SerializedBundle, StatementSigner } from './types';
+
+export interface KeySignerOptions extends WitnessOptions {
+  keyPem: string;
+  /** Password of an encrypted key; defaults to COSIGN_PASSWORD. */
+  password?: string;
+}
+
+/**
+ * Key-based signing. Bundles carry a `publicKey` hint (base64 SHA-256 of the DER public key, as
+ * cosign writes it) instead of a certificate. Rekor/TSA are optional (off unless URLs are given).
+ */
+export function keySigner(opts: KeySignerOptions): StatementSigner {
+  const { privateKey, publicKey } = loadPrivateKey(opts.keyPem, opts.password ?? process.env.COSIGN_PASSWORD);
+  const publicKeyPem = publicKey.export({ format: 'pem', type: 'spki' }).toString();
+  const fingerprint = createHash('sha256').update(publicKey.export({ format: 'der', type: 'spki' })).digest();
+  const hint = fingerprint.toString('base64');
+  const signer: Signer = {
+    async sign(data: Buffer): Promise<Signature> {
+      return { signature: cryptoSign('sha256', data, privateKey), key: { $case: 'publicKey', publicKey: publicKeyPem, hint } };
+    },
+  };
+  const witnesses = witnessesFor(opts);
+  return {
+    identity: `sha256:${fingerprint.toString('hex')}`,
+    async signStatement(statement: Statement<object>): Promise<SerializedBundle> {
+      try {
+        return await signStatementBundle(signer, witnesses, statement);
+      } catch (err) {
+        throw signingError(err);
+      }
+    },
+  };
+}
+
+/** The hint a key bundle carries for this public key (what verifiers match keys by). */
+export function publicKeyHint(publicKeyDer: Buffer): string {
+  return createHash('sha256').update(publicKeyDer).digest('base64');
+}

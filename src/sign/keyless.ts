@@ -1,0 +1,128 @@
+import { generateKeyPairSync, sign as cryptoSign, X509Certificate, type KeyObject } from 'node:crypto';
+import { FulcioSigner, type Signature, type Signer } from '@sigstore/sign';
+import type { Statement } from '../attest/statement';
+import { UserError } from '../core/errors';
+import { addSecret } from '../core/log';
+import { signStatementBundle, witnessesFor } from './dsse';
+import { signingError } from './errors';
+import type { RekorEntryType, SerializedBundle, StatementSigner } from './types';
+
+export interface KeylessSignerOptions {
+  fulcioURL: string;
+  rekorURL?: string;
+  tsaURL?: string;
+  /** Returns a fresh OIDC token (audience `sigstore`); e.g. `() => core.getIDToken('sigstore')`. */
+  identityToken: () => Promise<string>;
+  timeoutMs?: number;
+  /** Rekor v1 entry kind for DSSE bundles (default `dsse`, as sigstore-js and cosign write). */
+  rekorEntryType?: RekorEntryType;
+}
+
+export interface KeylessStatementSigner extends StatementSigner {
+  /** The Fulcio certificate (PEM) in use, once one was issued. */
+  readonly certificatePem: string | undefined;
+  /** How many certificates were requested from Fulcio by this signer. */
+  readonly certificatesIssued: number;
+}
+
+// Re-request a certificate when less than this is left of its (10-minute) validity, so a long run
+// never signs with a certificate that expires before Rekor/TSA timestamp the signature.
+const RENEW_BEFORE_EXPIRY_MS = 60_000;
+
+/** The run's one ephemeral P-256 key. */
+class EphemeralKey implements Signer {
+  private readonly privateKey: KeyObject;
+  readonly publicKeyPem: string;
+  constructor() {
+    const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    this.privateKey = pair.privateKey;
+    this.publicKeyPem = pair.publicKey.export({ format: 'pem', type: 'spki' }).toString();
+  }
+  async sign(data: Buffer): Promise<Signature> {
+    return { signature: cryptoSign('sha256', data, this.privateKey), key: { $case: 'publicKey', publicKey: this.publicKeyPem } };
+  }
+}
+
+interface IssuedCertificate {
+  pem: string;
+  san: string;
+  notAfter: number;
+}
+
+/**
+ * A Signer that asks Fulcio for a certificate once and reuses it for every signature (FulcioSigner
+ * alone fetches a token and a certificate on every call); renewed only near expiry.
+ */
+class CertificateCachingSigner implements Signer {
+  private readonly key = new EphemeralKey();
+  private readonly fulcio: FulcioSigner;
+  private pending?: Promise<IssuedCertificate>;
+  issued = 0;
+  certificate?: IssuedCertificate;
+
+  constructor(fulcioURL: string, identityToken: () => Promise<string>, timeoutMs: number | undefined) {
+    const identityProvider = {
+      getToken: async () => {
+        const token = await identityToken();
+        addSecret(token);
+        return token;
+      },
+    };
+    this.fulcio = new FulcioSigner({ fulcioBaseURL: fulcioURL, identityProvider, keyHolder: this.key, timeout: timeoutMs, retry: 2 });
+  }
+
+  private async requestCertificate(): Promise<IssuedCertificate> {
+    this.issued++;
+    // FulcioSigner gets the token, proves possession of our key and returns the leaf certificate
+    // with a signature over `data`; only the certificate is kept.
+    const result = await this.fulcio.sign(Buffer.alloc(0));
+    if (result.key.$case !== 'x509Certificate') throw new Error('Fulcio returned no certificate');
+    const cert = new X509Certificate(result.key.certificate);
+    const san = /URI:([^,]+)|email:([^,]+)/.exec(cert.subjectAltName ?? '');
+    return { pem: result.key.certificate, san: (san?.[1] ?? san?.[2] ?? '').trim(), notAfter: Date.parse(cert.validTo) };
+  }
+
+  async ensureCertificate(): Promise<IssuedCertificate> {
+    const cached = this.certificate;
+    if (cached && cached.notAfter - Date.now() > RENEW_BEFORE_EXPIRY_MS) return cached;
+    // Concurrent signatures share one request.
+    this.pending ??= this.requestCertificate()
+      .then((issued) => (this.certificate = issued))
+      .finally(() => (this.pending = undefined));
+    return this.pending;
+  }
+
+  async sign(data: Buffer): Promise<Signature> {
+    const cert = await this.ensureCertificate();
+    const { signature } = await this.key.sign(data);
+    return { signature, key: { $case: 'x509Certificate', certificate: cert.pem } };
+  }
+}
+
+/** Keyless signing: one ephemeral key and one Fulcio certificate per signer, witnessed by Rekor and/or a TSA. */
+export function keylessSigner(opts: KeylessSignerOptions): KeylessStatementSigner {
+  if (!opts.fulcioURL) throw new UserError('keyless signing needs a Fulcio URL; pass one or use the default endpoints');
+  if (!opts.rekorURL && !opts.tsaURL) {
+    throw new UserError('keyless signing needs a Rekor or a timestamp authority URL; without one the signature cannot be verified after the certificate expires');
+  }
+  const signer = new CertificateCachingSigner(opts.fulcioURL, opts.identityToken, opts.timeoutMs);
+  const witnesses = witnessesFor(opts);
+  return {
+    get identity() {
+      return signer.certificate?.san ?? '';
+    },
+    get certificatePem() {
+      return signer.certificate?.pem;
+    },
+    get certificatesIssued() {
+      return signer.issued;
+    },
+    async signStatement(statement: Statement<object>): Promise<SerializedBundle> {
+      try {
+        return await signStatementBundle(signer, witnesses, statement);
+      } catch (err) {
+        throw signingError(err);
+      }
+    },
+  };
+}
