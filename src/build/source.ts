@@ -2,6 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../core/errors';
 import type { Logger } from '../core/log';
+import { copyImage } from '../oci/copy';
+import { openImage } from '../oci/open';
+import type { RegistryClient, RegistryClientOptions } from '../oci/registry';
 import type { RepositoryStore } from '../oci/store';
 import type { Descriptor } from '../oci/types';
 import { applyTags } from './apply-tags';
@@ -9,19 +12,29 @@ import { importDockerArchive } from './docker-archive';
 import { platformDigests } from './platforms';
 import type { BuiltImage } from './types';
 
-/** An image opened from `REF` or `oci-layout:DIR[:tag|@digest]` (src/oci/open.ts openImage). */
-export interface OpenedImage {
+/** An image opened from `REF` or `oci-layout:DIR[:tag|@digest]` (the shape of src/oci/open.ts openImage). */
+export interface OpenedSource {
   store: RepositoryStore;
   /** Tag or digest within `store`. */
   reference: string;
   display: string;
+  close?(): void;
 }
 
-/** What taking a prebuilt image needs from the OCI client; the ship pipeline passes the real ones. */
+/** What taking a prebuilt image needs from the OCI client (see defaultSourceDeps for the real ones). */
 export interface SourceDeps {
-  openImage(input: string): Promise<OpenedImage>;
+  openImage(input: string): OpenedSource | Promise<OpenedSource>;
   copyImage(from: RepositoryStore, fromRef: string, to: RepositoryStore, toTag?: string): Promise<Descriptor>;
   logger: Logger;
+}
+
+/** The real OCI client: registry options as for every other registry access of the run. */
+export function defaultSourceDeps(registryOptions: RegistryClientOptions, logger: Logger, client?: RegistryClient): SourceDeps {
+  return {
+    openImage: (input) => openImage(input, registryOptions, client),
+    copyImage: (from, fromRef, to, toTag) => copyImage(from, fromRef, to, toTag, { logger }),
+    logger,
+  };
 }
 
 export type SourceKind = 'registry' | 'oci-layout' | 'docker-archive';
@@ -76,14 +89,20 @@ export async function takeImageFrom(input: string, target: RepositoryStore, tags
   }
 
   const source = await deps.openImage(input);
-  if (sameLocation(source.store.location, target.location)) {
-    descriptor = await source.store.resolve(source.reference);
-    deps.logger.info(`${source.display} is already in ${target.location} as ${descriptor.digest}`);
-    await applyTags(target, descriptor.digest, tags);
-  } else {
-    deps.logger.info(`copying ${source.display} to ${target.location}`);
-    descriptor = await deps.copyImage(source.store, source.reference, target, firstTag);
-    await applyTags(target, descriptor.digest, moreTags);
+  try {
+    if (sameLocation(source.store.location, target.location)) {
+      descriptor = await source.store.resolve(source.reference);
+      deps.logger.info(`${source.display} is already in ${target.location} as ${descriptor.digest}`);
+      await applyTags(target, descriptor.digest, tags);
+    } else {
+      deps.logger.info(`copying ${source.display} to ${target.location}`);
+      // By digest, so that without tags of ours the source's tag is not carried over.
+      const resolved = await source.store.resolve(source.reference);
+      descriptor = await deps.copyImage(source.store, resolved.digest, target, firstTag);
+      await applyTags(target, descriptor.digest, moreTags);
+    }
+  } finally {
+    source.close?.();
   }
   const { descriptor: stored, platforms } = await platformDigests(target, descriptor.digest);
   return { digest: stored.digest, mediaType: stored.mediaType, size: stored.size, platforms, builtBy: 'from' };
