@@ -13,10 +13,16 @@ export interface RegistryOperation {
   registry: string;
   /** e.g. `PUT manifest acme/api:latest`, `GET blob acme/api@sha256:...` */
   operation: string;
+  /** Token scopes the operation needed (named in 401/403 errors). */
+  scopes?: string[];
+  /** Which credentials were used, e.g. `credentials from ~/.docker/config.json` or `no credentials found`. */
+  authHint?: string;
 }
 
 const MAX_DETAIL_CHARS = 300;
 const MAX_PLAIN_BODY_CHARS = 200;
+// For answers without a body (HEAD): the status alone says little.
+const STATUS_WORDS: Record<number, string> = { 401: 'UNAUTHORIZED', 403: 'DENIED', 404: 'NOT FOUND', 405: 'UNSUPPORTED', 429: 'TOOMANYREQUESTS' };
 
 /** A registry answered with an error status, or broke the protocol (bad digest, oversized body). */
 export class RegistryError extends Error {
@@ -74,7 +80,7 @@ export function describeStatus(status: number, body: Buffer | undefined): string
   const entries = parseDistributionErrors(body);
   if (entries.length === 0) {
     const text = body ? body.toString('utf8').replace(/\s+/g, ' ').trim().slice(0, MAX_PLAIN_BODY_CHARS) : '';
-    return text ? `${status}: ${text}` : `${status}`;
+    return text ? `${status}: ${text}` : `${status}${STATUS_WORDS[status] ? ` ${STATUS_WORDS[status]}` : ''}`;
   }
   const parts = entries.map((e) => {
     let s = e.code;
@@ -92,7 +98,9 @@ export function errorForStatus(op: RegistryOperation, status: number, body: Buff
   if (status === 404) return new NotFoundError(message);
   if (status === 412) return new ConflictError(message);
   if (status === 401 || status === 403) {
-    return new RegistryAuthError(`${message}; check the credentials for ${op.registry} and that they grant this operation`, status);
+    const used = op.authHint ? ` (${op.authHint})` : '';
+    const needs = op.scopes && op.scopes.length > 0 ? ` grant ${op.scopes.join(' and ')}` : ' grant this operation';
+    return new RegistryAuthError(`${message}${used}; check the credentials for ${op.registry} and that they${needs}`, status);
   }
   return new RegistryError(message, status, parseDistributionErrors(body).map((e) => e.code));
 }

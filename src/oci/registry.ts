@@ -289,7 +289,9 @@ export class RegistryRepository implements RepositoryStore {
     const what = `registry ${this.registry}: ${op.operation}`;
     const limit = maxBytes ?? descriptor.size;
     if (descriptor.size > limit) throw new ResponseTooLargeError(`${what}: the blob is ${descriptor.size} bytes, over the ${limit}-byte limit`);
-    const res = await this.session.stream({ method: 'GET', target: this.path('blobs', descriptor.digest), scopes: this.pull, op });
+    const req: SessionRequest = { method: 'GET', target: this.path('blobs', descriptor.digest), scopes: this.pull, op };
+    const res = await this.session.stream(req);
+    await this.noteAuth(req, res.status);
     if (res.status !== 200 || !res.stream) {
       res.stream?.destroy();
       throw errorForStatus(op, res.status, res.body);
@@ -411,8 +413,16 @@ export class RegistryRepository implements RepositoryStore {
     return new URL(location, res.url);
   }
 
-  private send(req: SessionRequest): Promise<HttpResponse> {
-    return this.session.send(req);
+  private async send(req: SessionRequest): Promise<HttpResponse> {
+    const res = await this.session.send(req);
+    await this.noteAuth(req, res.status);
+    return res;
+  }
+
+  private async noteAuth(req: SessionRequest, status: number): Promise<void> {
+    if (status !== 401 && status !== 403) return;
+    req.op.scopes ??= req.scopes;
+    req.op.authHint ??= await this.session.authHint();
   }
 
   private path(kind: 'manifests' | 'blobs', reference: string): string {

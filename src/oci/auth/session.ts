@@ -119,6 +119,13 @@ export class RegistrySession {
     }
   }
 
+  /** For 401/403 messages: which credentials were tried (never the secret). */
+  async authHint(): Promise<string> {
+    const cred = await this.credential().catch(() => undefined);
+    if (!cred) return `no credentials found for ${this.registry}; pass username/password or run 'docker login ${this.registry}'`;
+    return `credentials from ${cred.source}`;
+  }
+
   private credential(): Promise<RegistryCredential | undefined> {
     return this.deps.credentials.get(this.registry);
   }
