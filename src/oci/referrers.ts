@@ -232,37 +232,48 @@ export async function updateListedTag<S extends ListedTagState>(target: ListedTa
 
   let changed = false;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const started = Date.now();
-    const current = await target.read();
-    remember(current);
-    if (!satisfied(current)) {
-      const desired = [...seen.values()];
-      if (change.add && !seen.has(change.add.digest)) desired.push(change.add);
-      try {
-        await target.write(desired, current);
-        changed = true;
-      } catch (err) {
-        if (!(err instanceof ConflictError)) throw err;
-        await retryLater(attempt, 'conditional write lost');
-        continue;
+    try {
+      const started = Date.now();
+      const current = await target.read();
+      remember(current);
+      if (!satisfied(current)) {
+        const desired = [...seen.values()];
+        if (change.add && !seen.has(change.add.digest)) desired.push(change.add);
+        try {
+          await target.write(desired, current);
+          changed = true;
+        } catch (err) {
+          if (!(err instanceof ConflictError)) throw err;
+          await retryLater(attempt, 'conditional write lost');
+          continue;
+        }
+        const readBack = await target.read();
+        remember(readBack);
+        if (!satisfied(readBack)) {
+          await retryLater(attempt, 'overwritten by a concurrent writer');
+          continue;
+        }
+      } else if (!changed && attempt === 1) {
+        return false; // Already as wanted and we wrote nothing: there is no write of ours to lose.
       }
-      const readBack = await target.read();
-      remember(readBack);
-      if (!satisfied(readBack)) {
-        await retryLater(attempt, 'overwritten by a concurrent writer');
-        continue;
-      }
-    } else if (!changed && attempt === 1) {
-      return false; // Already as wanted and we wrote nothing: there is no write of ours to lose.
+      const settleMs = opts.settleMs ?? Math.min(1000, Math.max(20, 2 * (Date.now() - started)));
+      await sleep(settleMs * (1 + Math.random() / 2));
+      const settled = await target.read();
+      remember(settled);
+      if (satisfied(settled)) return changed;
+      await retryLater(attempt, 'overwritten after our write');
+    } catch (err) {
+      // Registries on plain filesystems answer 5xx while a tag is being rewritten under them.
+      if (!isTransient(err) || attempt === maxAttempts) throw err;
+      await retryLater(attempt, `server error (${(err as Error).message})`);
     }
-    const settleMs = opts.settleMs ?? Math.min(1000, Math.max(20, 2 * (Date.now() - started)));
-    await sleep(settleMs * (1 + Math.random() / 2));
-    const settled = await target.read();
-    remember(settled);
-    if (satisfied(settled)) return changed;
-    await retryLater(attempt, 'overwritten after our write');
   }
   throw new ConflictError(`could not update the ${target.description} after ${maxAttempts} attempts: concurrent writers kept overwriting it; retry later`);
+}
+
+function isTransient(err: unknown): boolean {
+  const status = (err as { status?: unknown }).status;
+  return typeof status === 'number' && (status >= 500 || status === 429);
 }
 
 function backoff(attempt: number, baseDelayMs: number, maxDelayMs: number): number {
