@@ -1,0 +1,79 @@
+import * as core from '@actions/core';
+import { readFileSync } from 'node:fs';
+import { UserError } from '../core/errors';
+import { addSecret } from '../core/log';
+import {
+  keyValues,
+  list,
+  oneOf,
+  platforms,
+  validateInputs,
+  type Builder,
+  type FailOn,
+  type SbomFormat,
+  type Scanner,
+  type ShipInputs,
+  type SignatureFormat,
+  type SignMode,
+} from '../ship/inputs';
+
+function input(name: string): string | undefined {
+  const v = core.getInput(name);
+  return v === '' ? undefined : v;
+}
+
+function bool(name: string): boolean {
+  const v = (input(name) ?? 'false').toLowerCase();
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  throw new UserError(`input ${name} '${v}' is not true or false; write true or false`);
+}
+
+/** Action inputs (and the GitHub environment) → validated ShipInputs. */
+export function readShipInputs(env: NodeJS.ProcessEnv): ShipInputs {
+  const image = input('image') ?? '';
+  const username = input('registry-username');
+  const password = input('registry-password');
+  const token = input('github-token');
+  addSecret(password);
+  addSecret(token);
+  for (const s of [password, token]) if (s) core.setSecret(s);
+  const isGhcr = image.startsWith('ghcr.io/');
+  const keyPassword = env.COSIGN_PASSWORD;
+  if (keyPassword) core.setSecret(keyPassword);
+  const sigstoreInput = (input('sigstore') ?? 'auto').toLowerCase();
+  const caFile = env.SHIP_IMAGE_CA_FILE;
+  return validateInputs({
+    image,
+    from: input('from'),
+    context: input('context') ?? '.',
+    file: input('file'),
+    builder: oneOf<Builder>('builder', input('builder'), ['auto', 'buildx', 'docker', 'buildah'], 'auto'),
+    platforms: platforms(list(input('platforms'))),
+    buildArgs: keyValues('build-args', list(input('build-args')?.replace(/,/g, '\n'))),
+    extraTags: list(input('tags')),
+    sbomFormat: oneOf<SbomFormat>('sbom-format', input('sbom-format'), ['cyclonedx', 'spdx'], 'cyclonedx'),
+    scanner: oneOf<Scanner>('scanner', input('scanner'), ['trivy', 'grype'], 'trivy'),
+    failOn: oneOf<FailOn>('fail-on', input('fail-on'), ['critical', 'high', 'medium', 'low', 'none'], 'critical'),
+    ignoreUnfixed: bool('ignore-unfixed'),
+    sign: oneOf<SignMode>('sign', input('sign'), ['keyless', 'key', 'none'], 'keyless'),
+    keyFile: input('key'),
+    keyPassword,
+    signatureFormat: oneOf<SignatureFormat>('signature-format', input('signature-format'), ['bundle', 'legacy', 'both'], 'bundle'),
+    trivyCache: input('trivy-cache'),
+    dbRepositories: list(input('db-repository')),
+    maxDbAge: input('max-db-age'),
+    offline: bool('offline'),
+    outputDir: `${env.RUNNER_TEMP ?? '.'}/ship-image`,
+    registry: {
+      // ghcr.io takes the workflow token when no credentials are given.
+      username: username ?? (isGhcr && token ? env.GITHUB_ACTOR : undefined),
+      password: password ?? (isGhcr ? token : undefined),
+      insecureRegistries: [],
+      caPems: caFile ? [readFileSync(caFile, 'utf8')] : [],
+    },
+    sigstore: {
+      visibility: sigstoreInput === 'github' ? 'private' : sigstoreInput === 'public-good' ? 'public' : undefined,
+    },
+  });
+}
