@@ -1,18 +1,18 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createHash, createPublicKey, generateKeyPairSync, verify, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, sign as cryptoSign, verify, type KeyObject, type KeyPairKeyObjectResult } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import {
   initializeCA,
-  initializeCTLog,
   initializeTLog,
   initializeTSA,
   tsaHandler,
   type HandlerFn,
 } from '@sigstore/mock';
+import type { CTLog } from '@sigstore/mock/dist/fulcio/ctlog';
 import { FULCIO_EXTENSIONS } from '../../src/sign/fulcio-extensions';
 
 /**
@@ -98,10 +98,10 @@ export async function startSigstoreStack(opts: SigstoreStackOptions = {}): Promi
   const ecKeyPair = () => generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const ctLogKeys = ecKeyPair();
   const tlogKeys = ecKeyPair();
-  const ctLog = await initializeCTLog(ctLogKeys);
+  const ctLog = certificateTransparencyLog(ctLogKeys);
   const ca = await initializeCA(ecKeyPair(), ctLog);
   const tlog = await initializeTLog(baseURL, tlogKeys);
-  const tsa = await initializeTSA(ecKeyPair());
+  const tsa = await initializeTSA(ecKeyPair(), wholeSecondClock());
 
   let certificatesIssued = 0;
   let entriesLogged = 0;
@@ -288,6 +288,74 @@ function canonicalEntry(proposed: Claims): object {
       envelopeHash: { algorithm: 'sha256', value: sha256Hex(content.envelope) },
       payloadHash: { algorithm: 'sha256', value: sha256Hex(Buffer.from(envelope.payload, 'base64')) },
       signatures: envelope.signatures.map((sig) => ({ signature: sig.sig, verifier: content.verifiers[0] })),
+    },
+  };
+}
+
+/**
+ * A clock for the mock TSA: always now, truncated to whole seconds. With milliseconds the mock writes
+ * GeneralizedTime like `...05.5Z`, which @sigstore/core refuses (it accepts no or three fraction digits).
+ */
+function wholeSecondClock(): Date {
+  return new Proxy(new Date(), {
+    get(_target, property) {
+      const now = new Date(Math.floor(Date.now() / 1000) * 1000);
+      const value = Reflect.get(now, property) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(now) : value;
+    },
+  });
+}
+
+/** Offset and length of the DER element (tag + length + content) starting at `offset`. */
+function derElement(der: Buffer, offset: number): { start: number; end: number; contentStart: number } {
+  let lengthByte = der[offset + 1] as number;
+  let contentStart = offset + 2;
+  let length = lengthByte;
+  if (lengthByte & 0x80) {
+    lengthByte &= 0x7f;
+    length = 0;
+    for (let i = 0; i < lengthByte; i++) length = length * 256 + (der[offset + 2 + i] as number);
+    contentStart = offset + 2 + lengthByte;
+  }
+  return { start: offset, end: contentStart + length, contentStart };
+}
+
+/**
+ * An RFC 6962 log issuing SCTs for precertificates. Replaces the mock's CT log, whose SCTs come out
+ * truncated with the pkijs installed here. The mock CA writes the SCT list as `0x00, len, <bytes>`
+ * (list length only), so `<bytes>` returned here carry their own 2-byte length prefix.
+ */
+function certificateTransparencyLog(keys: KeyPairKeyObjectResult): CTLog {
+  const publicKeyDer = keys.publicKey.export({ format: 'der', type: 'spki' });
+  const logID = createHash('sha256').update(publicKeyDer).digest();
+  return {
+    publicKey: publicKeyDer,
+    logID,
+    async log(certificate: ArrayBuffer, issuerID: ArrayBuffer): Promise<ArrayBuffer> {
+      const der = Buffer.from(certificate);
+      const outer = derElement(der, 0);
+      const tbsElement = derElement(der, outer.contentStart);
+      const tbs = der.subarray(tbsElement.start, tbsElement.end);
+      const timestamp = Buffer.alloc(8);
+      timestamp.writeBigUInt64BE(BigInt(Date.now()));
+      const tbsLength = Buffer.from([(tbs.length >> 16) & 0xff, (tbs.length >> 8) & 0xff, tbs.length & 0xff]);
+      const signed = Buffer.concat([
+        Buffer.from([0, 0]), // v1, certificate_timestamp
+        timestamp,
+        Buffer.from([0, 1]), // precert_entry
+        Buffer.from(issuerID),
+        tbsLength,
+        tbs,
+        Buffer.from([0, 0]), // no extensions
+      ]);
+      const signature = cryptoSign('sha256', signed, keys.privateKey);
+      const sigLength = Buffer.alloc(2);
+      sigLength.writeUInt16BE(signature.length);
+      const sct = Buffer.concat([Buffer.from([0]), logID, timestamp, Buffer.from([0, 0]), Buffer.from([4, 3]), sigLength, signature]);
+      const prefixed = Buffer.alloc(2 + sct.length);
+      prefixed.writeUInt16BE(sct.length);
+      sct.copy(prefixed, 2);
+      return prefixed.buffer.slice(prefixed.byteOffset, prefixed.byteOffset + prefixed.length);
     },
   };
 }
