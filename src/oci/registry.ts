@@ -464,8 +464,8 @@ class VerifyingStream extends Transform {
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     this.received += chunk.length;
-    if (this.received > this.limit) return done(new ResponseTooLargeError(`${this.what}: more than the ${this.limit}-byte limit arrived`));
     if (this.received > this.size) return done(new DigestMismatchError(`${this.what}: more bytes arrived than the ${this.size} the descriptor says`));
+    if (this.received > this.limit) return done(new ResponseTooLargeError(`${this.what}: more than the ${this.limit}-byte limit arrived`));
     this.hash.update(chunk);
     done(null, chunk);
   }
