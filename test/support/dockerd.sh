@@ -3,25 +3,33 @@
 #   start_dockerd   # exports SHIP_IMAGE_TEST_DOCKER_HOST (test/support/dockerd.ts reuses it)
 #   ...run the tests...
 #   stop_dockerd
-# Needs root and Debian's dockerd; prints the reason and returns 1 when it cannot start.
+# As root it runs its own dockerd; otherwise it uses the machine's daemon when that answers
+# (GitHub runners). Prints the reason and returns 1 when neither works.
 
 start_dockerd() {
   if [ -n "${SHIP_IMAGE_TEST_DOCKER_HOST:-}" ]; then
     return 0
   fi
-  if [ ! -x /usr/sbin/dockerd ]; then
-    echo "start_dockerd: /usr/sbin/dockerd is not installed (apt-get install docker.io)" >&2
-    return 1
+  local dockerd_bin
+  dockerd_bin="$(command -v dockerd || true)"
+  if [ -z "$dockerd_bin" ] && [ -x /usr/sbin/dockerd ]; then
+    dockerd_bin=/usr/sbin/dockerd
   fi
-  if [ "$(id -u)" != 0 ]; then
-    echo "start_dockerd: dockerd needs root" >&2
+  if [ -z "$dockerd_bin" ] || [ "$(id -u)" != 0 ]; then
+    local system_host="${DOCKER_HOST:-unix:///var/run/docker.sock}"
+    if docker -H "$system_host" version --format '{{.Server.Version}}' >/dev/null 2>&1; then
+      export SHIP_IMAGE_TEST_DOCKER_HOST="$system_host"
+      echo "start_dockerd: using the running docker daemon at $system_host" >&2
+      return 0
+    fi
+    echo "start_dockerd: cannot start dockerd (needs root and docker.io's dockerd) and no daemon answers" >&2
     return 1
   fi
   # Short path: unix socket paths are limited to ~108 bytes.
   SHIP_IMAGE_TEST_DOCKERD_DIR="$(mktemp -d /tmp/sdk-XXXXXX)" || return 1
   local dir="$SHIP_IMAGE_TEST_DOCKERD_DIR"
   local host="unix://$dir/d.sock"
-  /usr/sbin/dockerd \
+  "$dockerd_bin" \
     --data-root "$dir/data" \
     --exec-root "$dir/exec" \
     -H "$host" \
@@ -31,6 +39,8 @@ start_dockerd() {
     --ip6tables=false \
     --bridge=none \
     --insecure-registry 127.0.0.0/8 \
+    --containerd-namespace ship-image-test \
+    --containerd-plugins-namespace ship-image-test-plugins \
     >"$dir/dockerd.log" 2>&1 &
   echo $! >"$dir/launcher.pid"
 

@@ -1,7 +1,8 @@
 /**
  * A real docker daemon (Debian's dockerd 20.10) for integration tests: vfs storage, no iptables,
  * no bridge, its own data/exec roots and unix socket in a temp dir. When the suite started a shared
- * one (test/support/dockerd.sh exports SHIP_IMAGE_TEST_DOCKER_HOST), that one is reused.
+ * one (test/support/dockerd.sh exports SHIP_IMAGE_TEST_DOCKER_HOST), that one is reused. Without
+ * root (a GitHub runner user), the machine's own daemon is used when it answers.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -15,7 +16,8 @@ export interface TestDockerd {
   stop(): Promise<void>;
 }
 
-const DOCKERD = '/usr/sbin/dockerd';
+const DOCKERD_CANDIDATES = ['/usr/sbin/dockerd', '/usr/bin/dockerd', '/usr/local/bin/dockerd'];
+const SYSTEM_DOCKER_HOST = 'unix:///var/run/docker.sock';
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 20_000;
 const POLL_MS = 200;
@@ -24,9 +26,11 @@ const LOG_TAIL_CHARS = 4_000;
 /** Why a dockerd cannot be had here (undefined = it can); tests skip with this reason. */
 export function dockerdUnavailableReason(): string | undefined {
   if (process.env.SHIP_IMAGE_TEST_DOCKER_HOST) return undefined;
-  if (!fs.existsSync(DOCKERD)) return `${DOCKERD} is not installed (Debian package docker.io)`;
-  if (typeof process.getuid === 'function' && process.getuid() !== 0) return 'dockerd needs root and the tests do not run as root';
-  return undefined;
+  const binary = dockerdBinary();
+  if (binary && isRoot()) return undefined;
+  if (systemDaemonAnswers()) return undefined;
+  if (!binary) return 'dockerd is not installed (Debian package docker.io) and no docker daemon answers';
+  return 'dockerd needs root, the tests do not run as root, and no docker daemon answers';
 }
 
 export async function startDockerd(): Promise<TestDockerd> {
@@ -34,6 +38,11 @@ export async function startDockerd(): Promise<TestDockerd> {
   if (shared) {
     await waitForDaemon(shared, START_TIMEOUT_MS, () => undefined);
     return { host: shared, shared: true, stop: async () => undefined };
+  }
+  const binary = dockerdBinary();
+  if (!binary || !isRoot()) {
+    if (!systemDaemonAnswers()) throw new Error(dockerdUnavailableReason() ?? 'no docker daemon');
+    return { host: process.env.DOCKER_HOST || SYSTEM_DOCKER_HOST, shared: true, stop: async () => undefined };
   }
 
   // Short paths: a unix socket path must stay under ~108 bytes.
@@ -43,7 +52,7 @@ export async function startDockerd(): Promise<TestDockerd> {
   const logFile = path.join(dir, 'dockerd.log');
   const log = fs.openSync(logFile, 'a');
   const child: ChildProcess = spawn(
-    DOCKERD,
+    binary,
     [
       '--data-root', path.join(dir, 'data'),
       '--exec-root', path.join(dir, 'exec'),
@@ -54,6 +63,9 @@ export async function startDockerd(): Promise<TestDockerd> {
       '--ip6tables=false',
       '--bridge=none',
       '--insecure-registry', '127.0.0.0/8',
+      // If a system containerd is running, dockerd uses it: keep our objects apart from its daemon's.
+      '--containerd-namespace', 'ship-image-test',
+      '--containerd-plugins-namespace', 'ship-image-test-plugins',
     ],
     { stdio: ['ignore', log, log], detached: false },
   );
@@ -75,6 +87,20 @@ export async function startDockerd(): Promise<TestDockerd> {
     throw new Error(`${(err as Error).message}\n--- dockerd log ---\n${tail}`);
   }
   return { host, shared: false, stop };
+}
+
+function dockerdBinary(): string | undefined {
+  return DOCKERD_CANDIDATES.find((p) => fs.existsSync(p));
+}
+
+function isRoot(): boolean {
+  return typeof process.getuid === 'function' && process.getuid() === 0;
+}
+
+function systemDaemonAnswers(): boolean {
+  const host = process.env.DOCKER_HOST || SYSTEM_DOCKER_HOST;
+  const r = spawnSync('docker', ['-H', host, 'version', '--format', '{{.Server.Version}}'], { encoding: 'utf8', timeout: 10_000 });
+  return r.status === 0 && r.stdout.trim().length > 0;
 }
 
 async function waitForDaemon(host: string, timeoutMs: number, exited: () => string | undefined): Promise<void> {
