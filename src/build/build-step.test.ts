@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { UserError } from '../core/errors';
 import { silentLogger } from '../core/log';
 import { OciLayoutStore } from '../oci/layout';
-import { EMPTY_JSON, EMPTY_JSON_DIGEST, OCI_EMPTY, OCI_MANIFEST } from '../oci/media-types';
+import { EMPTY_JSON, EMPTY_JSON_DIGEST, OCI_EMPTY, OCI_INDEX, OCI_MANIFEST } from '../oci/media-types';
 import type { CommandRunner, CommandSpec } from '../tools/exec';
 import { buildImage, chooseBuilder } from './build-step';
 import type { BuildPlan } from './types';
@@ -91,5 +91,79 @@ describe('buildImage input checks', () => {
     await expect(buildImage(plan({}), { ...deps(), runner })).rejects.toThrow(
       `buildah reported digest ${fakeDigest} but oci-layout:${path.join(dir, 'out')}:t serves ${put.descriptor.digest}`,
     );
+  });
+});
+
+describe('buildImage with buildx (fake docker, real layout store standing in for the registry)', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'build-step-buildx-'));
+    fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\n');
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** Puts a two-platform index (plus a BuildKit attestation entry) into `store`, as buildx would push it. */
+  async function pushIndex(store: OciLayoutStore): Promise<{ index: string; amd64: string; arm64: string }> {
+    await store.putBlob(EMPTY_JSON, OCI_EMPTY);
+    const child = async (arch: string) => {
+      const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: OCI_EMPTY, digest: EMPTY_JSON_DIGEST, size: 2 }, layers: [], annotations: { arch } }));
+      return { digest: (await store.putManifest(bytes, OCI_MANIFEST)).descriptor.digest, size: bytes.length };
+    };
+    const amd64 = await child('amd64');
+    const arm64 = await child('arm64');
+    const attestation = await child('attestation');
+    const index = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: OCI_INDEX,
+        manifests: [
+          { mediaType: OCI_MANIFEST, ...amd64, platform: { os: 'linux', architecture: 'amd64' } },
+          { mediaType: OCI_MANIFEST, ...arm64, platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } },
+          { mediaType: OCI_MANIFEST, ...attestation, platform: { os: 'unknown', architecture: 'unknown' } },
+        ],
+      }),
+    );
+    const put = await store.putManifest(index, OCI_INDEX);
+    return { index: put.descriptor.digest, amd64: amd64.digest, arm64: arm64.digest };
+  }
+
+  test('push by digest: the index digest from the metadata file, platforms read from the index', async () => {
+    const store = new OciLayoutStore(path.join(dir, 'registry'));
+    const pushed = await pushIndex(store);
+    const calls: string[][] = [];
+    let dockerConfig: { auths?: Record<string, unknown> } = {};
+    const runner: CommandRunner = async (spec) => {
+      calls.push([...spec.args]);
+      dockerConfig = JSON.parse(fs.readFileSync(path.join(spec.env?.DOCKER_CONFIG as string, 'config.json'), 'utf8'));
+      const i = spec.args.indexOf('--metadata-file');
+      fs.writeFileSync(
+        spec.args[i + 1],
+        JSON.stringify({ 'containerimage.digest': pushed.index, 'containerimage.descriptor': { mediaType: OCI_INDEX, digest: pushed.index, size: 1 } }),
+      );
+      return { exitCode: 0, stdout: '', stderr: '' };
+    };
+    const built = await buildImage(
+      {
+        builder: 'buildx',
+        context: dir,
+        buildArgs: {},
+        labels: {},
+        platforms: ['linux/amd64', 'linux/arm64'],
+        target: { kind: 'registry', registry: 'ghcr.io', repository: 'acme/api', insecure: false, credentials: { username: 'u', password: 'pw-for-buildx-test' } },
+        tags: [],
+      },
+      { store, logger: silentLogger, runner, env: { HOME: dir } },
+    );
+    expect(built).toEqual({
+      digest: pushed.index,
+      mediaType: OCI_INDEX,
+      size: expect.any(Number),
+      platforms: { 'linux/amd64': pushed.amd64, 'linux/arm64/v8': pushed.arm64 },
+      builtBy: 'buildx',
+    });
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toContain('type=image,name=ghcr.io/acme/api,push-by-digest=true,name-canonical=true,push=true');
+    expect(calls[0].join(' ')).not.toContain('pw-for-buildx-test');
+    expect(Object.keys(dockerConfig.auths ?? {})).toEqual(['ghcr.io']);
   });
 });
