@@ -1,0 +1,10 @@
+import { decodeExtensionValue } from './fulcio-extensions';
+
+describe('Fulcio extension values', () => {
+  test('DER UTF8String (short and long form) and legacy raw strings', () => {
+    expect(decodeExtensionValue(Buffer.concat([Buffer.from([0x0c, 5]), Buffer.from('hello')]), false)).toBe('hello');
+    const long = 'x'.repeat(300);
+    expect(decodeExtensionValue(Buffer.concat([Buffer.from([0x0c, 0x82, 0x01, 0x2c]), Buffer.from(long)]), false)).toBe(long);
+    expect(decodeExtensionValue(Buffer.from('https://token.actions.githubusercontent.com'), true)).toBe('https://token.actions.githubusercontent.com');
+  });
+});

@@ -1,0 +1,37 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UserError } from '../core/errors';
+import { loadTrustedRoot, publicGoodTrustedRootJSON } from './trusted-root';
+
+describe('trusted roots', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'trusted-root-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('the public-good root ships offline with Fulcio, Rekor, CT logs and a TSA', () => {
+    const root = loadTrustedRoot({ kind: 'public-good' });
+    expect(root.certificateAuthorities.some((ca) => ca.uri === 'https://fulcio.sigstore.dev')).toBe(true);
+    expect(root.tlogs.some((t) => t.baseUrl === 'https://rekor.sigstore.dev')).toBe(true);
+    expect(root.ctlogs.length).toBeGreaterThan(0);
+    expect(root.certificateAuthorities[0]?.certChain?.certificates[0]?.rawBytes).toBeInstanceOf(Buffer);
+  });
+
+  test('a JSON Lines file (gh attestation trusted-root) merges its roots', () => {
+    const doc = publicGoodTrustedRootJSON() as { tlogs: unknown[] };
+    const path = join(dir, 'roots.jsonl');
+    writeFileSync(path, `${JSON.stringify(doc)}\n${JSON.stringify({ ...doc, tlogs: [] })}\n`);
+    const merged = loadTrustedRoot({ kind: 'file', path });
+    const single = loadTrustedRoot({ kind: 'public-good' });
+    expect(merged.certificateAuthorities).toHaveLength(2 * single.certificateAuthorities.length);
+    expect(merged.tlogs).toHaveLength(single.tlogs.length);
+  });
+
+  test('missing or foreign files are user errors', () => {
+    expect(() => loadTrustedRoot({ kind: 'file', path: join(dir, 'absent.json') })).toThrow(/ENOENT/);
+    const path = join(dir, 'other.json');
+    writeFileSync(path, '{"mediaType":"application/vnd.oci.image.manifest.v1+json"}');
+    expect(() => loadTrustedRoot({ kind: 'file', path })).toThrow(UserError);
+    writeFileSync(path, 'not json at all\n{');
+    expect(() => loadTrustedRoot({ kind: 'file', path })).toThrow(/JSON Lines/);
+  });
+});
