@@ -35,7 +35,10 @@ export class OciLayoutStore implements RepositoryStore {
       return { mediaType: mediaTypeOf(parseManifest(bytes, reference, this.location)), digest: reference, size: bytes.length };
     }
     const entry = findTagged(index, reference);
-    if (!entry) throw new NotFoundError(`tag ${reference} not found in ${this.location}`);
+    if (!entry) {
+      const layoutExists = await fs.access(path.join(this.dir, LAYOUT_FILE)).then(() => true, () => false);
+      throw new NotFoundError(layoutExists ? `tag ${reference} not found in ${this.location}` : `there is no OCI image layout (oci-layout file) in ${this.dir}`);
+    }
     return plainDescriptor(entry);
   }
 
