@@ -223,6 +223,14 @@ export function trivyCapabilities(binary = 'trivy'): Promise<TrivyCapabilities> 
 
 /** Runs trivy; resolves with stdout, rejects with the end of stderr (redacted) on a non-zero exit. */
 export function runTrivy(binary: string, args: string[], env: Record<string, string> = {}, logger: Logger = silentLogger): Promise<string> {
+  return runTool('trivy', binary, args, env, logger);
+}
+
+/**
+ * Runs an external scanner (trivy, grype, syft) without a shell; resolves with stdout. Extra `env`
+ * carries credentials, so they never appear in argv or in messages (redacted).
+ */
+export function runTool(tool: string, binary: string, args: string[], env: Record<string, string> = {}, logger: Logger = silentLogger): Promise<string> {
   logger.debug(`running ${binary} ${args.join(' ')}`);
   return new Promise((resolve, reject) => {
     const child = spawn(binary, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -231,13 +239,13 @@ export function runTrivy(binary: string, args: string[], env: Record<string, str
     child.stdout.on('data', (d: Buffer) => stdout.push(d));
     child.stderr.on('data', (d: Buffer) => stderr.push(d));
     child.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') reject(new UserError(`trivy not found at '${binary}'; install trivy or give its path (trivy-path input / --trivy-path)`));
+      if (err.code === 'ENOENT') reject(new UserError(`${tool} not found at '${binary}'; install ${tool} or give its path (${tool}-path input / --${tool}-path)`));
       else reject(err);
     });
     child.on('close', (code) => {
       if (code === 0) return resolve(Buffer.concat(stdout).toString('utf8'));
       const tail = lastLines(Buffer.concat(stderr).toString('utf8') || Buffer.concat(stdout).toString('utf8'), 5);
-      reject(new Error(redact(`trivy ${args[0]} failed (exit ${code}): ${tail}`)));
+      reject(new Error(redact(`${tool} ${args[0]} failed (exit ${code}): ${tail}`)));
     });
   });
 }

@@ -1,0 +1,116 @@
+import { readFile } from 'node:fs/promises';
+import { UserError } from '../core/errors';
+import { addSecret, silentLogger, type Logger } from '../core/log';
+import { fromGrypeReport, type GrypeReport } from '../scan/grype-report';
+import type { Vulnerability } from '../scan/vulnerability';
+import { runTool, type ImageInput } from './trivy';
+
+/**
+ * Adapter for grype (anchore/grype), the alternative scanner: command construction, running,
+ * and its JSON report turned into the normalized model. Configuration goes through grype's
+ * environment variables (GRYPE_*), credentials included, never argv.
+ */
+
+export interface GrypeScanOptions {
+  /** Scan an SBOM file (preferred: the same SBOM the attestation carries) ... */
+  sbomPath?: string;
+  /** ... or an image. */
+  image?: ImageInput;
+  outputPath: string;
+  /** grype's DB cache dir (GRYPE_DB_CACHE_DIR). */
+  dbCacheDir?: string;
+  /** No DB update and no version check: the DB must already be in dbCacheDir. */
+  offline: boolean;
+  ignoreUnfixed: boolean;
+  /** Refuse a DB built longer ago than this (`120h`, `5d`); grype's default is 120h. */
+  maxDbAge?: string;
+  platform?: string;
+  binary?: string;
+  logger?: Logger;
+  /** Runs the binary (tests inject one). */
+  run?: (binary: string, args: string[], env: Record<string, string>) => Promise<string>;
+}
+
+export interface GrypeCommand {
+  args: string[];
+  env: Record<string, string>;
+}
+
+export function grypeScanCommand(opts: GrypeScanOptions): GrypeCommand {
+  if (!opts.sbomPath === !opts.image) throw new UserError('grype scans either an SBOM or an image; give exactly one');
+  const env: Record<string, string> = { GRYPE_CHECK_FOR_APP_UPDATE: 'false' };
+  if (opts.dbCacheDir) env.GRYPE_DB_CACHE_DIR = opts.dbCacheDir;
+  if (opts.offline) env.GRYPE_DB_AUTO_UPDATE = 'false';
+  if (opts.maxDbAge) env.GRYPE_DB_MAX_ALLOWED_BUILT_AGE = goDuration(opts.maxDbAge);
+
+  let source: string;
+  if (opts.sbomPath) {
+    source = `sbom:${opts.sbomPath}`;
+  } else if (opts.image!.kind === 'oci-layout') {
+    source = `oci-dir:${opts.image!.dir}`;
+  } else {
+    const image = opts.image!;
+    source = `registry:${image.ref}`;
+    if (image.insecure) {
+      env.GRYPE_REGISTRY_INSECURE_USE_HTTP = 'true';
+      env.GRYPE_REGISTRY_INSECURE_SKIP_TLS_VERIFY = 'true';
+    }
+    if (image.username || image.password) {
+      if (!image.username || !image.password) throw new UserError('registry credentials need both a username and a password; give both or neither');
+      addSecret(image.password);
+      env.GRYPE_REGISTRY_AUTH_AUTHORITY = registryHost(image.ref);
+      env.GRYPE_REGISTRY_AUTH_USERNAME = image.username;
+      env.GRYPE_REGISTRY_AUTH_PASSWORD = image.password;
+    }
+  }
+  const args = [source, '--output', 'json', '--file', opts.outputPath, '--quiet'];
+  if (opts.ignoreUnfixed) args.push('--only-fixed');
+  if (opts.platform && !opts.sbomPath) args.push('--platform', opts.platform);
+  return { args, env };
+}
+
+export interface GrypeScanResult {
+  report: GrypeReport;
+  vulnerabilities: Vulnerability[];
+  toolVersion: string;
+  dbBuilt?: string;
+}
+
+export async function grypeScan(opts: GrypeScanOptions): Promise<GrypeScanResult> {
+  const binary = opts.binary ?? 'grype';
+  const logger = opts.logger ?? silentLogger;
+  const run = opts.run ?? ((bin, args, env) => runTool('grype', bin, args, env, logger));
+  const { args, env } = grypeScanCommand(opts);
+  await run(binary, args, env);
+  const report = JSON.parse(await readFile(opts.outputPath, 'utf8')) as GrypeReport;
+  return {
+    report,
+    vulnerabilities: fromGrypeReport(report),
+    toolVersion: report.descriptor?.version ?? parseGrypeVersion(await run(binary, ['version', '--output', 'json'], {})),
+    dbBuilt: grypeDbBuilt(report),
+  };
+}
+
+/** `grype version -o json` -> version string. */
+export function parseGrypeVersion(json: string): string {
+  const parsed = JSON.parse(json) as { version?: string };
+  return parsed.version ?? 'unknown';
+}
+
+/** When the DB used for a report was built (grype v5 `built`, v6 `status.built`). */
+export function grypeDbBuilt(report: GrypeReport): string | undefined {
+  const db = report.descriptor?.db as { built?: string; status?: { built?: string } } | undefined;
+  return db?.status?.built ?? db?.built;
+}
+
+function goDuration(value: string): string {
+  const match = /^(\d+)\s*([smhd])$/.exec(value.trim());
+  if (!match) throw new UserError(`max-db-age '${value}' is not a duration; use a number with m, h or d, e.g. 120h`);
+  return match[2] === 'd' ? `${Number(match[1]) * 24}h` : `${match[1]}${match[2]}`;
+}
+
+/** The registry host of an image reference (Docker Hub when it has none). */
+export function registryHost(ref: string): string {
+  const first = ref.split('/')[0];
+  return ref.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost') ? first : 'index.docker.io';
+}

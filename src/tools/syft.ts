@@ -1,0 +1,71 @@
+import { readFile } from 'node:fs/promises';
+import { UserError } from '../core/errors';
+import { addSecret, silentLogger, type Logger } from '../core/log';
+import { registryHost } from './grype';
+import { runTool, type ImageInput, type SbomFormat } from './trivy';
+
+/**
+ * Adapter for syft (anchore/syft), the alternative SBOM generator: command construction, running,
+ * output. Registry settings and credentials go through SYFT_* environment variables, never argv.
+ */
+
+export interface SyftSbomOptions {
+  image: ImageInput;
+  format: SbomFormat;
+  outputPath: string;
+  platform?: string;
+  binary?: string;
+  logger?: Logger;
+  run?: (binary: string, args: string[], env: Record<string, string>) => Promise<string>;
+}
+
+export interface SyftCommand {
+  args: string[];
+  env: Record<string, string>;
+}
+
+export function syftSbomCommand(opts: SyftSbomOptions): SyftCommand {
+  const env: Record<string, string> = { SYFT_CHECK_FOR_APP_UPDATE: 'false' };
+  let source: string;
+  if (opts.image.kind === 'oci-layout') {
+    source = `oci-dir:${opts.image.dir}`;
+  } else {
+    source = `registry:${opts.image.ref}`;
+    if (opts.image.insecure) {
+      env.SYFT_REGISTRY_INSECURE_USE_HTTP = 'true';
+      env.SYFT_REGISTRY_INSECURE_SKIP_TLS_VERIFY = 'true';
+    }
+    if (opts.image.username || opts.image.password) {
+      if (!opts.image.username || !opts.image.password) throw new UserError('registry credentials need both a username and a password; give both or neither');
+      addSecret(opts.image.password);
+      env.SYFT_REGISTRY_AUTH_AUTHORITY = registryHost(opts.image.ref);
+      env.SYFT_REGISTRY_AUTH_USERNAME = opts.image.username;
+      env.SYFT_REGISTRY_AUTH_PASSWORD = opts.image.password;
+    }
+  }
+  const format = opts.format === 'spdx' ? 'spdx-json' : 'cyclonedx-json';
+  const args = ['scan', source, '--output', `${format}=${opts.outputPath}`, '--quiet'];
+  if (opts.platform) args.push('--platform', opts.platform);
+  return { args, env };
+}
+
+export interface SyftSbomResult {
+  path: string;
+  document: Record<string, unknown>;
+  toolVersion: string;
+}
+
+export async function syftSbom(opts: SyftSbomOptions): Promise<SyftSbomResult> {
+  const binary = opts.binary ?? 'syft';
+  const logger = opts.logger ?? silentLogger;
+  const run = opts.run ?? ((bin, args, env) => runTool('syft', bin, args, env, logger));
+  const { args, env } = syftSbomCommand(opts);
+  await run(binary, args, env);
+  const document = JSON.parse(await readFile(opts.outputPath, 'utf8')) as Record<string, unknown>;
+  return { path: opts.outputPath, document, toolVersion: parseSyftVersion(await run(binary, ['version', '--output', 'json'], {})) };
+}
+
+/** `syft version -o json` -> version string. */
+export function parseSyftVersion(json: string): string {
+  return (JSON.parse(json) as { version?: string }).version ?? 'unknown';
+}
