@@ -233,6 +233,8 @@ export class HttpTransport {
         this.opts.connectTimeoutMs,
       );
       request.on('socket', (socket) => {
+        // Small request/response exchanges (HEAD, POST, PUT) otherwise wait on Nagle + delayed ACK.
+        socket.setNoDelay(true);
         if (!socket.connecting) clearTimeout(connectTimer);
         else socket.once(isHttps ? 'secureConnect' : 'connect', () => clearTimeout(connectTimer));
       });

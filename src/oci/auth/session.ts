@@ -109,9 +109,12 @@ export class RegistrySession {
       if (typeof req.target === 'string') this.schemeKnown = true;
       return res;
     } catch (err) {
-      const mayFallBack = !this.schemeKnown && typeof req.target === 'string' && isTlsProtocolError(err) && this.deps.transport.plainHttpAllowed(this.apiHost);
+      // Requests sent concurrently before the scheme was known may fail after another one switched it.
+      const undecided = !this.schemeKnown || this.scheme === 'http';
+      const mayFallBack =
+        undecided && first.url.protocol === 'https:' && typeof req.target === 'string' && isTlsProtocolError(err) && this.deps.transport.plainHttpAllowed(this.apiHost);
       if (!mayFallBack) throw err;
-      this.logger.debug(`registry ${this.registry}: no TLS on ${this.apiHost}; using plain HTTP (loopback or insecure registry)`);
+      if (this.scheme !== 'http') this.logger.debug(`registry ${this.registry}: no TLS on ${this.apiHost}; using plain HTTP (loopback or insecure registry)`);
       this.scheme = 'http';
       this.schemeKnown = true;
       const second = build();
