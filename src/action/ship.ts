@@ -1,8 +1,40 @@
 import * as core from '@actions/core';
+import * as github from '@actions/github';
+import { oneLine } from '../core/errors';
+import { redact, type Logger } from '../core/log';
+import { identityTokenSource } from '../ship/identity-token';
+import { gate, ship } from '../ship/run';
+import { summaryMarkdown } from '../ship/summary';
+import { readShipInputs } from './inputs';
+
+const logger: Logger = { info: (m) => core.info(redact(m)), warn: (m) => core.warning(redact(m)), debug: (m) => core.debug(redact(m)) };
 
 // Thin shell: read inputs into a typed record, hand them to the core, write outputs.
 async function run(): Promise<void> {
-  core.setFailed('ship-image: the ship step is not implemented yet');
+  try {
+    const inputs = readShipInputs(process.env);
+    if (!inputs.sigstore.visibility) {
+      // `sigstore: auto`: private and internal repositories sign on GitHub's instance (no public log).
+      const visibility = (github.context.payload.repository as { visibility?: string } | undefined)?.visibility;
+      inputs.sigstore.visibility = visibility === 'private' || visibility === 'internal' ? visibility : 'public';
+    }
+    const result = await ship(inputs, { env: process.env, cwd: process.cwd(), logger, identityToken: identityTokenSource(process.env) });
+    const o = result.outputs;
+    core.setOutput('image', o.image);
+    core.setOutput('tag', o.tag);
+    core.setOutput('digest', o.digest);
+    core.setOutput('platforms', JSON.stringify(o.platforms));
+    core.setOutput('referrers', JSON.stringify(o.referrers));
+    core.setOutput('vulnerabilities', JSON.stringify(o.vulnerabilities));
+    core.setOutput('bundles', JSON.stringify(o.bundles));
+    core.setOutput('verify', JSON.stringify(o.verify));
+    await core.summary.addRaw(summaryMarkdown(o, result.vulnerabilities, result.offenders)).write();
+    gate(result, inputs.failOn);
+  } catch (err) {
+    core.setFailed(redact(oneLine(err)));
+    const code = (err as { exitCode?: number }).exitCode;
+    if (code === 2) process.exitCode = 2;
+  }
 }
 
 void run();

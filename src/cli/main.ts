@@ -2,9 +2,11 @@ import { oneLine, UserError } from '../core/errors';
 import { redact } from '../core/log';
 import type { Command } from './command';
 import { discoverCommand } from './commands/discover';
+import { shipCommand } from './commands/ship';
 
 const commands: Record<string, Command> = {
   discover: discoverCommand,
+  ship: shipCommand,
 };
 
 const USAGE = `usage: ship-image <command> [options]

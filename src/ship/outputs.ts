@@ -1,4 +1,4 @@
-import type { SeverityCounts } from './severity-counts';
+import type { SeverityCounts } from '../scan/vulnerability';
 
 /** What ship produces: action outputs and `--json` carry exactly these keys. */
 export interface ShipOutputs {

@@ -1,0 +1,44 @@
+import { readFile } from 'node:fs/promises';
+import { UserError } from '../core/errors';
+import { keylessSigner, keySigner, resolveEndpoints, type SigstoreEndpoints, type StatementSigner } from '../sign';
+import type { ShipInputs } from './inputs';
+import type { ShipEnvironment } from './plan';
+
+export interface ChosenSigner {
+  signer: StatementSigner;
+  mode: 'keyless' | 'key';
+  endpoints?: SigstoreEndpoints;
+  /** For the verify hints: the key file the user gave. */
+  keyFile?: string;
+}
+
+/** The signer the inputs ask for, or undefined for `sign: none`. */
+export async function chooseSigner(inputs: ShipInputs, world: ShipEnvironment): Promise<ChosenSigner | undefined> {
+  if (inputs.sign === 'none') return undefined;
+  if (inputs.sign === 'key') {
+    const file = inputs.keyFile as string;
+    let keyPem: string;
+    try {
+      keyPem = await readFile(file, 'utf8');
+    } catch {
+      throw new UserError(`signing key '${file}' cannot be read; pass a readable PEM key file with --key`);
+    }
+    // Key signing is for air-gapped use: witnesses only when URLs are given explicitly.
+    const signer = keySigner({ keyPem, password: inputs.keyPassword, rekorURL: inputs.sigstore.rekorURL, tsaURL: inputs.sigstore.tsaURL });
+    return { signer, mode: 'key', keyFile: file };
+  }
+  const endpoints = resolveEndpoints({
+    visibility: inputs.sigstore.visibility,
+    fulcioURL: inputs.sigstore.fulcioURL,
+    rekorURL: inputs.sigstore.rekorURL,
+    tsaURL: inputs.sigstore.tsaURL,
+  });
+  const identityToken = world.identityToken;
+  if (!identityToken) {
+    throw new UserError(
+      'keyless signing needs an OIDC token: run in GitHub Actions with `permissions: id-token: write`, set SIGSTORE_ID_TOKEN, or use --sign key --key FILE',
+    );
+  }
+  const signer = keylessSigner({ fulcioURL: endpoints.fulcioURL, rekorURL: endpoints.rekorURL, tsaURL: endpoints.tsaURL, identityToken });
+  return { signer, mode: 'keyless', endpoints };
+}

@@ -1,0 +1,96 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { UserError } from '../../core/errors';
+import type { BuiltImage } from '../../build/types';
+import { fromTrivyReport } from '../../scan/trivy-report';
+import type { Vulnerability } from '../../scan/vulnerability';
+import { resolveTool } from '../../tools/resolve-tool';
+import { generateSbom, scanSbom, type ImageInput, type ScanResult, type SbomResult } from '../../tools/trivy';
+import { prepareTrivyDb, type PreparedDb } from '../../tools/trivy-db';
+import type { ShipEnvironment, ShipPlan } from '../plan';
+
+/** SBOM and scan of one platform's manifest. */
+export interface PlatformAnalysis {
+  platform: string;
+  digest: string;
+  sbom: SbomResult;
+  scan: ScanResult;
+  vulnerabilities: Vulnerability[];
+}
+
+export interface Analysis {
+  db: PreparedDb;
+  scannerVersion: string;
+  platforms: PlatformAnalysis[];
+}
+
+export function defaultTrivyCache(env: NodeJS.ProcessEnv): string {
+  return path.join(env.RUNNER_TOOL_CACHE ?? env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'ship-image', 'trivy');
+}
+
+/**
+ * Step 2: per platform, an SBOM of the pushed image, then a scan of that SBOM (the image is analysed
+ * once). Platforms run side by side.
+ */
+export async function analyzeStep(plan: ShipPlan, built: BuiltImage, world: ShipEnvironment): Promise<Analysis> {
+  const { inputs } = plan;
+  if (inputs.scanner !== 'trivy') {
+    throw new UserError(`scanner ${inputs.scanner} is not available in this version; use --scanner trivy`);
+  }
+  const trivy = await resolveTool('trivy', { logger: world.logger, allowDownload: !inputs.offline });
+  const cacheDir = path.resolve(world.cwd, inputs.trivyCache ?? defaultTrivyCache(world.env));
+  await mkdir(cacheDir, { recursive: true });
+  const db = await prepareTrivyDb({
+    cacheDir,
+    offline: inputs.offline,
+    binary: trivy.path,
+    dbRepositories: inputs.dbRepositories.length > 0 ? inputs.dbRepositories : undefined,
+    maxDbAge: inputs.maxDbAge,
+    useActionsCache: world.env.GITHUB_ACTIONS === 'true',
+    logger: world.logger,
+  });
+  const sbomDir = path.join(plan.outputDir, 'sbom');
+  await mkdir(sbomDir, { recursive: true });
+
+  const platformEntries = Object.entries(built.platforms);
+  const multi = platformEntries.length > 1;
+  const platforms = await Promise.all(
+    platformEntries.map(async ([platform, digest]): Promise<PlatformAnalysis> => {
+      const suffix = multi ? `-${platform.replace(/\//g, '-')}` : '';
+      const sbom = await generateSbom({
+        binary: trivy.path,
+        image: imageInput(plan, multi ? digest : built.digest),
+        format: inputs.sbomFormat,
+        platform: multi ? platform : undefined,
+        cacheDir,
+        offline: inputs.offline,
+        outputPath: path.join(sbomDir, `sbom${suffix}.${inputs.sbomFormat === 'spdx' ? 'spdx' : 'cdx'}.json`),
+        logger: world.logger,
+      });
+      const scan = await scanSbom({
+        binary: trivy.path,
+        sbomPath: sbom.path,
+        cacheDir,
+        offline: true, // the DB was prepared above; the scan itself needs no network
+        ignoreUnfixed: false, // ignore-unfixed only shapes the gate; the attested report is complete
+        outputPath: path.join(sbomDir, `vulnerabilities${suffix}.trivy.json`),
+        logger: world.logger,
+      });
+      return { platform, digest, sbom, scan, vulnerabilities: fromTrivyReport(scan.report) };
+    }),
+  );
+  return { db, scannerVersion: platforms[0]?.scan.toolVersion ?? 'unknown', platforms };
+}
+
+function imageInput(plan: ShipPlan, digest: string): ImageInput {
+  const t = plan.target;
+  if (t.kind === 'oci-layout') return { kind: 'oci-layout', dir: t.dir, ref: digest };
+  return {
+    kind: 'registry',
+    ref: `${t.registry}/${t.repository}@${digest}`,
+    insecure: t.insecure,
+    username: plan.inputs.registry.username,
+    password: plan.inputs.registry.password,
+  };
+}

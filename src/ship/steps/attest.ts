@@ -1,0 +1,112 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { buildBundleReferrer } from '../../attest/referrer-manifest';
+import {
+  provenanceStatement,
+  sbomStatement,
+  signatureStatement,
+  vulnStatement,
+  type JsonObject,
+  type Statement,
+  type SubjectInput,
+} from '../../attest/statements';
+import type { BuiltImage } from '../../build/types';
+import { attachReferrer } from '../../oci/referrers';
+import type { Descriptor } from '../../oci/types';
+import type { StatementSigner } from '../../sign';
+import type { ReferrerKind } from '../outputs';
+import type { ShipEnvironment, ShipPlan } from '../plan';
+import type { Analysis } from './analyze';
+
+/** One statement to sign, and the manifest it is attached to. */
+interface PlannedAttestation {
+  kind: ReferrerKind;
+  /** Platform for per-platform attestations (SBOM, scan) of a multi-platform image. */
+  platform?: string;
+  subject: Descriptor;
+  statement: Statement<object>;
+}
+
+export interface PushedAttestation {
+  kind: ReferrerKind;
+  platform?: string;
+  subjectDigest: string;
+  predicateType: string;
+  referrerDigest: string;
+  bundlePath: string;
+  bundle: unknown;
+}
+
+/**
+ * The statements a shipped image gets. The signature and provenance are about the image as pushed
+ * (the index for a multi-platform image); SBOM and scan are about what was analysed: each platform's
+ * own manifest, so one platform's SBOM is never presented as the whole index's.
+ */
+export function planAttestations(plan: ShipPlan, built: BuiltImage, analysis: Analysis, imageDescriptor: Descriptor, platformDescriptors: Record<string, Descriptor>): PlannedAttestation[] {
+  const name = plan.target.name;
+  const image: SubjectInput = { name, digest: built.digest };
+  const out: PlannedAttestation[] = [{ kind: 'signature', subject: imageDescriptor, statement: signatureStatement(image) }];
+  const multi = analysis.platforms.length > 1;
+  for (const p of analysis.platforms) {
+    const subject = multi ? (platformDescriptors[p.platform] as Descriptor) : imageDescriptor;
+    const subjectInput: SubjectInput = { name, digest: subject.digest };
+    const platform = multi ? p.platform : undefined;
+    out.push({ kind: 'sbom', platform, subject, statement: sbomStatement(subjectInput, p.sbom.document as JsonObject, plan.inputs.sbomFormat) });
+    out.push({
+      kind: 'vulnerabilities',
+      platform,
+      subject,
+      statement: vulnStatement(subjectInput, {
+        scanner: 'trivy',
+        scannerVersion: p.scan.toolVersion,
+        db: { uri: analysis.db.repository ?? '', version: p.scan.dbVersion.updatedAt ?? analysis.db.updatedAt },
+        report: p.scan.report as unknown as JsonObject,
+        startedOn: p.scan.startedOn,
+        finishedOn: p.scan.finishedOn,
+        invocation: plan.buildContext?.runId
+          ? { uri: `${plan.buildContext.serverUrl}/${plan.buildContext.repository}/actions/runs/${plan.buildContext.runId}`, eventId: plan.buildContext.runId }
+          : undefined,
+      }),
+    });
+  }
+  if (plan.buildContext) {
+    out.push({ kind: 'provenance', subject: imageDescriptor, statement: provenanceStatement(image, plan.buildContext) });
+  }
+  return out;
+}
+
+/**
+ * Step 3: sign every statement (one signer, so one certificate) and push each bundle as an OCI 1.1
+ * referrer of its subject, all side by side. Bundle files are written to the output directory.
+ */
+export async function attestStep(plan: ShipPlan, planned: PlannedAttestation[], signer: StatementSigner, world: ShipEnvironment): Promise<PushedAttestation[]> {
+  const dir = path.join(plan.outputDir, 'bundles');
+  await mkdir(dir, { recursive: true });
+  // The first signature fetches the run's certificate; the rest reuse it in parallel.
+  const [first, ...rest] = planned;
+  const bundles = first ? [await signer.signStatement(first.statement)] : [];
+  bundles.push(...(await Promise.all(rest.map((p) => signer.signStatement(p.statement)))));
+  world.logger.info(`sign: ${bundles.length} statements signed${signer.identity ? ` by ${signer.identity}` : ''}`);
+
+  return Promise.all(
+    planned.map(async (p, i): Promise<PushedAttestation> => {
+      const bundle = bundles[i];
+      const bundleJson = JSON.stringify(bundle);
+      const referrer = buildBundleReferrer({ bundle: bundleJson, predicateType: p.statement.predicateType, subject: p.subject, created: world.now?.() });
+      await plan.store.putBlob(referrer.configBytes, referrer.manifest.config.mediaType);
+      await plan.store.putBlob(referrer.layerBytes, referrer.manifest.layers[0]!.mediaType);
+      const pushed = await attachReferrer(plan.store, referrer.manifest, { logger: world.logger });
+      const file = path.join(dir, `${p.kind}${p.platform ? '-' + p.platform.replace(/\//g, '-') : ''}.sigstore.json`);
+      await writeFile(file, bundleJson);
+      return {
+        kind: p.kind,
+        platform: p.platform,
+        subjectDigest: p.subject.digest,
+        predicateType: p.statement.predicateType,
+        referrerDigest: pushed.digest,
+        bundlePath: file,
+        bundle,
+      };
+    }),
+  );
+}
