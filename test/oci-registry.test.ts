@@ -71,6 +71,18 @@ describe('RegistryClient against distribution 2.8 (open)', () => {
     expect((await repo.getBlob(layer)).toString()).toBe('layer one');
   });
 
+  it('agrees on plain HTTP when the first requests of a new client run concurrently', async () => {
+    const fresh = new RegistryClient();
+    try {
+      const repo = fresh.repository(registry.host, 'acme/concurrent');
+      const blobs = Array.from({ length: 6 }, (_, i) => Buffer.from(`concurrent blob ${i}`));
+      const descs = await Promise.all(blobs.map((b) => repo.putBlob(b, OCI_LAYER_TAR_GZIP)));
+      expect(descs.map((d) => d.digest)).toEqual(blobs.map((b) => sha256Digest(b)));
+    } finally {
+      fresh.close();
+    }
+  });
+
   it('skips the upload when the blob is already there (one HEAD)', async () => {
     const repo = client.repository(registry.host, 'acme/dedupe');
     const content = Buffer.from('same bytes');

@@ -303,8 +303,12 @@ export class RegistryRepository implements RepositoryStore {
       throw new err(`${what}: the registry announced ${announced} bytes, the descriptor says ${descriptor.size}`);
     }
     const verifier = new VerifyingStream(descriptor.digest, descriptor.size, limit, what);
-    res.stream.on('error', (err) => verifier.destroy(err));
-    return res.stream.pipe(verifier);
+    const source = res.stream;
+    source.on('error', (err) => verifier.destroy(err));
+    // A refused body (too long, wrong digest) must not keep the connection half-read.
+    verifier.on('error', () => source.destroy());
+    verifier.on('close', () => source.destroy());
+    return source.pipe(verifier);
   }
 
   /** Stream a blob to `filePath` (via a temporary file beside it), verified; nothing is left on failure. */
