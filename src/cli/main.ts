@@ -3,10 +3,14 @@ import { redact } from '../core/log';
 import type { Command } from './command';
 import { discoverCommand } from './commands/discover';
 import { shipCommand } from './commands/ship';
+import { demoCommand } from './commands/demo';
+import { policyCommand } from './commands/policy';
 
 const commands: Record<string, Command> = {
   discover: discoverCommand,
   ship: shipCommand,
+  demo: demoCommand,
+  policy: policyCommand,
 };
 
 const USAGE = `usage: ship-image <command> [options]

@@ -23,7 +23,7 @@ export async function ship(inputs: ShipInputs, world: ShipEnvironment): Promise<
   const plan = await planShip(inputs, world);
   try {
     // Choose the signer before any push, so a missing key or token fails before anything is written.
-    const chosen = await chooseSigner(inputs, world);
+    const chosen = await chooseSigner(inputs, world, plan.outputDir);
     const built = await buildStep(plan, world);
     world.logger.info(`build: ${plan.target.name}:${plan.tags.immutableTag} is ${built.digest}`);
 
@@ -59,7 +59,7 @@ export async function ship(inputs: ShipInputs, world: ShipEnvironment): Promise<
       verify: verifyCommands({
         imageRef,
         identity: chosen?.mode === 'keyless' && chosen.signer.identity ? { san: chosen.signer.identity, issuer: issuerFor(world) } : undefined,
-        keyPath: chosen?.keyFile,
+        keyPath: chosen?.publicKeyFile,
         sbomPredicateType: inputs.sbomFormat === 'spdx' ? PREDICATE.spdx : PREDICATE.cyclonedx,
         repository: plan.buildContext?.ci === 'github' ? plan.buildContext.repository : undefined,
       }),

@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
 import { UserError } from '../core/errors';
-import { keylessSigner, keySigner, resolveEndpoints, type SigstoreEndpoints, type StatementSigner } from '../sign';
+import { keylessSigner, keySigner, loadPrivateKey, resolveEndpoints, type SigstoreEndpoints, type StatementSigner } from '../sign';
 import type { ShipInputs } from './inputs';
 import type { ShipEnvironment } from './plan';
 
@@ -8,12 +9,12 @@ export interface ChosenSigner {
   signer: StatementSigner;
   mode: 'keyless' | 'key';
   endpoints?: SigstoreEndpoints;
-  /** For the verify hints: the key file the user gave. */
-  keyFile?: string;
+  /** For the verify hints: the public key, written next to the outputs. */
+  publicKeyFile?: string;
 }
 
 /** The signer the inputs ask for, or undefined for `sign: none`. */
-export async function chooseSigner(inputs: ShipInputs, world: ShipEnvironment): Promise<ChosenSigner | undefined> {
+export async function chooseSigner(inputs: ShipInputs, world: ShipEnvironment, outputDir: string): Promise<ChosenSigner | undefined> {
   if (inputs.sign === 'none') return undefined;
   if (inputs.sign === 'key') {
     const file = inputs.keyFile as string;
@@ -25,7 +26,11 @@ export async function chooseSigner(inputs: ShipInputs, world: ShipEnvironment): 
     }
     // Key signing is for air-gapped use: witnesses only when URLs are given explicitly.
     const signer = keySigner({ keyPem, password: inputs.keyPassword, rekorURL: inputs.sigstore.rekorURL, tsaURL: inputs.sigstore.tsaURL });
-    return { signer, mode: 'key', keyFile: file };
+    const publicKeyFile = path.join(outputDir, 'cosign.pub');
+    await mkdir(outputDir, { recursive: true });
+    const { publicKey } = loadPrivateKey(keyPem, inputs.keyPassword ?? world.env.COSIGN_PASSWORD);
+    await writeFile(publicKeyFile, publicKey.export({ format: 'pem', type: 'spki' }).toString());
+    return { signer, mode: 'key', publicKeyFile };
   }
   const endpoints = resolveEndpoints({
     visibility: inputs.sigstore.visibility,
