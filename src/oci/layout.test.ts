@@ -150,3 +150,13 @@ test('refuses an unknown layout version', async () => {
   await fs.writeFile(path.join(store.dir, 'oci-layout'), '{"imageLayoutVersion":"2.0.0"}');
   await expect(store.listTags()).rejects.toThrow(/unsupported oci-layout/);
 });
+
+test('tagged entries come before untagged ones; a re-tag keeps its place', async () => {
+  const store = await freshStore();
+  const untagged = await store.putManifest(manifestBytes({}, 'u'), OCI_MANIFEST);
+  const first = await store.putManifest(manifestBytes({}, 'x1'), OCI_MANIFEST, 'x');
+  const other = await store.putManifest(manifestBytes({}, 'y'), OCI_MANIFEST, 'y');
+  const second = await store.putManifest(manifestBytes({}, 'x2'), OCI_MANIFEST, 'x');
+  expect((await readIndex(store)).manifests.map((d) => d.digest)).toEqual([second.descriptor.digest, other.descriptor.digest, untagged.descriptor.digest]);
+  expect(first.descriptor.digest).not.toBe(second.descriptor.digest);
+});

@@ -75,12 +75,27 @@ export class OciLayoutStore implements RepositoryStore {
       if (opts.ifMatch !== undefined && current?.digest !== opts.ifMatch) {
         throw new ConflictError(`tag ${tag} in ${this.location} no longer points at ${opts.ifMatch}`);
       }
-      const kept = index.manifests.filter((d) => refName(d) !== tag && !(d.digest === digest && refName(d) === undefined));
+      const tagged: Descriptor = { ...descriptor, annotations: { [ANNOTATION.refName]: tag } };
+      const kept: Descriptor[] = [];
+      let placed = false;
+      for (const d of index.manifests) {
+        if (refName(d) === tag) {
+          if (!placed) kept.push(tagged); // the new entry takes the old one's place
+          placed = true;
+        } else if (!(d.digest === digest && refName(d) === undefined)) {
+          kept.push(d);
+        }
+      }
+      // Tagged entries go before untagged ones: tools that take the first manifest of a layout
+      // (trivy --input) then find an image, not a referrer.
+      if (!placed) {
+        const firstUntagged = kept.findIndex((d) => refName(d) === undefined);
+        kept.splice(firstUntagged < 0 ? kept.length : firstUntagged, 0, tagged);
+      }
       // A referrer that loses its tag keeps an untagged entry, or it would drop out of referrers.
       if (current && current.digest !== digest && !kept.some((d) => d.digest === current.digest)) {
         if ((await this.summary(current.digest))?.subjectDigest) kept.push(plainDescriptor(current));
       }
-      kept.push({ ...descriptor, annotations: { [ANNOTATION.refName]: tag } });
       index.manifests = kept;
     });
     return { descriptor, subjectIndexed: true };
