@@ -163,11 +163,11 @@ async function launch(
   const configFile = path.join(dir, 'config.yml');
   fs.writeFileSync(configFile, registryConfig(storageDir, port, opts.deleteEnabled ?? true, setup));
 
-  const child = spawn(REGISTRY_BINARY, ['serve', configFile], {
+  const child = spawn('sh', ['-c', WATCHDOG, 'registry-watchdog', REGISTRY_BINARY, configFile, dir], {
     env: registryEnv(),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
-  trackChild(child);
+  unrefAll(child);
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString('utf8')).slice(-STDERR_KEEP_CHARS);
@@ -186,6 +186,7 @@ async function launch(
   for (;;) {
     if (spawnError) throw new Error(`could not run ${REGISTRY_BINARY}: ${spawnError.message}`);
     if (exited !== undefined) {
+      child.stdin?.end();
       if (/address already in use/i.test(output)) throw new PortTakenError(`port ${port} taken`);
       throw new Error(`${REGISTRY_BINARY} exited (${exited}) before answering on ${url}:\n${output}`);
     }
@@ -203,7 +204,7 @@ async function launch(
     (stopped ??= (async () => {
       await killChild(child);
       await setup.close().catch(() => undefined);
-      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
     })());
   return { mode, host, url, ...setup.fields, stop };
 }
@@ -259,30 +260,48 @@ function probe(url: string, caPem: string | undefined): Promise<number | undefin
   });
 }
 
-const liveChildren = new Set<ChildProcess>();
-let exitHookInstalled = false;
+/**
+ * Runs `$1 serve $2` and holds our end of its stdin pipe. When that pipe closes (stop(), or this
+ * process dying in any way, even SIGKILL of a jest worker) the registry is killed and, if it was
+ * still running, its directory $3 removed: no registry outlives the test process. SIGTERM kills
+ * the registry at once.
+ */
+const WATCHDOG = `
+exec 3<&0
+"$1" serve "$2" </dev/null &
+pid=$!
+trap 'kill -KILL "$pid" 2>/dev/null; exit 143' TERM
+{
+  cat <&3 >/dev/null
+  if kill "$pid" 2>/dev/null; then
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+    rm -rf "$3"
+  fi
+} &
+exec 3<&-
+wait "$pid"
+`;
 
-/** Kill every registry still running if the test process exits without calling stop(). */
-function trackChild(child: ChildProcess): void {
-  liveChildren.add(child);
-  child.once('exit', () => liveChildren.delete(child));
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.once('exit', () => {
-      for (const c of liveChildren) c.kill('SIGKILL');
-    });
+/** A registry a test forgot to stop must not keep the test process alive (the watchdog ends it). */
+function unrefAll(child: ChildProcess): void {
+  child.unref();
+  for (const stream of [child.stdin, child.stdout, child.stderr]) {
+    (stream as unknown as { unref?: () => void } | null)?.unref?.();
   }
 }
 
+/** Close the watchdog's stdin (it stops the registry); SIGTERM, then SIGKILL, if that hangs. */
 function killChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 3_000);
+    const term = setTimeout(() => child.kill('SIGTERM'), 3_000);
+    const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
     child.once('exit', () => {
-      clearTimeout(force);
+      clearTimeout(term);
+      clearTimeout(kill);
       resolve();
     });
-    child.kill('SIGTERM');
+    child.stdin?.end();
   });
 }
 

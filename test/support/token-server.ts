@@ -128,6 +128,8 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TokenS
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
+  // a token server a test forgot to close must not keep the test process alive
+  server.unref();
   const { port } = server.address() as AddressInfo;
 
   return {
