@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { fallbackTag } from './digest';
 import { ANNOTATION, COSIGN_SIMPLESIGNING, DSSE_ENVELOPE, OCI_CONFIG, OCI_MANIFEST } from './media-types';
-import { conditionFor, dedupe, updateListedTag, type FallbackUpdateOptions, type ListedTagState } from './referrers';
+import { conditionFor, dedupe, readTombstones, updateListedTag, withTombstones, type FallbackUpdateOptions, type ListedTagState } from './referrers';
 import { NotFoundError, type RepositoryStore } from './store';
 import { isIndex, type Descriptor, type ImageManifest } from './types';
 
@@ -97,7 +97,7 @@ export async function appendLegacyCosign(
     {
       description: `cosign tag ${tag} in ${store.location}`,
       read: () => readTag(store, tag),
-      async write(layers, current) {
+      async write(layers, current, removed) {
         const config = Buffer.from(JSON.stringify(signatureImageConfig(layers)));
         const configDescriptor = await store.putBlob(config, OCI_CONFIG);
         const manifest: ImageManifest = {
@@ -106,6 +106,8 @@ export async function appendLegacyCosign(
           config: { mediaType: OCI_CONFIG, digest: configDescriptor.digest, size: configDescriptor.size },
           layers,
         };
+        const annotations = withTombstones(current.manifest?.annotations, removed);
+        if (annotations) manifest.annotations = annotations;
         await store.putManifest(Buffer.from(JSON.stringify(manifest)), OCI_MANIFEST, tag, conditionFor(current));
       },
     },
@@ -172,7 +174,8 @@ async function readTag(store: RepositoryStore, tag: string): Promise<TagState> {
     throw err;
   }
   if (isIndex(fetched.manifest)) throw new Error(`cosign tag ${tag} in ${store.location} holds an image index, not an image manifest`);
-  return { digest: fetched.descriptor.digest, manifest: fetched.manifest, entries: dedupe(fetched.manifest.layers ?? []) };
+  const manifest = fetched.manifest;
+  return { digest: fetched.descriptor.digest, manifest, entries: dedupe(manifest.layers ?? []), removed: readTombstones(manifest.annotations) };
 }
 
 /** The small image config cosign's signature images carry: layers listed as (uncompressed) diff ids. */

@@ -150,7 +150,8 @@ async function readFallback(store: RepositoryStore, tag: string): Promise<Fallba
     throw err;
   }
   if (!isIndex(fetched.manifest)) throw new Error(`referrers fallback tag ${tag} in ${store.location} is not an image index`);
-  return { digest: fetched.descriptor.digest, index: fetched.manifest, entries: dedupe(fetched.manifest.manifests) };
+  const index = fetched.manifest;
+  return { digest: fetched.descriptor.digest, index, entries: dedupe(index.manifests), removed: readTombstones(index.annotations) };
 }
 
 function updateFallbackIndex(
@@ -164,8 +165,11 @@ function updateFallbackIndex(
     {
       description: `referrers fallback tag ${tag} in ${store.location}`,
       read: () => readFallback(store, tag),
-      async write(entries, current) {
+      async write(entries, current, removed) {
+        const annotations = withTombstones(current.index?.annotations, removed);
         const body: ImageIndex = { ...(current.index ?? {}), schemaVersion: 2, mediaType: OCI_INDEX, manifests: entries };
+        if (annotations) body.annotations = annotations;
+        else delete body.annotations;
         await store.putManifest(Buffer.from(JSON.stringify(body)), OCI_INDEX, tag, conditionFor(current));
       },
     },
@@ -180,6 +184,8 @@ function updateFallbackIndex(
 export interface ListedTagState {
   digest?: string;
   entries: Descriptor[];
+  /** Digests recently removed on purpose (tombstones), so concurrent writers do not restore them. */
+  removed?: string[];
 }
 
 export interface ListChange {
@@ -190,8 +196,8 @@ export interface ListChange {
 export interface ListedTag<S extends ListedTagState> {
   description: string;
   read(): Promise<S>;
-  /** Write `entries` under the tag, conditionally on `current` (throw ConflictError on 412). */
-  write(entries: Descriptor[], current: S): Promise<void>;
+  /** Write `entries` (and the tombstones `removed`) under the tag, conditionally on `current` (throw ConflictError on 412). */
+  write(entries: Descriptor[], current: S, removed: string[]): Promise<void>;
 }
 
 /** If-Match on the digest we read, or If-None-Match when the tag did not exist. */
@@ -207,23 +213,32 @@ export function conditionFor(current: ListedTagState): { ifMatch: string } | { i
  * more check a moment later catches a writer who read just before our write. Returns whether
  * the tag had to change.
  *
- * A limit without ETags: an entry another process removes while we are retrying may come back,
- * because a removal cannot be told from an overwrite by a writer who read a stale list.
+ * A removal leaves a tombstone (the `dev.ship-image.removed` annotation, last
+ * 32 digests) so that a writer who saw the entry before it was removed does not
+ * put it back; without it a removal could not be told from an overwrite by a stale writer.
  */
 export async function updateListedTag<S extends ListedTagState>(target: ListedTag<S>, change: ListChange, opts: FallbackUpdateOptions = {}): Promise<boolean> {
   const maxAttempts = opts.maxAttempts ?? 30;
   const baseDelayMs = opts.baseDelayMs ?? 25;
   const maxDelayMs = opts.maxDelayMs ?? 2000;
   const seen = new Map<string, Descriptor>();
+  // Tombstones read, plus ours (kept last, so the cap never drops it).
+  const removed = new Set<string>(change.remove !== undefined ? [change.remove] : []);
   const remember = (state: S) => {
-    for (const d of state.entries) if (d.digest !== change.remove) seen.set(d.digest, d);
+    for (const digest of state.removed ?? []) if (digest !== change.add?.digest) removed.add(digest);
+    for (const d of state.entries) seen.set(d.digest, d);
   };
+  const wanted = () => [...seen.values()].filter((d) => !removed.has(d.digest));
   const satisfied = (state: S) => {
     const present = new Set(state.entries.map((d) => d.digest));
     if (change.remove !== undefined && present.has(change.remove)) return false;
     if (change.add && !present.has(change.add.digest)) return false;
-    for (const digest of seen.keys()) if (!present.has(digest)) return false;
-    return true;
+    return wanted().every((d) => present.has(d.digest));
+  };
+  const tombstones = () => {
+    const list = [...removed].filter((d) => d !== change.remove);
+    if (change.remove !== undefined) list.push(change.remove);
+    return list.slice(-MAX_TOMBSTONES);
   };
   const retryLater = async (attempt: number, why: string) => {
     opts.logger?.debug(`${target.description}: ${why} (attempt ${attempt}), retrying`);
@@ -237,10 +252,10 @@ export async function updateListedTag<S extends ListedTagState>(target: ListedTa
       const current = await target.read();
       remember(current);
       if (!satisfied(current)) {
-        const desired = [...seen.values()];
-        if (change.add && !seen.has(change.add.digest)) desired.push(change.add);
+        const desired = wanted();
+        if (change.add && !desired.some((d) => d.digest === change.add?.digest)) desired.push(change.add);
         try {
-          await target.write(desired, current);
+          await target.write(desired, current, tombstones());
           changed = true;
         } catch (err) {
           if (!(err instanceof ConflictError)) throw err;
@@ -269,6 +284,23 @@ export async function updateListedTag<S extends ListedTagState>(target: ListedTa
     }
   }
   throw new ConflictError(`could not update the ${target.description} after ${maxAttempts} attempts: concurrent writers kept overwriting it; retry later`);
+}
+
+const TOMBSTONE_ANNOTATION = 'dev.ship-image.removed';
+const MAX_TOMBSTONES = 32;
+
+/** Tombstones kept in an annotation: space-separated digests. */
+export function readTombstones(annotations: Record<string, string> | undefined): string[] {
+  const text = annotations?.[TOMBSTONE_ANNOTATION];
+  return text ? text.split(/\s+/).filter(Boolean) : [];
+}
+
+/** `annotations` with the tombstone annotation set to `removed` (dropped when empty); undefined when nothing is left. */
+export function withTombstones(annotations: Record<string, string> | undefined, removed: string[]): Record<string, string> | undefined {
+  const out: Record<string, string> = { ...(annotations ?? {}) };
+  delete out[TOMBSTONE_ANNOTATION];
+  if (removed.length > 0) out[TOMBSTONE_ANNOTATION] = removed.join(' ');
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 function isTransient(err: unknown): boolean {
