@@ -3,6 +3,7 @@ import type { Signature, Signer } from '@sigstore/sign';
 import type { Statement } from '../attest/statement';
 import { signStatementBundle, witnessesFor, type WitnessOptions } from './dsse';
 import { signingError } from './errors';
+import { signMessageBundle } from './message';
 import { loadPrivateKey } from './private-key';
 import type { SerializedBundle, StatementSigner } from './types';
 
@@ -32,6 +33,13 @@ export function keySigner(opts: KeySignerOptions): StatementSigner {
     async signStatement(statement: Statement<object>): Promise<SerializedBundle> {
       try {
         return await signStatementBundle(signer, witnesses, statement);
+      } catch (err) {
+        throw signingError(err);
+      }
+    },
+    async signMessage(payload: Buffer): Promise<SerializedBundle> {
+      try {
+        return await signMessageBundle(signer, witnesses, payload);
       } catch (err) {
         throw signingError(err);
       }

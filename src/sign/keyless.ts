@@ -1,10 +1,13 @@
 import { generateKeyPairSync, sign as cryptoSign, X509Certificate, type KeyObject } from 'node:crypto';
-import { FulcioSigner, type Signature, type Signer } from '@sigstore/sign';
+import { InternalError, type Signature, type Signer } from '@sigstore/sign';
+// The library's Fulcio client: FulcioSigner keeps only the leaf, the legacy cosign layout needs the chain too.
+import { CAClient } from '@sigstore/sign/dist/signer/fulcio/ca';
 import type { Statement } from '../attest/statement';
 import { UserError } from '../core/errors';
 import { addSecret } from '../core/log';
 import { signStatementBundle, witnessesFor } from './dsse';
 import { signingError } from './errors';
+import { signMessageBundle } from './message';
 import type { RekorEntryType, SerializedBundle, StatementSigner } from './types';
 
 export interface KeylessSignerOptions {
@@ -21,6 +24,8 @@ export interface KeylessSignerOptions {
 export interface KeylessStatementSigner extends StatementSigner {
   /** The Fulcio certificate (PEM) in use, once one was issued. */
   readonly certificatePem: string | undefined;
+  /** The PEM certificates above the leaf (intermediates, root), once one was issued. */
+  readonly certificateChainPem: string | undefined;
   /** How many certificates were requested from Fulcio by this signer. */
   readonly certificatesIssued: number;
 }
@@ -45,6 +50,8 @@ class EphemeralKey implements Signer {
 
 interface IssuedCertificate {
   pem: string;
+  /** The rest of Fulcio's chain, PEM, concatenated ('' when Fulcio sent the leaf only). */
+  chainPem: string;
   san: string;
   notAfter: number;
 }
@@ -55,31 +62,46 @@ interface IssuedCertificate {
  */
 class CertificateCachingSigner implements Signer {
   private readonly key = new EphemeralKey();
-  private readonly fulcio: FulcioSigner;
+  private readonly ca: CAClient;
   private pending?: Promise<IssuedCertificate>;
   issued = 0;
   certificate?: IssuedCertificate;
 
-  constructor(fulcioURL: string, identityToken: () => Promise<string>, timeoutMs: number | undefined) {
-    const identityProvider = {
-      getToken: async () => {
-        const token = await identityToken();
-        addSecret(token);
-        return token;
-      },
-    };
-    this.fulcio = new FulcioSigner({ fulcioBaseURL: fulcioURL, identityProvider, keyHolder: this.key, timeout: timeoutMs, retry: 2 });
+  constructor(
+    fulcioURL: string,
+    private readonly identityToken: () => Promise<string>,
+    timeoutMs: number | undefined,
+  ) {
+    this.ca = new CAClient({ fulcioBaseURL: fulcioURL, timeout: timeoutMs, retry: 2 });
   }
 
   private async requestCertificate(): Promise<IssuedCertificate> {
     this.issued++;
-    // FulcioSigner gets the token, proves possession of our key and returns the leaf certificate
-    // with a signature over `data`; only the certificate is kept.
-    const result = await this.fulcio.sign(Buffer.alloc(0));
-    if (result.key.$case !== 'x509Certificate') throw new Error('Fulcio returned no certificate');
-    const cert = new X509Certificate(result.key.certificate);
+    // What FulcioSigner does: get the token, prove possession of our key by signing the token's
+    // subject, and receive the certificate chain (leaf first).
+    const token = await this.readToken();
+    const proof = await this.key.sign(Buffer.from(jwtSubject(token)));
+    const chain = await this.ca.createSigningCertificate(token, this.key.publicKeyPem, proof.signature);
+    const leaf = chain[0];
+    if (!leaf) throw new Error('Fulcio returned no certificate');
+    const cert = new X509Certificate(leaf);
     const san = /URI:([^,]+)|email:([^,]+)/.exec(cert.subjectAltName ?? '');
-    return { pem: result.key.certificate, san: (san?.[1] ?? san?.[2] ?? '').trim(), notAfter: Date.parse(cert.validTo) };
+    return {
+      pem: leaf,
+      chainPem: chain.slice(1).map(endWithNewline).join(''),
+      san: (san?.[1] ?? san?.[2] ?? '').trim(),
+      notAfter: Date.parse(cert.validTo),
+    };
+  }
+
+  private async readToken(): Promise<string> {
+    try {
+      const token = await this.identityToken();
+      addSecret(token);
+      return token;
+    } catch (err) {
+      throw new InternalError({ code: 'IDENTITY_TOKEN_READ_ERROR', message: 'error retrieving identity token', cause: err });
+    }
   }
 
   async ensureCertificate(): Promise<IssuedCertificate> {
@@ -114,6 +136,9 @@ export function keylessSigner(opts: KeylessSignerOptions): KeylessStatementSigne
     get certificatePem() {
       return signer.certificate?.pem;
     },
+    get certificateChainPem() {
+      return signer.certificate?.chainPem;
+    },
     get certificatesIssued() {
       return signer.issued;
     },
@@ -124,5 +149,32 @@ export function keylessSigner(opts: KeylessSignerOptions): KeylessStatementSigne
         throw signingError(err);
       }
     },
+    async signMessage(payload: Buffer): Promise<SerializedBundle> {
+      try {
+        return await signMessageBundle(signer, witnesses, payload);
+      } catch (err) {
+        throw signingError(err);
+      }
+    },
   };
+}
+
+/** The proof-of-possession challenge: the token's verified email, else its subject (as Fulcio checks it). */
+function jwtSubject(token: string): string {
+  let claims: { email?: unknown; email_verified?: unknown; sub?: unknown };
+  try {
+    claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as typeof claims;
+  } catch (err) {
+    throw new InternalError({ code: 'IDENTITY_TOKEN_PARSE_ERROR', message: 'invalid identity token', cause: err });
+  }
+  if (typeof claims.email === 'string' && claims.email) {
+    if (claims.email_verified !== true) throw new InternalError({ code: 'IDENTITY_TOKEN_PARSE_ERROR', message: 'identity token email is not verified by its issuer' });
+    return claims.email;
+  }
+  if (typeof claims.sub === 'string' && claims.sub) return claims.sub;
+  throw new InternalError({ code: 'IDENTITY_TOKEN_PARSE_ERROR', message: 'identity token carries no subject' });
+}
+
+function endWithNewline(pem: string): string {
+  return pem.endsWith('\n') ? pem : pem + '\n';
 }

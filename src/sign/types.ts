@@ -11,6 +11,13 @@ export interface StatementSigner {
    */
   readonly identity: string;
   signStatement(statement: Statement<object>): Promise<SerializedBundle>;
+  /**
+   * Signs raw bytes (ECDSA over their SHA-256) with the same key and certificate as the statements:
+   * a `messageSignature` bundle, witnessed like the DSSE ones (Rekor entry kind `hashedrekord`).
+   */
+  signMessage(payload: Buffer): Promise<SerializedBundle>;
+  /** Keyless: the PEM certificates above the leaf, as Fulcio returned them (known after the first signature). */
+  readonly certificateChainPem?: string;
 }
 
 export type RekorEntryType = 'dsse' | 'intoto';
