@@ -99,6 +99,20 @@ describe('CNCF distribution without a referrers API (fallback tag)', () => {
     await expect(store.getManifest(attached[1].digest)).rejects.toBeInstanceOf(NotFoundError);
   });
 
+  test('removals concurrent with attaches stick and lose nothing else', async () => {
+    const store = client.repository(registry.host, 'acme/supersede');
+    const image = await pushImage(store, 'latest');
+    const first = await Promise.all(Array.from({ length: 10 }, async (_, i) => attachReferrer(store, await bundleReferrer(store, image, i))));
+    const later = await Promise.all(Array.from({ length: 10 }, (_, i) => bundleReferrer(store, image, 100 + i)));
+    const [removals, added] = await Promise.all([
+      Promise.all(first.slice(0, 4).map((d) => removeReferrer(store, image.digest, d.digest))),
+      Promise.all(later.map((m) => attachReferrer(store, m))),
+    ]);
+    expect(removals.every((r) => r.removedFromFallback)).toBe(true);
+    const expected = [...first.slice(4), ...added].map((d) => d.digest);
+    expect(new Set(await fallbackDigests(store, image.digest))).toEqual(new Set(expected));
+  });
+
   test('pushArtifact pushes blobs and attaches', async () => {
     const store = client.repository(registry.host, 'acme/artifact');
     const image = await pushImage(store, 'v1');
