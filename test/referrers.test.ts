@@ -2,6 +2,7 @@
  * Referrers, legacy cosign tags and copy against a real CNCF distribution 2.8 registry (no
  * referrers API: the fallback tag path) and the referrers-API test double in front of it.
  */
+import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -137,6 +138,20 @@ describe('CNCF distribution without a referrers API (fallback tag)', () => {
     expect(entries).toHaveLength(20);
     expect(new Set(entries.map((e) => e.digest))).toEqual(new Set(results.map((r) => r.layer.digest)));
     expect(new Set(entries.map((e) => e.manifestDigest)).size).toBe(1);
+  });
+
+  test('copy within one registry mounts blobs instead of uploading them', async () => {
+    const source = client.repository(registry.host, 'acme/mount-src');
+    const big = randomBytes(256 * 1024);
+    const config = await source.putBlob(Buffer.from('{"architecture":"amd64","os":"linux"}'), OCI_CONFIG);
+    const layer = await source.putBlob(big, OCI_LAYER_TAR);
+    const manifest: ImageManifest = { schemaVersion: 2, mediaType: OCI_MANIFEST, config, layers: [layer] };
+    await source.putManifest(Buffer.from(JSON.stringify(manifest)), OCI_MANIFEST, 'big');
+    const before = client.stats();
+    await copyImage(source, 'big', client.repository(registry.host, 'acme/mount-dst'));
+    const after = client.stats();
+    expect(after.bytesUp - before.bytesUp).toBeLessThan(16 * 1024);
+    expect(after.bytesDown - before.bytesDown).toBeLessThan(16 * 1024);
   });
 
   test('copy between repositories of one registry, to a layout and back keeps the digest', async () => {
