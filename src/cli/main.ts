@@ -5,12 +5,14 @@ import { discoverCommand } from './commands/discover';
 import { shipCommand } from './commands/ship';
 import { demoCommand } from './commands/demo';
 import { policyCommand } from './commands/policy';
+import { fixtureDbCommand } from './commands/fixture-db';
 
 const commands: Record<string, Command> = {
   discover: discoverCommand,
   ship: shipCommand,
   demo: demoCommand,
   policy: policyCommand,
+  'fixture-db': fixtureDbCommand,
 };
 
 const USAGE = `usage: ship-image <command> [options]

@@ -10,6 +10,8 @@ import { chooseSigner } from './signer';
 import { analyzeStep } from './steps/analyze';
 import { attestStep, planAttestations, type PushedAttestation } from './steps/attest';
 import { buildStep } from './steps/build';
+import { legacyStep, signWithoutReferrers } from './steps/legacy';
+import { supersedeOldScans } from './steps/supersede';
 
 export interface ShipResult {
   outputs: ShipOutputs;
@@ -37,8 +39,14 @@ export async function ship(inputs: ShipInputs, world: ShipEnvironment): Promise<
     let pushed: PushedAttestation[] = [];
     if (chosen) {
       const planned = planAttestations(plan, built, analysis, imageDescriptor, platformDescriptors);
-      pushed = await attestStep(plan, planned, chosen.signer, world);
-      world.logger.info(`attest: ${pushed.length} referrers pushed to ${plan.target.name}`);
+      if (inputs.signatureFormat === 'legacy') {
+        pushed = await signWithoutReferrers(plan, planned, chosen.signer, world);
+      } else {
+        pushed = await attestStep(plan, planned, chosen.signer, world);
+        world.logger.info(`attest: ${pushed.length} referrers pushed to ${plan.target.name}`);
+        await supersedeOldScans(plan.store, pushed, world.logger);
+      }
+      if (inputs.signatureFormat !== 'bundle') await legacyStep(plan, built.digest, pushed, chosen.signer, world);
     } else {
       world.logger.warn('sign: none — the image carries no signature or attestation and will not pass a verify gate');
     }
@@ -101,6 +109,7 @@ async function platformManifests(plan: ShipPlan, digest: string): Promise<Record
 function referrerOutputs(pushed: PushedAttestation[]): ShipOutputs['referrers'] {
   const out: ShipOutputs['referrers'] = {};
   for (const p of pushed) {
+    if (!p.referrerDigest) continue; // signature-format legacy: signed, but no referrer pushed
     const value = p.platform ? `${p.platform}=${p.referrerDigest}` : p.referrerDigest;
     out[p.kind] = out[p.kind] ? `${out[p.kind]},${value}` : value;
   }

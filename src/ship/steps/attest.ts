@@ -60,7 +60,8 @@ export function planAttestations(plan: ShipPlan, built: BuiltImage, analysis: An
         scanner: 'trivy',
         scannerVersion: p.scan.toolVersion,
         db: { uri: analysis.db.repository ?? '', version: p.scan.dbVersion.updatedAt ?? analysis.db.updatedAt },
-        report: p.scan.report as unknown as JsonObject,
+        // Policies read Results[] (Kyverno JMESPath, verify): trivy omits it when there is nothing to report.
+        report: { ...(p.scan.report as unknown as JsonObject), Results: (p.scan.report.Results ?? []) as unknown as JsonObject[] },
         startedOn: p.scan.startedOn,
         finishedOn: p.scan.finishedOn,
         invocation: plan.buildContext?.runId

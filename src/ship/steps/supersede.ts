@@ -1,0 +1,29 @@
+import type { Logger } from '../../core/log';
+import { ANNOTATION, PREDICATE, SIGSTORE_BUNDLE_V03 } from '../../oci/media-types';
+import { listReferrers, removeReferrer } from '../../oci/referrers';
+import type { RepositoryStore } from '../../oci/store';
+import type { PushedAttestation } from './attest';
+
+/**
+ * Kyverno's ClusterPolicy judges *every* scan attestation of an image, so a scan superseded by a
+ * newer one would keep failing admission once it ages. After a new scan is attached, older scan
+ * referrers of the same subject are unlinked (fallback index) or deleted (referrers API).
+ * Best effort: a registry that refuses deletes keeps them, with a warning.
+ */
+export async function supersedeOldScans(store: RepositoryStore, pushed: PushedAttestation[], logger: Logger): Promise<number> {
+  let removed = 0;
+  for (const scan of pushed.filter((p) => p.kind === 'vulnerabilities')) {
+    const referrers = await listReferrers(store, scan.subjectDigest, { artifactType: SIGSTORE_BUNDLE_V03 });
+    const stale = referrers.filter((r) => r.digest !== scan.referrerDigest && r.annotations?.[ANNOTATION.bundlePredicateType] === PREDICATE.vuln);
+    for (const old of stale) {
+      try {
+        await removeReferrer(store, scan.subjectDigest, old.digest, { logger });
+        removed++;
+      } catch (err) {
+        logger.warn(`attest: could not remove superseded scan ${old.digest}: ${(err as Error).message}`);
+      }
+    }
+  }
+  if (removed > 0) logger.info(`attest: ${removed} superseded scan attestation(s) removed`);
+  return removed;
+}

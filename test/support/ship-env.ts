@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { silentLogger } from '../../src/core/log';
+import { writeFixtureImageLayout } from '../../src/fixture-db/fixture-image';
+import type { ShipInputs } from '../../src/ship/inputs';
+import type { ShipEnvironment } from '../../src/ship/plan';
+import { prepareFixtureDb } from './trivy';
+
+/** A fixture image layout and fixture trivy DB in one temp dir, for ship tests. */
+export interface ShipFixture {
+  dir: string;
+  sourceLayout: string;
+  trivyCache: string;
+  cleanup(): void;
+}
+
+export async function makeShipFixture(): Promise<ShipFixture> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ship-image-test-'));
+  const sourceLayout = path.join(dir, 'source');
+  const trivyCache = path.join(dir, 'trivy-cache');
+  await writeFixtureImageLayout(sourceLayout, 'latest');
+  await prepareFixtureDb(trivyCache);
+  return { dir, sourceLayout, trivyCache, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** An offline ship of the fixture image: override what the test is about. */
+export function fixtureInputs(fx: ShipFixture, overrides: Partial<ShipInputs>): ShipInputs {
+  return {
+    image: '',
+    from: `oci-layout:${fx.sourceLayout}:latest`,
+    context: '.',
+    builder: 'auto',
+    platforms: [],
+    buildArgs: {},
+    extraTags: [],
+    sbomFormat: 'cyclonedx',
+    scanner: 'trivy',
+    failOn: 'none',
+    ignoreUnfixed: false,
+    sign: 'none',
+    signatureFormat: 'bundle',
+    trivyCache: fx.trivyCache,
+    dbRepositories: [],
+    offline: true,
+    outputDir: path.join(fx.dir, 'out-' + Math.random().toString(36).slice(2)),
+    registry: { insecureRegistries: [], caPems: [] },
+    sigstore: {},
+    ...overrides,
+  };
+}
+
+export const GITHUB_ENV: NodeJS.ProcessEnv = {
+  GITHUB_ACTIONS: 'true',
+  GITHUB_SERVER_URL: 'https://github.com',
+  GITHUB_REPOSITORY: 'acme/api',
+  GITHUB_REPOSITORY_ID: '1000001',
+  GITHUB_REPOSITORY_OWNER_ID: '2000002',
+  GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+  GITHUB_REF: 'refs/heads/main',
+  GITHUB_REF_NAME: 'main',
+  GITHUB_WORKFLOW_REF: 'acme/api/.github/workflows/ship.yml@refs/heads/main',
+  GITHUB_RUN_ID: '4242',
+  GITHUB_RUN_ATTEMPT: '1',
+  GITHUB_EVENT_NAME: 'push',
+  RUNNER_ENVIRONMENT: 'github-hosted',
+};
+
+export function world(env: NodeJS.ProcessEnv, extra: Partial<ShipEnvironment> = {}): ShipEnvironment {
+  return { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, cwd: process.cwd(), logger: silentLogger, ...extra };
+}
