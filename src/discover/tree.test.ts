@@ -79,9 +79,9 @@ test('renders a tree and JSON', async () => {
   expect(lines[1]).toBe(`├── ${SIGSTORE_BUNDLE_V03} ${provenance.digest} [referrers-api]`);
   expect(lines[2]).toBe(`│       predicateType=${PREDICATE.slsaProvenance} created=2026-01-01T00:00:00Z size=${provenance.size}`);
   expect(lines[3]).toBe(`├── ${SIGSTORE_BUNDLE_V03} ${sbom.digest} [referrers-api]`);
-  expect(lines[4]).toMatch(/^│   │   predicateType=https:\/\/cyclonedx\.org\/bom /);
+  expect(lines[4]).toMatch(/^│ {3}│ {3}predicateType=https:\/\/cyclonedx\.org\/bom /);
   expect(lines[5]).toBe(`│   └── ${SIGSTORE_BUNDLE_V03} ${nested.digest} [referrers-api]`);
-  expect(lines[6]).toMatch(/^│           predicateType=https:\/\/sigstore\.dev\/cosign\/sign\/v1 /);
+  expect(lines[6]).toMatch(/^│ {11}predicateType=https:\/\/sigstore\.dev\/cosign\/sign\/v1 /);
   expect(lines[7]).toMatch(new RegExp(`^├── ${COSIGN_SIMPLESIGNING.replace(/[.+]/g, '\\$&')} sha256:[0-9a-f]{64} \\[cosign-tag sha256-[0-9a-f]{64}\\.sig\\]$`));
   expect(lines[9]).toMatch(/^└── application\/vnd\.dsse\.envelope\.v1\+json sha256:[0-9a-f]{64} \[cosign-tag sha256-[0-9a-f]{64}\.att\]$/);
   expect(lines[10]).toMatch(/^ {8}predicateType=https:\/\/cosign\.sigstore\.dev\/attestation\/vuln\/v1 size=\d+$/);
