@@ -91,3 +91,28 @@ test('renders a tree and JSON', async () => {
   const empty = renderText({ reference: 'r:t', digest: image.digest, mediaType: OCI_MANIFEST, size: 1, referrers: [] });
   expect(empty).toBe(`r:t@${image.digest} ${OCI_MANIFEST} 1 bytes\n└── (nothing attached: no referrers, no cosign tags)\n`);
 });
+
+test('a fallback tag beside the referrers API is listed too (images copied from registries without the API)', async () => {
+  const other = new OciLayoutStore(path.join(dir, 'copied'));
+  const config = await other.putBlob(Buffer.from('{"architecture":"amd64","os":"linux"}'), OCI_CONFIG);
+  const img = (await other.putManifest(Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config, layers: [] })), OCI_MANIFEST, 'v1')).descriptor;
+  const viaApi = await pushArtifact(other, bundle(img, PREDICATE.signature, '2026-01-05T00:00:00Z'));
+  const layer = await other.putBlob(Buffer.from('{}'), SIGSTORE_BUNDLE_V03);
+  const orphan = (
+    await other.putManifest(
+      Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, artifactType: SIGSTORE_BUNDLE_V03, config, layers: [layer] })),
+      OCI_MANIFEST,
+    )
+  ).descriptor;
+  const entries = [
+    { ...viaApi },
+    { ...orphan, artifactType: SIGSTORE_BUNDLE_V03, annotations: { [ANNOTATION.bundlePredicateType]: PREDICATE.cyclonedx } },
+  ];
+  const fallbackIndex = { schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: entries };
+  await other.putManifest(Buffer.from(JSON.stringify(fallbackIndex)), 'application/vnd.oci.image.index.v1+json', `sha256-${img.digest.slice(7)}`);
+  const tree = await discover(other, 'v1');
+  expect(tree.referrers.map((n) => [n.digest, n.source, n.predicateType])).toEqual([
+    [viaApi.digest, 'referrers-api', PREDICATE.signature],
+    [orphan.digest, 'fallback-tag', PREDICATE.cyclonedx],
+  ]);
+});

@@ -1,6 +1,6 @@
 import { readLegacyCosign, type LegacyCosignKind } from '../oci/legacy-cosign';
 import { ANNOTATION } from '../oci/media-types';
-import { findReferrers, type ReferrersSource } from '../oci/referrers';
+import { findReferrers, listFallbackReferrers, type ReferrersSource } from '../oci/referrers';
 import type { RepositoryStore } from '../oci/store';
 import type { Descriptor } from '../oci/types';
 
@@ -56,11 +56,11 @@ export async function discover(store: RepositoryStore, reference: string, opts: 
   const visited = new Set<string>([root.digest]);
 
   const walk = async (subjectDigest: string, depth: number, artifactType?: string): Promise<DiscoverNode[]> => {
-    const listing = await findReferrers(store, subjectDigest, { artifactType });
-    const fresh = listing.referrers.filter((d) => !visited.has(d.digest));
-    for (const d of fresh) visited.add(d.digest);
-    return mapLimited(fresh, PARALLEL_LOOKUPS, async (descriptor) => {
-      const node = referrerNode(await withAnnotations(store, descriptor), listing.source);
+    const found = await referrersWithSource(store, subjectDigest, artifactType);
+    const fresh = found.filter(({ descriptor }) => !visited.has(descriptor.digest));
+    for (const { descriptor } of fresh) visited.add(descriptor.digest);
+    return mapLimited(fresh, PARALLEL_LOOKUPS, async ({ descriptor, source }) => {
+      const node = referrerNode(await withAnnotations(store, descriptor), source);
       if (depth < maxDepth) node.referrers = await walk(descriptor.digest, depth + 1);
       else if ((await findReferrers(store, descriptor.digest)).referrers.length > 0) node.truncated = true;
       return node;
@@ -92,6 +92,26 @@ export async function discover(store: RepositoryStore, reference: string, opts: 
     size: root.size,
     referrers,
   };
+}
+
+/**
+ * The referrers API's answer, plus what a fallback tag lists beside it (an image copied from a
+ * registry without the API brings its fallback tag along); else the fallback tag alone.
+ */
+async function referrersWithSource(
+  store: RepositoryStore,
+  subjectDigest: string,
+  artifactType: string | undefined,
+): Promise<{ descriptor: Descriptor; source: ReferrersSource }[]> {
+  const listing = await findReferrers(store, subjectDigest, { artifactType });
+  const found = listing.referrers.map((descriptor) => ({ descriptor, source: listing.source }));
+  if (listing.source === 'referrers-api') {
+    const known = new Set(listing.referrers.map((d) => d.digest));
+    for (const descriptor of await listFallbackReferrers(store, subjectDigest, { artifactType })) {
+      if (!known.has(descriptor.digest)) found.push({ descriptor, source: 'fallback-tag' });
+    }
+  }
+  return found;
 }
 
 function referrerNode(d: Descriptor, source: ReferrersSource): DiscoverNode {

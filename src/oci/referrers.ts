@@ -18,9 +18,13 @@ export interface ReferrerListing {
 export async function findReferrers(store: RepositoryStore, subjectDigest: string, opts: { artifactType?: string } = {}): Promise<ReferrerListing> {
   const fromApi = await store.referrersApi(subjectDigest, opts.artifactType);
   if (fromApi !== undefined) return { source: 'referrers-api', referrers: dedupe(fromApi) };
+  return { source: 'fallback-tag', referrers: await listFallbackReferrers(store, subjectDigest, opts) };
+}
+
+/** Only what the fallback tag `<alg>-<hex>` lists (also on registries with the API: tags copied from elsewhere). */
+export async function listFallbackReferrers(store: RepositoryStore, subjectDigest: string, opts: { artifactType?: string } = {}): Promise<Descriptor[]> {
   const { entries } = await readFallback(store, fallbackTag(subjectDigest));
-  const referrers = opts.artifactType === undefined ? entries : entries.filter((d) => d.artifactType === opts.artifactType);
-  return { source: 'fallback-tag', referrers };
+  return opts.artifactType === undefined ? entries : entries.filter((d) => d.artifactType === opts.artifactType);
 }
 
 export async function listReferrers(store: RepositoryStore, subjectDigest: string, opts: { artifactType?: string } = {}): Promise<Descriptor[]> {
