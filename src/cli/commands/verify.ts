@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import { oneLine, UserError } from '../../core/errors';
+import { addSecret, stderrLogger } from '../../core/log';
+import type { RegistryClientOptions } from '../../oci/registry';
+import { loadPolicy } from '../../policy/load';
+import { reportJson, reportText } from '../../verify/report';
+import { loadTrustedRoot } from '../../verify/trusted-root';
+import { verifyImage } from '../../verify/verify-image';
+import { parseFlags, type Command } from '../command';
+
+const USAGE =
+  'ship-image verify IMAGE --policy FILE [--json] [--insecure-registry HOST]... [--username U --password-stdin] [--trusted-root FILE]  ' +
+  '(IMAGE: [registry/]repo[:tag|@digest] or oci-layout:DIR[:tag|@digest]; env SHIP_IMAGE_CA_FILE: extra CA PEM file)';
+
+const HELP = `usage: ${USAGE}
+
+Verifies every Sigstore bundle attached to the image digest against the policy's Sigstore root and
+signers, then evaluates the policy's rules (signature, SBOM, vulnerabilities). A tag is resolved to
+its digest first: the verdict is about that digest.
+
+exit codes: 0 allowed, 1 denied, 2 error (bad policy or flags, unknown image, unreachable registry)
+
+options:
+  --policy FILE            the ship-image policy (see docs/policy.md)
+  --json                   print {"image","digest","allowed","rules":[...]} instead of text
+  --trusted-root FILE      Sigstore trusted_root.json (or 'gh attestation trusted-root' output) to use
+                           instead of the policy's; needed for sigstore: github
+  --insecure-registry HOST allow plain HTTP / unverified TLS for HOST (repeatable)
+  --username U             registry user; the password is read from stdin (--password-stdin)
+`;
+
+const FLAGS = {
+  policy: { type: 'string' },
+  json: { type: 'boolean' },
+  'trusted-root': { type: 'string' },
+  'insecure-registry': { type: 'string', multiple: true },
+  username: { type: 'string' },
+  'password-stdin': { type: 'boolean' },
+} as const;
+
+export interface VerifyCommandDeps {
+  env: NodeJS.ProcessEnv;
+  readStdin(): string;
+  writeStdout(text: string): void;
+  writeStderr(text: string): void;
+  now?: () => Date;
+}
+
+/** `ship-image verify`: the deploy gate. Anything that prevents a verdict exits 2, never 1. */
+export function makeVerifyCommand(deps: VerifyCommandDeps): Command {
+  return {
+    summary: 'verify an image against a policy (signature, SBOM, vulnerabilities); exit 0 allow, 1 deny',
+    async run(argv: string[]): Promise<number> {
+      const { values, positionals } = parseFlags(argv, FLAGS, USAGE);
+      if (values.help) {
+        deps.writeStdout(HELP);
+        return 0;
+      }
+      if (positionals.length !== 1) throw new UserError(`verify takes exactly one IMAGE, got ${positionals.length}; usage: ${USAGE}`);
+      if (!values.policy) throw new UserError(`--policy FILE is required; usage: ${USAGE}`);
+      const policy = loadPolicy(values.policy);
+      const trustedRoot = values['trusted-root'] ? loadTrustedRoot({ kind: 'file', path: values['trusted-root'] }) : undefined;
+      const registry = registryOptions(values, deps);
+      const logger = stderrLogger();
+      let report;
+      try {
+        report = await verifyImage(positionals[0], policy, { registry: { ...registry, logger }, trustedRoot, now: deps.now?.(), logger });
+      } catch (err) {
+        if (err instanceof UserError) throw err;
+        // An unreachable registry or a broken answer leaves no verdict: an error (2), not a denial (1).
+        throw new UserError(oneLine(err));
+      }
+      if (values.json) {
+        deps.writeStdout(JSON.stringify(reportJson(report), null, 2) + '\n');
+        for (const r of report.rejected) deps.writeStderr(`verify: set aside ${r.referrerDigest}: ${r.reason}\n`);
+      } else {
+        deps.writeStdout(reportText(report));
+      }
+      return report.allowed ? 0 : 1;
+    },
+  };
+}
+
+function registryOptions(
+  values: { username?: string; 'password-stdin'?: boolean; 'insecure-registry'?: string[] },
+  deps: VerifyCommandDeps,
+): RegistryClientOptions {
+  const opts: RegistryClientOptions = { insecureRegistries: values['insecure-registry'] ?? [], env: deps.env, userAgent: 'ship-image' };
+  if (values['password-stdin']) {
+    if (!values.username) throw new UserError('--password-stdin needs --username; give both or neither');
+    const password = deps.readStdin().replace(/\r?\n$/, '');
+    if (!password) throw new UserError('--password-stdin read an empty password; pipe the password into ship-image');
+    addSecret(password);
+    opts.username = values.username;
+    opts.password = password;
+  } else if (values.username) {
+    throw new UserError('--username needs --password-stdin (the password is read from stdin, never from a flag)');
+  }
+  const caFile = deps.env.SHIP_IMAGE_CA_FILE;
+  if (caFile) {
+    try {
+      opts.caPems = [readFileSync(caFile, 'utf8')];
+    } catch {
+      throw new UserError(`SHIP_IMAGE_CA_FILE '${caFile}' cannot be read; point it at a PEM file of CA certificates`);
+    }
+  }
+  return opts;
+}
+
+export const verifyCommand: Command = makeVerifyCommand({
+  env: process.env,
+  readStdin: () => readFileSync(0, 'utf8'),
+  writeStdout: (text) => process.stdout.write(text),
+  writeStderr: (text) => process.stderr.write(text),
+});

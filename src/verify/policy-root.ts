@@ -1,0 +1,23 @@
+import type { TrustedRoot } from '@sigstore/protobuf-specs';
+import { UserError } from '../core/errors';
+import type { Policy } from '../policy/types';
+import { loadTrustedRoot } from './trusted-root';
+
+/**
+ * The TrustedRoot a policy's `spec.sigstore` names. GitHub's own instance has no root shipped in any
+ * package we can read offline, so `github` needs the root given explicitly (`override`, e.g. from
+ * `--trusted-root` fed with `gh attestation trusted-root`). An override always wins.
+ */
+export function trustedRootForPolicy(policy: Pick<Policy, 'sigstore' | 'source'>, override?: TrustedRoot): TrustedRoot {
+  if (override) return override;
+  switch (policy.sigstore.kind) {
+    case 'public-good':
+      return loadTrustedRoot({ kind: 'public-good' });
+    case 'trustedRoot':
+      return loadTrustedRoot({ kind: 'json', json: JSON.parse(policy.sigstore.json) as unknown });
+    case 'github':
+      throw new UserError(
+        `${policy.source}: spec.sigstore is github, whose trusted root is not shipped; save it with 'gh attestation trusted-root > github-root.jsonl' and pass --trusted-root github-root.jsonl (or set sigstore: {trustedRoot: FILE})`,
+      );
+  }
+}
