@@ -1,21 +1,33 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import { UserError } from '../../core/errors';
 import type { BuiltImage } from '../../build/types';
 import { fromTrivyReport } from '../../scan/trivy-report';
+import { grypeScan } from '../../tools/grype';
+import { rfc3339 } from '../../tools/trivy';
 import type { Vulnerability } from '../../scan/vulnerability';
 import { resolveTool } from '../../tools/resolve-tool';
-import { generateSbom, scanSbom, type ImageInput, type ScanResult, type SbomResult } from '../../tools/trivy';
+import { generateSbom, scanSbom, type ImageInput, type SbomResult } from '../../tools/trivy';
 import { prepareTrivyDb, type PreparedDb } from '../../tools/trivy-db';
 import type { ShipEnvironment, ShipPlan } from '../plan';
+
+/** What any scanner's run yields: the native report goes into the vuln attestation unchanged. */
+export interface ScanOutcome {
+  scanner: 'trivy' | 'grype';
+  toolVersion: string;
+  report: Record<string, unknown>;
+  /** When the vulnerability DB was built/updated (RFC 3339), if known. */
+  dbVersion?: string;
+  startedOn: string;
+  finishedOn: string;
+}
 
 /** SBOM and scan of one platform's manifest. */
 export interface PlatformAnalysis {
   platform: string;
   digest: string;
   sbom: SbomResult;
-  scan: ScanResult;
+  scan: ScanOutcome;
   vulnerabilities: Vulnerability[];
 }
 
@@ -35,9 +47,7 @@ export function defaultTrivyCache(env: NodeJS.ProcessEnv): string {
  */
 export async function analyzeStep(plan: ShipPlan, built: BuiltImage, world: ShipEnvironment): Promise<Analysis> {
   const { inputs } = plan;
-  if (inputs.scanner !== 'trivy') {
-    throw new UserError(`scanner ${inputs.scanner} is not available in this version; use --scanner trivy`);
-  }
+  const grype = inputs.scanner === 'grype' ? await resolveTool('grype', { logger: world.logger, allowDownload: !inputs.offline }) : undefined;
   const trivy = await resolveTool('trivy', { logger: world.logger, allowDownload: !inputs.offline });
   const cacheDir = path.resolve(world.cwd, inputs.trivyCache ?? defaultTrivyCache(world.env));
   await mkdir(cacheDir, { recursive: true });
@@ -68,16 +78,34 @@ export async function analyzeStep(plan: ShipPlan, built: BuiltImage, world: Ship
         outputPath: path.join(sbomDir, `sbom${suffix}.${inputs.sbomFormat === 'spdx' ? 'spdx' : 'cdx'}.json`),
         logger: world.logger,
       });
-      const scan = await scanSbom({
+      // ignore-unfixed only shapes the gate: the attested report is complete.
+      if (grype) {
+        const startedOn = rfc3339(new Date());
+        const g = await grypeScan({
+          binary: grype.path,
+          sbomPath: sbom.path,
+          outputPath: path.join(sbomDir, `vulnerabilities${suffix}.grype.json`),
+          offline: inputs.offline,
+          ignoreUnfixed: false,
+          maxDbAge: inputs.maxDbAge,
+          logger: world.logger,
+        });
+        const scan: ScanOutcome = { scanner: 'grype', toolVersion: g.toolVersion, report: g.report as unknown as Record<string, unknown>, dbVersion: g.dbBuilt, startedOn, finishedOn: rfc3339(new Date()) };
+        return { platform, digest, sbom, scan, vulnerabilities: g.vulnerabilities };
+      }
+      const t = await scanSbom({
         binary: trivy.path,
         sbomPath: sbom.path,
         cacheDir,
         offline: true, // the DB was prepared above; the scan itself needs no network
-        ignoreUnfixed: false, // ignore-unfixed only shapes the gate; the attested report is complete
+        ignoreUnfixed: false,
         outputPath: path.join(sbomDir, `vulnerabilities${suffix}.trivy.json`),
         logger: world.logger,
       });
-      return { platform, digest, sbom, scan, vulnerabilities: fromTrivyReport(scan.report) };
+      // Policies read Results[] (Kyverno JMESPath, verify): trivy omits it when there is nothing to report.
+      const report = { ...(t.report as unknown as Record<string, unknown>), Results: t.report.Results ?? [] };
+      const scan: ScanOutcome = { scanner: 'trivy', toolVersion: t.toolVersion, report, dbVersion: t.dbVersion.updatedAt ?? db.updatedAt, startedOn: t.startedOn, finishedOn: t.finishedOn };
+      return { platform, digest, sbom, scan, vulnerabilities: fromTrivyReport(t.report) };
     }),
   );
   return { db, scannerVersion: platforms[0]?.scan.toolVersion ?? 'unknown', platforms };

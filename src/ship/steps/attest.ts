@@ -57,11 +57,10 @@ export function planAttestations(plan: ShipPlan, built: BuiltImage, analysis: An
       platform,
       subject,
       statement: vulnStatement(subjectInput, {
-        scanner: 'trivy',
+        scanner: p.scan.scanner,
         scannerVersion: p.scan.toolVersion,
-        db: { uri: analysis.db.repository ?? '', version: p.scan.dbVersion.updatedAt ?? analysis.db.updatedAt },
-        // Policies read Results[] (Kyverno JMESPath, verify): trivy omits it when there is nothing to report.
-        report: { ...(p.scan.report as unknown as JsonObject), Results: (p.scan.report.Results ?? []) as unknown as JsonObject[] },
+        db: { uri: p.scan.scanner === 'trivy' ? (analysis.db.repository ?? '') : '', version: p.scan.dbVersion ?? '' },
+        report: p.scan.report as JsonObject,
         startedOn: p.scan.startedOn,
         finishedOn: p.scan.finishedOn,
         invocation: plan.buildContext?.runId
