@@ -5,6 +5,7 @@ import { rmSync } from 'node:fs';
 const entries = {
   ship: 'src/action/ship.ts',
   cli: 'src/cli/index.ts',
+  verify: 'src/action/verify.ts',
 };
 
 rmSync('dist', { recursive: true, force: true });

@@ -6,6 +6,8 @@ import { shipCommand } from './commands/ship';
 import { demoCommand } from './commands/demo';
 import { policyCommand } from './commands/policy';
 import { fixtureDbCommand } from './commands/fixture-db';
+import { verifyCommand } from './commands/verify';
+import { verifyBundleCommand } from './commands/verify-bundle';
 
 const commands: Record<string, Command> = {
   discover: discoverCommand,
@@ -13,6 +15,8 @@ const commands: Record<string, Command> = {
   demo: demoCommand,
   policy: policyCommand,
   'fixture-db': fixtureDbCommand,
+  verify: verifyCommand,
+  'verify-bundle': verifyBundleCommand,
 };
 
 const USAGE = `usage: ship-image <command> [options]

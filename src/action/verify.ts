@@ -1,0 +1,80 @@
+import * as core from '@actions/core';
+import { oneLine } from '../core/errors';
+import { addSecret, redact, type Logger } from '../core/log';
+import type { RegistryClientOptions } from '../oci/registry';
+import { loadPolicy } from '../policy/load';
+import { reportJson } from '../verify/report';
+import { loadTrustedRoot } from '../verify/trusted-root';
+import { verifyImage, type VerifyReport } from '../verify/verify-image';
+
+const logger: Logger = { info: (m) => core.info(redact(m)), warn: (m) => core.warning(redact(m)), debug: (m) => core.debug(redact(m)) };
+
+function input(name: string): string | undefined {
+  const v = core.getInput(name).trim();
+  return v === '' ? undefined : v;
+}
+
+function registryOptions(image: string): RegistryClientOptions {
+  const username = input('registry-username');
+  const password = input('registry-password');
+  const token = input('github-token');
+  for (const secret of [password, token]) {
+    if (secret) {
+      addSecret(secret);
+      core.setSecret(secret);
+    }
+  }
+  // ghcr.io takes the workflow token when no credentials are given.
+  const ghcr = image.startsWith('ghcr.io/');
+  return {
+    username: username ?? (ghcr && token ? process.env.GITHUB_ACTOR : undefined),
+    password: password ?? (ghcr ? token : undefined),
+    env: process.env,
+    logger,
+    userAgent: 'ship-image',
+  };
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function summaryMarkdown(report: VerifyReport): string {
+  const verdict = report.allowed ? (report.rules.every((r) => r.passed) ? '✅ allowed' : '⚠️ allowed (audit mode)') : '❌ denied';
+  const rows = report.rules.map((r) => `| ${r.rule} | ${r.passed ? 'pass' : '**fail**'} | ${cell(r.reason)} |`);
+  const lines = [`### ship-image verify: ${verdict}`, '', `\`${report.image}\` — digest \`${report.digest}\``, '', '| rule | result | reason |', '|---|---|---|', ...rows];
+  if (report.rejected.length > 0) {
+    lines.push('', `<details><summary>${report.rejected.length} attestation(s) set aside</summary>`, '');
+    for (const r of report.rejected) lines.push(`- \`${r.referrerDigest}\`${r.predicateType ? ` (${r.predicateType})` : ''}: ${cell(r.reason)}`);
+    lines.push('', '</details>');
+  }
+  return lines.join('\n') + '\n';
+}
+
+// Thin shell: inputs → verifyImage → outputs, job summary, and a failed step on deny.
+async function run(): Promise<void> {
+  try {
+    const image = input('image');
+    const policyPath = input('policy');
+    if (!image) throw new Error('input image is required; pass the image to verify, preferably by digest (repo@sha256:...)');
+    if (!policyPath) throw new Error('input policy is required; pass the path of the ship-image policy file');
+    const policy = loadPolicy(policyPath);
+    const rootPath = input('trusted-root');
+    const trustedRoot = rootPath ? loadTrustedRoot({ kind: 'file', path: rootPath }) : undefined;
+    const report = await verifyImage(image, policy, { registry: registryOptions(image), trustedRoot, logger });
+    core.setOutput('allowed', String(report.allowed));
+    core.setOutput('digest', report.digest);
+    core.setOutput('report', JSON.stringify(reportJson(report)));
+    for (const r of report.rules) (r.passed ? core.info : core.warning)(`${r.passed ? 'pass' : 'FAIL'} ${r.rule}: ${redact(r.reason)}`);
+    await core.summary.addRaw(summaryMarkdown(report)).write();
+    if (!report.allowed) {
+      const failed = report.rules.filter((r) => !r.passed).map((r) => `${r.rule}: ${r.reason}`);
+      core.setFailed(redact(`${report.image} (${report.digest}) is denied by ${policyPath}: ${failed.join('; ')}`));
+    }
+  } catch (err) {
+    core.setFailed(redact(oneLine(err)));
+    process.exitCode = 2;
+  }
+}
+
+void run();

@@ -1,0 +1,94 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { UserError } from '../../core/errors';
+import { verifyArtifactBundle, type ArtifactInput, type ArtifactSigner } from '../../verify/artifact-bundle';
+import { loadTrustedRoot } from '../../verify/trusted-root';
+import { parseFlags, type Command } from '../command';
+
+const USAGE =
+  'ship-image verify-bundle --bundle FILE (--certificate-identity ID --certificate-oidc-issuer URL | --key PEM) [--trusted-root FILE] FILE_OR_DIGEST';
+
+const HELP = `usage: ${USAGE}
+
+Verifies one Sigstore bundle for an artifact, following the sigstore-conformance CLI protocol.
+FILE_OR_DIGEST is the artifact file, or sha256:<64 hex> when that is not a path on disk. For a DSSE
+bundle the in-toto statement must name the artifact as a subject.
+
+exit codes: 0 verified, 1 not verified, 2 bad flags or unreadable files
+
+options:
+  --bundle FILE                    the bundle (.sigstore.json)
+  --certificate-identity ID        exact subject alternative name of the signing certificate
+  --certificate-oidc-issuer URL    exact OIDC issuer of the signing certificate
+  --key PEM                        public key file, for bundles signed with a key
+  --trusted-root FILE              trusted_root.json (default: the public-good root shipped with ship-image, offline)
+`;
+
+const FLAGS = {
+  bundle: { type: 'string' },
+  'certificate-identity': { type: 'string' },
+  'certificate-oidc-issuer': { type: 'string' },
+  key: { type: 'string' },
+  'trusted-root': { type: 'string' },
+  staging: { type: 'boolean' },
+} as const;
+
+const DIGEST_RE = /^sha256:[0-9a-fA-F]{64}$/;
+
+function readFile(path: string, what: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new UserError(`cannot read ${what} '${path}' (${(err as NodeJS.ErrnoException).code ?? 'error'}); check the path`);
+  }
+}
+
+/** A digest unless it is a path on disk (the conformance protocol's rule). */
+function artifactInput(arg: string): ArtifactInput {
+  if (DIGEST_RE.test(arg) && !existsSync(arg)) return { sha256: Buffer.from(arg.slice('sha256:'.length), 'hex') };
+  return { bytes: readFile(arg, 'artifact') };
+}
+
+export interface VerifyBundleCommandDeps {
+  writeStdout(text: string): void;
+}
+
+export function makeVerifyBundleCommand(deps: VerifyBundleCommandDeps): Command {
+  return {
+    summary: 'verify one Sigstore bundle for a file or digest (sigstore-conformance protocol)',
+    async run(argv: string[]): Promise<number> {
+      const { values, positionals } = parseFlags(argv, FLAGS, USAGE);
+      if (values.help) {
+        deps.writeStdout(HELP);
+        return 0;
+      }
+      if (values.staging) throw new UserError('--staging is not supported: pass the staging trusted_root.json with --trusted-root');
+      if (positionals.length !== 1) throw new UserError(`verify-bundle takes exactly one FILE_OR_DIGEST, got ${positionals.length}; usage: ${USAGE}`);
+      if (!values.bundle) throw new UserError(`--bundle FILE is required; usage: ${USAGE}`);
+      const identity = values['certificate-identity'];
+      const issuer = values['certificate-oidc-issuer'];
+      let signer: ArtifactSigner;
+      if (values.key) {
+        if (identity || issuer) throw new UserError('give either --key or --certificate-identity with --certificate-oidc-issuer, not both');
+        signer = { publicKeyPem: readFile(values.key, 'key').toString('utf8') };
+      } else {
+        if (!identity || !issuer) throw new UserError(`keyless verification needs both --certificate-identity and --certificate-oidc-issuer (or --key); usage: ${USAGE}`);
+        signer = { identity, issuer };
+      }
+      const trustedRoot = loadTrustedRoot(values['trusted-root'] ? { kind: 'file', path: values['trusted-root'] } : { kind: 'public-good' });
+      const text = readFile(values.bundle, 'bundle').toString('utf8');
+      let bundleJson: unknown;
+      try {
+        bundleJson = JSON.parse(text);
+      } catch {
+        // Malformed bundle content is a verification failure (1), not a usage error.
+        deps.writeStdout(`not verified: ${values.bundle} is not JSON\n`);
+        return 1;
+      }
+      const result = verifyArtifactBundle(bundleJson, artifactInput(positionals[0]), signer, trustedRoot);
+      deps.writeStdout(`verified: ${result.kind} bundle signed by ${result.signer}\n`);
+      return 0;
+    },
+  };
+}
+
+export const verifyBundleCommand: Command = makeVerifyBundleCommand({ writeStdout: (text) => process.stdout.write(text) });
