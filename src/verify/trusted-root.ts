@@ -50,11 +50,33 @@ function toTrustedRoot(json: unknown, origin: string): TrustedRoot {
   if (!doc || typeof doc !== 'object' || typeof doc.mediaType !== 'string' || !doc.mediaType.includes('trustedroot')) {
     throw new UserError(`${origin} is not a Sigstore TrustedRoot (mediaType ...trustedroot...); pass a trusted_root.json`);
   }
+  const missingStart = missingValidityStart(json);
+  if (missingStart) throw new UserError(`${origin}: ${missingStart} has a validity window without a start; the trusted root is malformed, fetch it again`);
   try {
     return TrustedRoot.fromJSON(json);
   } catch (err) {
     throw new UserError(`${origin} is not a valid TrustedRoot: ${(err as Error).message}; pass a trusted_root.json`);
   }
+}
+
+/**
+ * A log key or authority whose `validFor` lacks its required start would be trusted from the
+ * beginning of time by the verifier: refuse the root instead (sigstore-conformance checks this).
+ */
+function missingValidityStart(json: unknown): string | undefined {
+  type Range = { start?: unknown } | undefined;
+  const doc = json as Record<string, Array<{ publicKey?: { validFor?: Range }; validFor?: Range }> | undefined>;
+  for (const field of ['tlogs', 'ctlogs']) {
+    for (const [i, log] of (doc[field] ?? []).entries()) {
+      if (typeof log?.publicKey?.validFor?.start !== 'string') return `${field}[${i}].publicKey.validFor`;
+    }
+  }
+  for (const field of ['certificateAuthorities', 'timestampAuthorities']) {
+    for (const [i, ca] of (doc[field] ?? []).entries()) {
+      if (ca?.validFor !== undefined && typeof ca.validFor.start !== 'string') return `${field}[${i}].validFor`;
+    }
+  }
+  return undefined;
 }
 
 /** Several roots act as one: any of their CAs, logs and TSAs is trusted. */
