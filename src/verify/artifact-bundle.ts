@@ -38,7 +38,8 @@ function artifactDigest(artifact: ArtifactInput): Buffer {
 
 /** The entity to verify; a message signature checked against a digest alone needs its own signature check. */
 function signedEntity(bundle: Bundle, artifact: ArtifactInput): SignedEntity {
-  if (bundle.content.$case === 'dsseEnvelope' || 'bytes' in artifact) return toSignedEntity(bundle, 'bytes' in artifact ? artifact.bytes : undefined);
+  if (bundle.content.$case === 'dsseEnvelope') return dsseEntity(bundle);
+  if ('bytes' in artifact) return toSignedEntity(bundle, artifact.bytes);
   const entity = toSignedEntity(bundle);
   const algorithm = bundle.content.messageSignature.messageDigest?.algorithm;
   const base = entity.signature;
@@ -54,6 +55,34 @@ function signedEntity(bundle: Bundle, artifact: ArtifactInput): SignedEntity {
         // Only SHA-256 digests are given on the command line.
         return ok && (algorithm === undefined || algorithm === 1);
       },
+    },
+  };
+}
+
+/**
+ * Rekor v2 logs a DSSE envelope as a hashedrekord over the envelope's pre-authentication encoding
+ * (rekor-v2 spec, "hashedrekord over DSSE"); @sigstore/verify compares that entry's digest with the
+ * payload's. For such entries only, compare with the digest of the PAE instead.
+ */
+function dsseEntity(bundle: Bundle): SignedEntity {
+  const entity = toSignedEntity(bundle);
+  const entries = bundle.verificationMaterial.tlogEntries;
+  const overPae = entries.length > 0 && entries.every((e) => e.kindVersion?.kind === 'hashedrekord');
+  if (!overPae || bundle.content.$case !== 'dsseEnvelope') return entity;
+  const envelope = bundle.content.dsseEnvelope;
+  const pae = Buffer.concat([
+    Buffer.from(`DSSEv1 ${Buffer.byteLength(envelope.payloadType)} ${envelope.payloadType} ${envelope.payload.length} `),
+    Buffer.from(envelope.payload),
+  ]);
+  const paeDigest = createHash('sha256').update(pae).digest();
+  const base = entity.signature;
+  return {
+    ...entity,
+    signature: {
+      signature: base.signature,
+      compareSignature: (s) => base.compareSignature(s),
+      compareDigest: (d) => Buffer.from(d).equals(paeDigest),
+      verifySignature: (key: KeyObject) => base.verifySignature(key),
     },
   };
 }
