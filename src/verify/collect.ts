@@ -43,7 +43,7 @@ export async function collectAttestations(store: RepositoryStore, imageDigest: s
       `${store.location}@${imageDigest} has ${bundles.length} Sigstore bundle referrers, more than ${MAX_BUNDLE_REFERRERS}; prune superseded attestations`,
     );
   }
-  const outcomes = await mapLimited(bundles, PARALLEL_FETCHES, (d) => verifyReferrer(store, imageDigest, d, opts));
+  const outcomes = await mapLimited(bundles, PARALLEL_FETCHES, (d) => cachedOutcome(store, imageDigest, d, opts));
   const attestations: VerifiedAttestation[] = [];
   const rejected: RejectedAttestation[] = [];
   for (const o of outcomes) {
@@ -60,19 +60,51 @@ export async function collectAttestations(store: RepositoryStore, imageDigest: s
   return { source: listing.source, attestations, rejected, bundleReferrers: bundles.length };
 }
 
+// A referrer manifest is immutable (named by its digest), and so is its bundle; @sigstore/verify
+// judges certificates at the signing time, not now. So the outcome for one referrer of one subject,
+// under one trusted root object and one key set, never changes: warm verifications reuse it. Only
+// the referrer list, tags and the rules (which depend on now) are evaluated afresh every time.
+type Outcome = VerifiedAttestation | RejectedAttestation;
+const MAX_CACHED_OUTCOMES = 4096;
+const outcomes = new Map<string, Outcome>();
+const rootIds = new WeakMap<TrustedRoot, number>();
+let nextRootId = 1;
+
+function outcomeKey(store: RepositoryStore, imageDigest: string, referrerDigest: string, opts: CollectOptions): string {
+  let rootId = rootIds.get(opts.trustedRoot);
+  if (rootId === undefined) rootIds.set(opts.trustedRoot, (rootId = nextRootId++));
+  return [store.location, imageDigest, referrerDigest, rootId, opts.maxBundleBytes ?? MAX_BUNDLE_BYTES, ...opts.keys.map((k) => k.keyId)].join('|');
+}
+
+/** Only outcomes about the referrer's content are kept, never a failure to read it (that may be transient). */
+async function cachedOutcome(store: RepositoryStore, imageDigest: string, descriptor: Descriptor, opts: CollectOptions): Promise<Outcome> {
+  const key = outcomeKey(store, imageDigest, descriptor.digest, opts);
+  const cached = outcomes.get(key);
+  if (cached) return cached;
+  const outcome = await verifyReferrer(store, imageDigest, descriptor, opts);
+  if ('reason' in outcome && outcome.reason.startsWith(UNREADABLE)) return outcome;
+  if (outcomes.size >= MAX_CACHED_OUTCOMES) outcomes.delete(outcomes.keys().next().value as string);
+  outcomes.set(key, outcome);
+  return outcome;
+}
+
+const UNREADABLE = 'cannot read the referrer: ';
+
 async function verifyReferrer(
   store: RepositoryStore,
   imageDigest: string,
   descriptor: Descriptor,
   opts: CollectOptions,
 ): Promise<VerifiedAttestation | RejectedAttestation> {
-  const annotated = descriptor.annotations?.[ANNOTATION.bundlePredicateType];
+  // The index entry's annotations may be rewritten; once the manifest is read, its own (immutable) ones count.
+  let annotated = descriptor.annotations?.[ANNOTATION.bundlePredicateType];
   const reject = (reason: string): RejectedAttestation => ({ referrerDigest: descriptor.digest, predicateType: annotated, reason });
   let bundleJson: unknown;
   try {
     const fetched = await store.getManifest(descriptor.digest);
     const manifest = fetched.manifest;
     if (isIndex(manifest)) return reject('the referrer is an index, not a bundle manifest');
+    annotated = manifest.annotations?.[ANNOTATION.bundlePredicateType];
     if (manifest.subject?.digest !== imageDigest) return reject(`the referrer's subject is ${manifest.subject?.digest ?? 'missing'}, not the image ${imageDigest}`);
     const layer = manifest.layers.find((l) => l.mediaType.startsWith(SIGSTORE_BUNDLE_PREFIX));
     if (!layer) return reject('the referrer has no Sigstore bundle layer');
@@ -87,7 +119,7 @@ async function verifyReferrer(
   } catch (err) {
     // A referrer we cannot read is one more unverifiable thing, not a reason to stop judging the image.
     if (err instanceof UserError) throw err;
-    return reject(`cannot read the referrer: ${(err as Error).message}`);
+    return reject(`${UNREADABLE}${(err as Error).message}`);
   }
 
   let verified: VerifiedBundle;

@@ -1,0 +1,115 @@
+/**
+ * `verify` latency against a real registry (CNCF distribution, loopback) holding one image shipped
+ * with keyless signing on the loopback Sigstore stack: in-process warm (one RegistryClient reused)
+ * and as a cold CLI process. Prints measurements beside the targets; asserts nothing.
+ *
+ *   node --require ./bench/register.js bench/verify.ts
+ *   BENCH_RUNS=50 BENCH_CLI_RUNS=10 BENCH_CLI=/path/to/bundled/cli/index.js node --require ./bench/register.js bench/verify.ts
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { RegistryClient } from '../src/oci/registry';
+import { loadPolicy } from '../src/policy/load';
+import { ship } from '../src/ship/run';
+import { verifyImage } from '../src/verify/verify-image';
+import { DEFAULT_GITHUB_CLAIMS, GITHUB_ISSUER, startOidcServer } from '../test/support/oidc';
+import { startRegistry } from '../test/support/registry';
+import { makeFixtureSources, shipInputs, shipWorld } from '../test/support/ship-fixture';
+import { startSigstoreStack } from '../test/support/sigstore';
+
+const RUNS = Math.max(5, Number(process.env.BENCH_RUNS ?? 50));
+const CLI_RUNS = Math.max(3, Number(process.env.BENCH_CLI_RUNS ?? 10));
+const WARMUP = 3;
+const TARGET_WARM_P50_MS = 30;
+const TARGET_COLD_P50_MS = 400;
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+function line(label: string, samples: number[], target: number): string {
+  const p50 = percentile(samples, 50);
+  const p95 = percentile(samples, 95);
+  return `${label.padEnd(34)} p50 ${p50.toFixed(1).padStart(7)} ms   p95 ${p95.toFixed(1).padStart(7)} ms   (target p50 <= ${target} ms: ${p50 <= target ? 'met' : 'NOT met'}; n=${samples.length})`;
+}
+
+function bundleCli(outDir: string): string {
+  const root = path.resolve(__dirname, '..');
+  execFileSync(process.execPath, [path.join(root, 'node_modules/@vercel/ncc/dist/ncc/cli.js'), 'build', path.join(root, 'src/cli/index.ts'), '-o', outDir, '--target', 'es2022', '-q'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  return path.join(outDir, 'index.js');
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ship-image-bench-verify-'));
+  const [registry, oidc] = await Promise.all([startRegistry('open'), startOidcServer()]);
+  const stack = await startSigstoreStack({ oidcIssuers: [{ issuer: oidc.issuer, publicKey: oidc.publicKey }] });
+  const client = new RegistryClient();
+  try {
+    const sources = await makeFixtureSources(path.join(dir, 'sources'));
+    const sigstore = { fulcioURL: stack.fulcioURL, rekorURL: stack.rekorURL, tsaURL: stack.tsaURL };
+    const shipped = await ship(shipInputs(sources.patched, `${registry.host}/bench/api`, sources.trivyCache, path.join(dir, 'out'), { sigstore }), shipWorld(dir, oidc));
+    const imageRef = `${registry.host}/bench/api@${shipped.outputs.digest}`;
+    const policyFile = path.join(dir, 'policy.yaml');
+    writeFileSync(
+      policyFile,
+      [
+        'apiVersion: ship-image/v1',
+        'kind: Policy',
+        'metadata: {name: bench}',
+        'spec:',
+        `  images: ["${registry.host}/*"]`,
+        `  sigstore: {trustedRoot: ${JSON.stringify(stack.trustedRootPath)}}`,
+        `  identities: [{issuer: ${JSON.stringify(GITHUB_ISSUER)}, subject: ${JSON.stringify(`https://github.com/${DEFAULT_GITHUB_CLAIMS.job_workflow_ref}`)}}]`,
+        '',
+      ].join('\n'),
+    );
+    const policy = loadPolicy(policyFile);
+    console.log(`image ${imageRef}: ${Object.keys(shipped.outputs.referrers).length} Sigstore bundle referrers (keyless, Rekor + TSA), fallback tag`);
+
+    const warm: number[] = [];
+    for (let i = 0; i < WARMUP + RUNS; i++) {
+      const started = process.hrtime.bigint();
+      const report = await verifyImage(imageRef, policy, { client });
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      if (!report.allowed) throw new Error(`the bench image was denied: ${report.rules.map((r) => r.reason).join('; ')}`);
+      if (i >= WARMUP) warm.push(ms);
+    }
+
+    const cliDir = process.env.BENCH_CLI ? undefined : path.join(dir, 'cli');
+    const cli = process.env.BENCH_CLI ?? bundleCli(cliDir!);
+    const cold: number[] = [];
+    for (let i = 0; i < CLI_RUNS; i++) {
+      const started = process.hrtime.bigint();
+      const run = spawnSync(process.execPath, [cli, 'verify', imageRef, '--policy', policyFile, '--json'], { encoding: 'utf8' });
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      if (run.status !== 0) throw new Error(`the CLI exited ${run.status}: ${run.stderr}`);
+      cold.push(ms);
+    }
+
+    const bareNode: number[] = [];
+    for (let i = 0; i < CLI_RUNS; i++) {
+      const started = process.hrtime.bigint();
+      spawnSync(process.execPath, ['-e', '0']);
+      bareNode.push(Number(process.hrtime.bigint() - started) / 1e6);
+    }
+
+    console.log(line('verify, in-process warm', warm, TARGET_WARM_P50_MS));
+    console.log(line('verify, cold CLI process', cold, TARGET_COLD_P50_MS));
+    console.log(`${'(node -e 0 alone, for scale)'.padEnd(34)} p50 ${percentile(bareNode, 50).toFixed(1).padStart(7)} ms`);
+  } finally {
+    client.close();
+    await Promise.all([registry.stop(), stack.stop(), oidc.stop()]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
