@@ -1,0 +1,84 @@
+// The action entry point as GitHub runs it: a separate node process, inputs in INPUT_* variables,
+// outputs and the job summary written to the files GitHub names.
+import { spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { GITHUB_ENV, makeShipFixture, type ShipFixture } from './support/ship-env';
+
+const ROOT = path.join(__dirname, '..');
+
+/** `name<<DELIM\nvalue\nDELIM` blocks of a GITHUB_OUTPUT file. */
+function parseOutputs(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const re = /^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
+  for (let m = re.exec(text); m; m = re.exec(text)) out[m[1] as string] = m[3] as string;
+  return out;
+}
+
+function runAction(entry: string, env: NodeJS.ProcessEnv) {
+  return spawnSync(process.execPath, ['--require', path.join(ROOT, 'bench/register.js'), path.join(ROOT, entry)], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    encoding: 'utf8',
+    cwd: ROOT,
+    timeout: 180_000,
+  });
+}
+
+describe('action: ship', () => {
+  let fx: ShipFixture;
+  beforeAll(async () => {
+    fx = await makeShipFixture();
+  });
+  afterAll(() => fx?.cleanup());
+
+  test('inputs → outputs and job summary; the key password never reaches the log', () => {
+    const keyFile = path.join(fx.dir, 'action.key');
+    writeFileSync(keyFile, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const outputFile = path.join(fx.dir, 'github-output');
+    const summaryFile = path.join(fx.dir, 'step-summary');
+    writeFileSync(outputFile, '');
+    writeFileSync(summaryFile, '');
+    const result = runAction('src/action/ship.ts', {
+      ...GITHUB_ENV,
+      GITHUB_OUTPUT: outputFile,
+      GITHUB_STEP_SUMMARY: summaryFile,
+      RUNNER_TEMP: fx.dir,
+      COSIGN_PASSWORD: 'not-needed-but-secret-4711',
+      INPUT_IMAGE: `oci-layout:${path.join(fx.dir, 'action-target')}`,
+      INPUT_FROM: `oci-layout:${fx.sourceLayout}:latest`,
+      INPUT_SIGN: 'key',
+      INPUT_KEY: keyFile,
+      'INPUT_TRIVY-CACHE': fx.trivyCache,
+      INPUT_OFFLINE: 'true',
+      'INPUT_FAIL-ON': 'none',
+      'INPUT_SIGNATURE-FORMAT': 'bundle',
+      'INPUT_IGNORE-UNFIXED': 'false',
+      'INPUT_SBOM-FORMAT': 'spdx',
+      INPUT_SCANNER: 'trivy',
+      INPUT_BUILDER: 'auto',
+      INPUT_SIGSTORE: 'auto',
+    });
+    expect(result.status).toBe(0);
+    // `::add-mask::` is the command that tells the runner to mask the value; the runner never shows it.
+    const log = (result.stdout + result.stderr).split('\n').filter((l) => !l.startsWith('::add-mask::'));
+    expect(log.join('\n')).not.toContain('not-needed-but-secret-4711');
+    expect(result.stdout).toContain('::add-mask::not-needed-but-secret-4711');
+    const outputs = parseOutputs(readFileSync(outputFile, 'utf8'));
+    expect(outputs.tag).toBe(GITHUB_ENV.GITHUB_SHA);
+    expect(outputs.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
+    expect(Object.keys(JSON.parse(outputs.referrers as string)).sort()).toEqual(['provenance', 'sbom', 'signature', 'vulnerabilities']);
+    expect(JSON.parse(outputs.vulnerabilities as string).critical).toBeGreaterThan(0);
+    const summary = readFileSync(summaryFile, 'utf8');
+    expect(summary).toContain(outputs.digest);
+    expect(summary).toContain('cosign verify');
+  });
+
+  test('bad input fails the step with one line and exit code 2', () => {
+    const result = runAction('src/action/ship.ts', { ...GITHUB_ENV, INPUT_IMAGE: 'ghcr.io/acme/api:latest', 'INPUT_FAIL-ON': 'severe' });
+    expect(result.status).toBe(2);
+    const errors = result.stdout.split('\n').filter((l) => l.startsWith('::error::'));
+    expect(errors).toHaveLength(1);
+    expect(result.stdout + result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+});
