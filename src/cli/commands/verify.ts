@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { oneLine, UserError } from '../../core/errors';
-import { addSecret, stderrLogger } from '../../core/log';
+import { addSecret, redact, type Logger } from '../../core/log';
 import type { RegistryClientOptions } from '../../oci/registry';
 import { loadPolicy } from '../../policy/load';
 import { reportJson, reportText } from '../../verify/report';
@@ -61,7 +61,7 @@ export function makeVerifyCommand(deps: VerifyCommandDeps): Command {
       const policy = loadPolicy(values.policy);
       const trustedRoot = values['trusted-root'] ? loadTrustedRoot({ kind: 'file', path: values['trusted-root'] }) : undefined;
       const registry = registryOptions(values, deps);
-      const logger = stderrLogger();
+      const logger: Logger = { info: (m) => deps.writeStderr(`${redact(m)}\n`), warn: (m) => deps.writeStderr(`warning: ${redact(m)}\n`), debug() {} };
       let report;
       try {
         report = await verifyImage(positionals[0], policy, { registry: { ...registry, logger }, trustedRoot, now: deps.now?.(), logger });
