@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { UserError } from '../core/errors';
 import { addSecret, redact, silentLogger, type Logger } from '../core/log';
 import type { TrivyReport } from '../scan/trivy-report';
+import { probeTrivy } from './trivy-probe';
 
 /**
  * The one adapter for trivy: SBOM generation from an image (OCI layout or registry), vulnerability
@@ -194,31 +195,24 @@ export async function readDbVersion(cacheDir: string): Promise<DbVersion> {
   }
 }
 
-const versions = new Map<string, Promise<string>>();
-const capabilities = new Map<string, Promise<TrivyCapabilities>>();
-
-/** trivy's version string (`0.58.1`, or `dev` for source builds). */
-export function trivyVersion(binary = 'trivy'): Promise<string> {
-  let version = versions.get(binary);
-  if (!version) {
-    version = runTrivy(binary, ['version', '--format', 'json']).then((out) => {
-      const parsed = JSON.parse(out) as { Version?: string };
-      return parsed.Version ?? 'unknown';
-    });
-    version.catch(() => versions.delete(binary));
-    versions.set(binary, version);
-  }
-  return version;
+/** Version and capabilities of a binary, asked side by side once and remembered (see trivy-probe). */
+function probe(binary: string) {
+  return probeTrivy<TrivyCapabilities>(binary, async () => {
+    const [version, caps] = await Promise.all([
+      runTrivy(binary, ['version', '--format', 'json']).then((out) => (JSON.parse(out) as { Version?: string }).Version ?? 'unknown'),
+      runTrivy(binary, ['image', '--help']).then(parseCapabilities),
+    ]);
+    return { version, capabilities: caps };
+  });
 }
 
-export function trivyCapabilities(binary = 'trivy'): Promise<TrivyCapabilities> {
-  let caps = capabilities.get(binary);
-  if (!caps) {
-    caps = runTrivy(binary, ['image', '--help']).then(parseCapabilities);
-    caps.catch(() => capabilities.delete(binary));
-    capabilities.set(binary, caps);
-  }
-  return caps;
+/** trivy's version string (`0.58.1`, or `dev` for source builds). */
+export async function trivyVersion(binary = 'trivy'): Promise<string> {
+  return (await probe(binary)).version;
+}
+
+export async function trivyCapabilities(binary = 'trivy'): Promise<TrivyCapabilities> {
+  return (await probe(binary)).capabilities;
 }
 
 /** Runs trivy; resolves with stdout, rejects with the end of stderr (redacted) on a non-zero exit. */
