@@ -1,8 +1,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UserError } from '../core/errors';
 
+/** A CLI command; its one-line summary lives in the command table of main.ts. */
 export interface Command {
-  summary: string;
   /** Returns the process exit code. Throw UserError for bad input (exit 2). */
   run(argv: string[]): Promise<number>;
 }

@@ -5,7 +5,11 @@ export interface Logger {
   debug(message: string): void;
 }
 
-const secrets = new Set<string>();
+// Shared through globalThis: the CLI's commands are separate bundles, and a secret registered in one
+// must be masked by the error printer of another.
+const SECRETS = Symbol.for('ship-image.secrets');
+const holder = globalThis as typeof globalThis & { [SECRETS]?: Set<string> };
+const secrets: Set<string> = (holder[SECRETS] ??= new Set<string>());
 
 /** Register a value that must never be printed; every logger built by this module masks it. */
 export function addSecret(value: string | undefined): void {

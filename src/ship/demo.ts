@@ -7,6 +7,7 @@ import { renderText } from '../discover/render';
 import { writeFixtureImageLayout } from '../fixture-db/fixture-image';
 import { writeFixtureDb } from '../fixture-db/write-fixture-db';
 import { OciLayoutStore } from '../oci/layout';
+import { resolveCommitSha } from '../build/tags';
 import type { ShipInputs } from './inputs';
 import { ship, type ShipResult } from './run';
 
@@ -37,7 +38,13 @@ export async function runDemo(dir: string, world: { env: NodeJS.ProcessEnv; cwd:
   await writeFile(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
   await writeFile(path.join(dir, 'cosign.pub'), publicKey.export({ type: 'spki', format: 'pem' }));
 
+  // Outside a git checkout (an unpacked tarball) there is no commit to tag with: use a demo tag.
+  const inGit = await resolveCommitSha(world.env, world.cwd).then(
+    () => true,
+    () => false,
+  );
   const inputs: ShipInputs = {
+    tag: inGit ? undefined : 'demo-build',
     image: `oci-layout:${registry}`,
     from: `oci-layout:${source}:latest`,
     context: '.',

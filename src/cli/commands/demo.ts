@@ -6,7 +6,6 @@ import { parseFlags, type Command } from '../command';
 const USAGE = 'ship-image demo [--dir DIR]   (default DIR: .demo)';
 
 export const demoCommand: Command = {
-  summary: 'ship the fixture image end to end into an OCI layout (key signing, fixture DB, no network)',
   async run(argv) {
     const { values } = parseFlags(argv, { dir: { type: 'string' } }, USAGE);
     if (values.help) {
@@ -21,3 +20,6 @@ export const demoCommand: Command = {
     return 0;
   },
 };
+
+/** What src/cli/main.ts loads. */
+export const command = demoCommand;

@@ -32,7 +32,6 @@ export interface DiscoverCommandDeps {
 /** `ship-image discover`: what is attached to an image (referrers, fallback index, cosign tags). */
 export function makeDiscoverCommand(deps: DiscoverCommandDeps): Command {
   return {
-    summary: 'list signatures, attestations and SBOMs attached to an image',
     async run(argv: string[]): Promise<number> {
       const { values, positionals } = parseFlags(argv, FLAGS, USAGE);
       if (values.help) {
@@ -104,3 +103,6 @@ export const discoverCommand: Command = makeDiscoverCommand({
   readStdin: () => readFileSync(0, 'utf8'),
   writeStdout: (text) => process.stdout.write(text),
 });
+
+/** What src/cli/main.ts loads. */
+export const command = discoverCommand;

@@ -18,7 +18,6 @@ const FLAGS = {
  * demos. With --image-layout, also writes the fixture image those advisories match.
  */
 export const fixtureDbCommand: Command = {
-  summary: 'write the fixture trivy DB (and optionally the fixture image) for offline tests and demos',
   async run(argv: string[]): Promise<number> {
     const { values, positionals } = parseFlags(argv, FLAGS, USAGE);
     if (values.help) {
@@ -39,3 +38,6 @@ export const fixtureDbCommand: Command = {
     return 0;
   },
 };
+
+/** What src/cli/main.ts loads. */
+export const command = fixtureDbCommand;

@@ -19,7 +19,6 @@ options:
 `;
 
 export const policyCommand: Command = {
-  summary: 'check a policy file, or render it for Kyverno / policy-controller',
   async run(argv: string[]): Promise<number> {
     const { values, positionals } = parseFlags(argv, { policy: { type: 'string' }, engine: { type: 'string' } }, USAGE);
     if (values.help) {
@@ -51,3 +50,6 @@ export const policyCommand: Command = {
     return 0;
   },
 };
+
+/** What src/cli/main.ts loads. */
+export const command = policyCommand;

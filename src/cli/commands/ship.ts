@@ -7,7 +7,6 @@ import type { Command } from '../command';
 import { parseShipArgs, SHIP_USAGE } from './ship-args';
 
 export const shipCommand: Command = {
-  summary: 'build, SBOM, scan, sign and attest an image; push it with its referrers',
   async run(argv) {
     const args = parseShipArgs(argv, process.env, () => readFileSync(0, 'utf8'));
     if (args.help) {
@@ -27,3 +26,6 @@ export const shipCommand: Command = {
     return 0;
   },
 };
+
+/** What src/cli/main.ts loads. */
+export const command = shipCommand;

@@ -54,7 +54,6 @@ export interface VerifyBundleCommandDeps {
 
 export function makeVerifyBundleCommand(deps: VerifyBundleCommandDeps): Command {
   return {
-    summary: 'verify one Sigstore bundle for a file or digest (sigstore-conformance protocol)',
     async run(argv: string[]): Promise<number> {
       const { values, positionals } = parseFlags(argv, FLAGS, USAGE);
       if (values.help) {
@@ -92,3 +91,6 @@ export function makeVerifyBundleCommand(deps: VerifyBundleCommandDeps): Command 
 }
 
 export const verifyBundleCommand: Command = makeVerifyBundleCommand({ writeStdout: (text) => process.stdout.write(text) });
+
+/** What src/cli/main.ts loads. */
+export const command = verifyBundleCommand;

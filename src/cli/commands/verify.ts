@@ -49,7 +49,6 @@ export interface VerifyCommandDeps {
 /** `ship-image verify`: the deploy gate. Anything that prevents a verdict exits 2, never 1. */
 export function makeVerifyCommand(deps: VerifyCommandDeps): Command {
   return {
-    summary: 'verify an image against a policy (signature, SBOM, vulnerabilities); exit 0 allow, 1 deny',
     async run(argv: string[]): Promise<number> {
       const { values, positionals } = parseFlags(argv, FLAGS, USAGE);
       if (values.help) {
@@ -113,3 +112,6 @@ export const verifyCommand: Command = makeVerifyCommand({
   writeStdout: (text) => process.stdout.write(text),
   writeStderr: (text) => process.stderr.write(text),
 });
+
+/** What src/cli/main.ts loads. */
+export const command = verifyCommand;
