@@ -3,41 +3,90 @@
 /******/ 	"use strict";
 /******/ 	var __webpack_modules__ = ({
 
-/***/ 934:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+/***/ 313:
+/***/ ((__unused_webpack_module, exports) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.discoverCommand = void 0;
-const errors_1 = __nccwpck_require__(296);
-// Placeholder; implemented in the discover module (issue 2).
-exports.discoverCommand = {
-    summary: 'list signatures, attestations and SBOMs attached to an image',
-    async run() {
-        throw new errors_1.UserError('discover is not implemented yet');
-    },
-};
+exports.loadModule = loadModule;
+/**
+ * `require` that the bundler leaves alone: inside an ncc bundle it loads the separately bundled
+ * file at runtime; from sources (tests) it is the ordinary require.
+ */
+function loadModule(id) {
+    const runtimeRequire = typeof require === 'function' ? eval("require") : require;
+    return runtimeRequire(id);
+}
 
 
 /***/ }),
 
 /***/ 957:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.main = main;
 const errors_1 = __nccwpck_require__(296);
 const log_1 = __nccwpck_require__(325);
-const discover_1 = __nccwpck_require__(934);
-const commands = {
-    discover: discover_1.discoverCommand,
+const path = __importStar(__nccwpck_require__(760));
+const load_module_1 = __nccwpck_require__(313);
+/**
+ * Each command is loaded only when it runs, and in dist/ each is its own bundle
+ * (dist/cli/commands/<name>/index.js): a `verify` in a deploy pipeline does not parse the builders,
+ * trivy adapters and signers of `ship`, which is most of a cold start.
+ */
+const SUMMARIES = {
+    ship: 'build, SBOM, scan, sign and attest an image; push it with its referrers',
+    discover: 'list signatures, attestations and SBOMs attached to an image',
+    verify: 'check an image against a policy file (exit 0 allow, 1 deny, 2 error)',
+    'verify-bundle': 'verify one Sigstore bundle for a file or digest (sigstore-conformance protocol)',
+    policy: 'validate a policy file or render it for Kyverno / policy-controller',
+    'fixture-db': 'write the offline fixture trivy DB into DIR/db',
+    demo: 'ship the fixture image end to end into an OCI layout (key signing, fixture DB, no network)',
 };
+/** Every commands/<name>.ts exports `command`. */
+function loadCommand(name) {
+    return (0, load_module_1.loadModule)(path.join(__dirname, 'commands', name)).command;
+}
 const USAGE = `usage: ship-image <command> [options]
 
 commands:
-${Object.entries({ ...commands })
-    .map(([name, c]) => `  ${name.padEnd(14)} ${c.summary}`)
+${Object.entries(SUMMARIES)
+    .map(([name, summary]) => `  ${name.padEnd(14)} ${summary}`)
     .join('\n')}
 
 Run 'ship-image <command> --help' for a command's options.`;
@@ -48,13 +97,12 @@ async function main(argv) {
         process.stdout.write(USAGE + '\n');
         return name ? 0 : 2;
     }
-    const command = commands[name];
-    if (!command) {
+    if (!Object.hasOwn(SUMMARIES, name)) {
         process.stderr.write(`ship-image: unknown command '${name}': run 'ship-image --help' for the list\n`);
         return 2;
     }
     try {
-        return await command.run(rest);
+        return await loadCommand(name).run(rest);
     }
     catch (err) {
         const code = typeof err.exitCode === 'number' ? err.exitCode : 1;
@@ -119,7 +167,11 @@ exports.silentLogger = void 0;
 exports.addSecret = addSecret;
 exports.redact = redact;
 exports.stderrLogger = stderrLogger;
-const secrets = new Set();
+// Shared through globalThis: the CLI's commands are separate bundles, and a secret registered in one
+// must be masked by the error printer of another.
+const SECRETS = Symbol.for('ship-image.secrets');
+const holder = globalThis;
+const secrets = (holder[SECRETS] ??= new Set());
 /** Register a value that must never be printed; every logger built by this module masks it. */
 function addSecret(value) {
     if (value && value.length >= 4)
@@ -145,6 +197,13 @@ function stderrLogger(opts = {}) {
 }
 
 
+/***/ }),
+
+/***/ 760:
+/***/ ((module) => {
+
+module.exports = require("node:path");
+
 /***/ })
 
 /******/ 	});
@@ -169,7 +228,7 @@ function stderrLogger(opts = {}) {
 /******/ 		// Execute the module function
 /******/ 		var threw = true;
 /******/ 		try {
-/******/ 			__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 			__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 			threw = false;
 /******/ 		} finally {
 /******/ 			if(threw) delete __webpack_module_cache__[moduleId];
