@@ -12,7 +12,7 @@ export function detectSbomFormat(document: JsonObject): SbomFormat {
 }
 
 /** The SBOM attestation: the whole CycloneDX or SPDX JSON document is the predicate. */
-export function sbomStatement(subject: SubjectInput, document: JsonObject, format: SbomFormat = detectSbomFormat(document)): Statement<JsonObject> {
+export function sbomStatement(subject: SubjectInput | SubjectInput[], document: JsonObject, format: SbomFormat = detectSbomFormat(document)): Statement<JsonObject> {
   const predicateType = format === 'cyclonedx' ? PREDICATE.cyclonedx : PREDICATE.spdx;
   return makeStatement(subject, predicateType, document);
 }

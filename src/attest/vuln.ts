@@ -60,6 +60,6 @@ export function vulnPredicate(input: VulnScanInput): VulnPredicate {
   };
 }
 
-export function vulnStatement(subject: SubjectInput, input: VulnScanInput): Statement<VulnPredicate> {
+export function vulnStatement(subject: SubjectInput | SubjectInput[], input: VulnScanInput): Statement<VulnPredicate> {
   return makeStatement(subject, PREDICATE.vuln, vulnPredicate(input));
 }

@@ -44,7 +44,7 @@ export async function ship(inputs: ShipInputs, world: ShipEnvironment): Promise<
       } else {
         pushed = await attestStep(plan, planned, chosen.signer, world);
         world.logger.info(`attest: ${pushed.length} referrers pushed to ${plan.target.name}`);
-        await supersedeOldScans(plan.store, pushed, world.logger);
+        await supersedeOldScans(plan.store, pushed, built.digest, world.logger);
       }
       if (inputs.signatureFormat !== 'bundle') await legacyStep(plan, built.digest, pushed, chosen.signer, world);
     } else {

@@ -24,6 +24,12 @@ interface PlannedAttestation {
   /** Platform for per-platform attestations (SBOM, scan) of a multi-platform image. */
   platform?: string;
   subject: Descriptor;
+  /**
+   * Where else the same bundle is attached: a platform's SBOM and scan also go on the index, since
+   * admission engines and `verify` judge the digest a pod names, which for a multi-platform image is
+   * the index (the statement lists both digests as subjects).
+   */
+  alsoAttachTo?: Descriptor;
   statement: Statement<object>;
 }
 
@@ -33,6 +39,8 @@ export interface PushedAttestation {
   subjectDigest: string;
   predicateType: string;
   referrerDigest: string;
+  /** The same bundle's referrer on the index (multi-platform SBOM and scan). */
+  indexReferrerDigest?: string;
   bundlePath: string;
   bundle: unknown;
 }
@@ -49,13 +57,15 @@ export function planAttestations(plan: ShipPlan, built: BuiltImage, analysis: An
   const multi = analysis.platforms.length > 1;
   for (const p of analysis.platforms) {
     const subject = multi ? (platformDescriptors[p.platform] as Descriptor) : imageDescriptor;
-    const subjectInput: SubjectInput = { name, digest: subject.digest };
+    const subjectInput: SubjectInput[] = multi ? [{ name, digest: subject.digest }, image] : [image];
     const platform = multi ? p.platform : undefined;
-    out.push({ kind: 'sbom', platform, subject, statement: sbomStatement(subjectInput, p.sbom.document as JsonObject, plan.inputs.sbomFormat) });
+    const alsoAttachTo = multi ? imageDescriptor : undefined;
+    out.push({ kind: 'sbom', platform, subject, alsoAttachTo, statement: sbomStatement(subjectInput, p.sbom.document as JsonObject, plan.inputs.sbomFormat) });
     out.push({
       kind: 'vulnerabilities',
       platform,
       subject,
+      alsoAttachTo,
       statement: vulnStatement(subjectInput, {
         scanner: p.scan.scanner,
         scannerVersion: p.scan.toolVersion,
@@ -92,10 +102,14 @@ export async function attestStep(plan: ShipPlan, planned: PlannedAttestation[], 
     planned.map(async (p, i): Promise<PushedAttestation> => {
       const bundle = bundles[i];
       const bundleJson = JSON.stringify(bundle);
-      const referrer = buildBundleReferrer({ bundle: bundleJson, predicateType: p.statement.predicateType, subject: p.subject, created: world.now?.() });
-      await plan.store.putBlob(referrer.configBytes, referrer.manifest.config.mediaType);
-      await plan.store.putBlob(referrer.layerBytes, referrer.manifest.layers[0]!.mediaType);
-      const pushed = await attachReferrer(plan.store, referrer.manifest, { logger: world.logger });
+      const created = world.now?.() ?? new Date();
+      const attach = async (subject: Descriptor) => {
+        const referrer = buildBundleReferrer({ bundle: bundleJson, predicateType: p.statement.predicateType, subject, created });
+        await plan.store.putBlob(referrer.configBytes, referrer.manifest.config.mediaType);
+        await plan.store.putBlob(referrer.layerBytes, referrer.manifest.layers[0]!.mediaType);
+        return attachReferrer(plan.store, referrer.manifest, { logger: world.logger });
+      };
+      const [pushed, onIndex] = await Promise.all([attach(p.subject), p.alsoAttachTo ? attach(p.alsoAttachTo) : undefined]);
       const file = path.join(dir, `${p.kind}${p.platform ? '-' + p.platform.replace(/\//g, '-') : ''}.sigstore.json`);
       await writeFile(file, bundleJson);
       return {
@@ -104,6 +118,7 @@ export async function attestStep(plan: ShipPlan, planned: PlannedAttestation[], 
         subjectDigest: p.subject.digest,
         predicateType: p.statement.predicateType,
         referrerDigest: pushed.digest,
+        indexReferrerDigest: onIndex?.digest,
         bundlePath: file,
         bundle,
       };

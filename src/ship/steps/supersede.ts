@@ -10,14 +10,21 @@ import type { PushedAttestation } from './attest';
  * referrers of the same subject are unlinked (fallback index) or deleted (referrers API).
  * Best effort: a registry that refuses deletes keeps them, with a warning.
  */
-export async function supersedeOldScans(store: RepositoryStore, pushed: PushedAttestation[], logger: Logger): Promise<number> {
-  let removed = 0;
+export async function supersedeOldScans(store: RepositoryStore, pushed: PushedAttestation[], indexDigest: string, logger: Logger): Promise<number> {
+  // subject digest → the scan referrers this run attached to it (the index carries one per platform)
+  const current = new Map<string, Set<string>>();
+  const keep = (subject: string, referrer: string) => current.set(subject, (current.get(subject) ?? new Set()).add(referrer));
   for (const scan of pushed.filter((p) => p.kind === 'vulnerabilities')) {
-    const referrers = await listReferrers(store, scan.subjectDigest, { artifactType: SIGSTORE_BUNDLE_V03 });
-    const stale = referrers.filter((r) => r.digest !== scan.referrerDigest && r.annotations?.[ANNOTATION.bundlePredicateType] === PREDICATE.vuln);
+    keep(scan.subjectDigest, scan.referrerDigest);
+    if (scan.indexReferrerDigest) keep(indexDigest, scan.indexReferrerDigest);
+  }
+  let removed = 0;
+  for (const [subject, ours] of current) {
+    const referrers = await listReferrers(store, subject, { artifactType: SIGSTORE_BUNDLE_V03 });
+    const stale = referrers.filter((r) => !ours.has(r.digest) && r.annotations?.[ANNOTATION.bundlePredicateType] === PREDICATE.vuln);
     for (const old of stale) {
       try {
-        await removeReferrer(store, scan.subjectDigest, old.digest, { logger });
+        await removeReferrer(store, subject, old.digest, { logger });
         removed++;
       } catch (err) {
         logger.warn(`attest: could not remove superseded scan ${old.digest}: ${(err as Error).message}`);
