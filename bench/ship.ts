@@ -33,27 +33,13 @@ import { startRegistry, type TestRegistry } from '../test/support/registry';
 import { startSigstoreStack, type SigstoreStack } from '../test/support/sigstore';
 import { prepareFixtureDb } from '../test/support/trivy';
 import { fetchIdToken } from './oidc-token';
+import { GITHUB_ENV } from '../test/support/github-env';
 
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 5));
 const REGISTER = path.join(__dirname, 'register.js');
 const SIGN_ONE = path.join(__dirname, 'sign-one.ts');
 const TARGET = { seedOverShip: 2, shipOverSbom: 1.25 };
 
-const GITHUB_ENV: NodeJS.ProcessEnv = {
-  GITHUB_ACTIONS: 'true',
-  GITHUB_SERVER_URL: 'https://github.com',
-  GITHUB_REPOSITORY: 'acme/api',
-  GITHUB_REPOSITORY_ID: '1000001',
-  GITHUB_REPOSITORY_OWNER_ID: '2000002',
-  GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
-  GITHUB_REF: 'refs/heads/main',
-  GITHUB_REF_NAME: 'main',
-  GITHUB_WORKFLOW_REF: 'acme/api/.github/workflows/ship.yml@refs/heads/main',
-  GITHUB_RUN_ID: '4242',
-  GITHUB_RUN_ATTEMPT: '1',
-  GITHUB_EVENT_NAME: 'push',
-  RUNNER_ENVIRONMENT: 'github-hosted',
-};
 
 interface World {
   registry: TestRegistry;

@@ -18,23 +18,10 @@ import { BundleVerificationError, verifyBundle } from '../src/verify/bundle';
 import { loadTrustedRoot } from '../src/verify/trusted-root';
 import { GITHUB_ISSUER, startOidcServer, type OidcServer } from './support/oidc';
 import { startSigstoreStack, type SigstoreStack } from './support/sigstore';
+import { GITHUB_ENV } from './support/github-env';
 
 const IDENTITY = 'https://github.com/acme/api/.github/workflows/ship.yml@refs/heads/main';
 const IMAGE = { name: 'registry.example/acme/api', digest: 'sha256:' + 'ab'.repeat(32) };
-const GITHUB_ENV = {
-  GITHUB_ACTIONS: 'true',
-  GITHUB_SERVER_URL: 'https://github.com',
-  GITHUB_REPOSITORY: 'acme/api',
-  GITHUB_REPOSITORY_ID: '1000001',
-  GITHUB_REPOSITORY_OWNER_ID: '2000002',
-  GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
-  GITHUB_REF: 'refs/heads/main',
-  GITHUB_WORKFLOW_REF: 'acme/api/.github/workflows/ship.yml@refs/heads/main',
-  GITHUB_RUN_ID: '4242',
-  GITHUB_RUN_ATTEMPT: '1',
-  GITHUB_EVENT_NAME: 'push',
-  RUNNER_ENVIRONMENT: 'github-hosted',
-};
 
 function fourStatements(): Statement<object>[] {
   const cyclonedx = { bomFormat: 'CycloneDX', specVersion: '1.6', version: 1, components: [{ type: 'library', name: 'lodash', version: '4.17.11' }] };

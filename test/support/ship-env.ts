@@ -6,6 +6,8 @@ import { writeFixtureImageLayout } from '../../src/fixture-db/fixture-image';
 import type { ShipInputs } from '../../src/ship/inputs';
 import type { ShipEnvironment } from '../../src/ship/plan';
 import { prepareFixtureDb } from './trivy';
+import { GITHUB_ENV } from './github-env';
+export { GITHUB_ENV };
 
 /** A fixture image layout and fixture trivy DB in one temp dir, for ship tests. */
 export interface ShipFixture {
@@ -50,21 +52,6 @@ export function fixtureInputs(fx: ShipFixture, overrides: Partial<ShipInputs>): 
   };
 }
 
-export const GITHUB_ENV: NodeJS.ProcessEnv = {
-  GITHUB_ACTIONS: 'true',
-  GITHUB_SERVER_URL: 'https://github.com',
-  GITHUB_REPOSITORY: 'acme/api',
-  GITHUB_REPOSITORY_ID: '1000001',
-  GITHUB_REPOSITORY_OWNER_ID: '2000002',
-  GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
-  GITHUB_REF: 'refs/heads/main',
-  GITHUB_REF_NAME: 'main',
-  GITHUB_WORKFLOW_REF: 'acme/api/.github/workflows/ship.yml@refs/heads/main',
-  GITHUB_RUN_ID: '4242',
-  GITHUB_RUN_ATTEMPT: '1',
-  GITHUB_EVENT_NAME: 'push',
-  RUNNER_ENVIRONMENT: 'github-hosted',
-};
 
 export function world(env: NodeJS.ProcessEnv, extra: Partial<ShipEnvironment> = {}): ShipEnvironment {
   return { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, cwd: process.cwd(), logger: silentLogger, ...extra };

@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from '../command';
+import { REGISTRY_FLAGS, registryOptionsFromFlags } from '../registry-flags';
 import { parseFlags } from '../command';
 import { UserError } from '../../core/errors';
-import { addSecret } from '../../core/log';
 import { renderJson, renderText } from '../../discover/render';
 import { discover } from '../../discover/tree';
 import { openImage } from '../../oci/open';
-import type { RegistryClientOptions } from '../../oci/registry';
 import { NotFoundError } from '../../oci/store';
 
 const USAGE =
@@ -18,9 +17,7 @@ const FLAGS = {
   depth: { type: 'string' },
   'artifact-type': { type: 'string' },
   'no-cosign-tags': { type: 'boolean' },
-  'insecure-registry': { type: 'string', multiple: true },
-  username: { type: 'string' },
-  'password-stdin': { type: 'boolean' },
+  ...REGISTRY_FLAGS,
 } as const;
 
 export interface DiscoverCommandDeps {
@@ -40,7 +37,7 @@ export function makeDiscoverCommand(deps: DiscoverCommandDeps): Command {
       }
       if (positionals.length !== 1) throw new UserError(`discover takes exactly one IMAGE, got ${positionals.length}; usage: ${USAGE}`);
       const maxDepth = parseDepth(values.depth);
-      const registryOptions = readRegistryOptions(values, deps);
+      const registryOptions = registryOptionsFromFlags(values, deps.env, deps.readStdin);
 
       const image = openImage(positionals[0], registryOptions);
       try {
@@ -72,31 +69,6 @@ function parseDepth(text: string | undefined): number | undefined {
   return depth;
 }
 
-function readRegistryOptions(
-  values: { username?: string; 'password-stdin'?: boolean; 'insecure-registry'?: string[] },
-  deps: DiscoverCommandDeps,
-): RegistryClientOptions {
-  const opts: RegistryClientOptions = { insecureRegistries: values['insecure-registry'] ?? [] };
-  if (values['password-stdin']) {
-    if (!values.username) throw new UserError('--password-stdin needs --username; give both or neither');
-    const password = deps.readStdin().replace(/\r?\n$/, '');
-    if (!password) throw new UserError('--password-stdin read an empty password; pipe the password into ship-image');
-    addSecret(password);
-    opts.username = values.username;
-    opts.password = password;
-  } else if (values.username) {
-    throw new UserError('--username needs --password-stdin (the password is read from stdin, never from a flag)');
-  }
-  const caFile = deps.env.SHIP_IMAGE_CA_FILE;
-  if (caFile) {
-    try {
-      opts.caPems = [readFileSync(caFile, 'utf8')];
-    } catch {
-      throw new UserError(`SHIP_IMAGE_CA_FILE '${caFile}' cannot be read; point it at a PEM file of CA certificates`);
-    }
-  }
-  return opts;
-}
 
 export const discoverCommand: Command = makeDiscoverCommand({
   env: process.env,

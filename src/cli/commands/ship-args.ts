@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { UserError } from '../../core/errors';
 import { addSecret } from '../../core/log';
 import { parseFlags } from '../command';
+import { REGISTRY_FLAGS, registryOptionsFromFlags } from '../registry-flags';
 import {
   keyValues,
   list,
@@ -47,9 +46,7 @@ const FLAGS = {
   'db-repository': { type: 'string', multiple: true },
   'max-db-age': { type: 'string' },
   offline: { type: 'boolean' },
-  'insecure-registry': { type: 'string', multiple: true },
-  username: { type: 'string' },
-  'password-stdin': { type: 'boolean' },
+  ...REGISTRY_FLAGS,
   'output-dir': { type: 'string' },
   'fulcio-url': { type: 'string' },
   'rekor-url': { type: 'string' },
@@ -68,11 +65,9 @@ export interface ShipCliArgs {
 export function parseShipArgs(argv: string[], env: NodeJS.ProcessEnv, readStdin: () => string): ShipCliArgs {
   const { values: v } = parseFlags(argv, FLAGS, SHIP_USAGE);
   if (v.help) return { inputs: undefined as unknown as ShipInputs, json: false, help: true };
-  const password = v['password-stdin'] ? readStdin().replace(/\r?\n$/, '') : undefined;
-  addSecret(password);
+  const registry = registryOptionsFromFlags(v, env, readStdin);
   const keyPassword = env.COSIGN_PASSWORD;
   addSecret(keyPassword);
-  const caFile = env.SHIP_IMAGE_CA_FILE;
   const inputs: ShipInputs = {
     image: v.image ?? '',
     from: v.from,
@@ -97,10 +92,10 @@ export function parseShipArgs(argv: string[], env: NodeJS.ProcessEnv, readStdin:
     offline: v.offline ?? false,
     outputDir: v['output-dir'] ?? '.ship-image',
     registry: {
-      username: v.username,
-      password,
-      insecureRegistries: v['insecure-registry'] ?? [],
-      caPems: caFile ? [readCa(caFile)] : [],
+      username: registry.username,
+      password: registry.password,
+      insecureRegistries: registry.insecureRegistries ?? [],
+      caPems: registry.caPems ?? [],
     },
     sigstore: {
       fulcioURL: v['fulcio-url'],
@@ -110,12 +105,4 @@ export function parseShipArgs(argv: string[], env: NodeJS.ProcessEnv, readStdin:
     },
   };
   return { inputs: validateInputs(inputs), json: v.json ?? false, help: false };
-}
-
-function readCa(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    throw new UserError(`SHIP_IMAGE_CA_FILE '${file}' cannot be read; point it at a PEM file of CA certificates`);
-  }
 }

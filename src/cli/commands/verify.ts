@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { oneLine, UserError } from '../../core/errors';
-import { addSecret, redact, type Logger } from '../../core/log';
-import type { RegistryClientOptions } from '../../oci/registry';
+import { redact, type Logger } from '../../core/log';
 import { loadPolicy } from '../../policy/load';
 import { reportJson, reportText } from '../../verify/report';
 import { loadTrustedRoot } from '../../verify/trusted-root';
 import { verifyImage } from '../../verify/verify-image';
 import { parseFlags, type Command } from '../command';
+import { REGISTRY_FLAGS, registryOptionsFromFlags } from '../registry-flags';
 
 const USAGE =
   'ship-image verify IMAGE --policy FILE [--json] [--insecure-registry HOST]... [--username U --password-stdin] [--trusted-root FILE]  ' +
@@ -33,9 +33,7 @@ const FLAGS = {
   policy: { type: 'string' },
   json: { type: 'boolean' },
   'trusted-root': { type: 'string' },
-  'insecure-registry': { type: 'string', multiple: true },
-  username: { type: 'string' },
-  'password-stdin': { type: 'boolean' },
+  ...REGISTRY_FLAGS,
 } as const;
 
 export interface VerifyCommandDeps {
@@ -59,7 +57,7 @@ export function makeVerifyCommand(deps: VerifyCommandDeps): Command {
       if (!values.policy) throw new UserError(`--policy FILE is required; usage: ${USAGE}`);
       const policy = loadPolicy(values.policy);
       const trustedRoot = values['trusted-root'] ? loadTrustedRoot({ kind: 'file', path: values['trusted-root'] }) : undefined;
-      const registry = registryOptions(values, deps);
+      const registry = registryOptionsFromFlags(values, deps.env, deps.readStdin);
       const logger: Logger = { info: (m) => deps.writeStderr(`${redact(m)}\n`), warn: (m) => deps.writeStderr(`warning: ${redact(m)}\n`), debug() {} };
       let report;
       try {
@@ -80,31 +78,6 @@ export function makeVerifyCommand(deps: VerifyCommandDeps): Command {
   };
 }
 
-function registryOptions(
-  values: { username?: string; 'password-stdin'?: boolean; 'insecure-registry'?: string[] },
-  deps: VerifyCommandDeps,
-): RegistryClientOptions {
-  const opts: RegistryClientOptions = { insecureRegistries: values['insecure-registry'] ?? [], env: deps.env, userAgent: 'ship-image' };
-  if (values['password-stdin']) {
-    if (!values.username) throw new UserError('--password-stdin needs --username; give both or neither');
-    const password = deps.readStdin().replace(/\r?\n$/, '');
-    if (!password) throw new UserError('--password-stdin read an empty password; pipe the password into ship-image');
-    addSecret(password);
-    opts.username = values.username;
-    opts.password = password;
-  } else if (values.username) {
-    throw new UserError('--username needs --password-stdin (the password is read from stdin, never from a flag)');
-  }
-  const caFile = deps.env.SHIP_IMAGE_CA_FILE;
-  if (caFile) {
-    try {
-      opts.caPems = [readFileSync(caFile, 'utf8')];
-    } catch {
-      throw new UserError(`SHIP_IMAGE_CA_FILE '${caFile}' cannot be read; point it at a PEM file of CA certificates`);
-    }
-  }
-  return opts;
-}
 
 export const verifyCommand: Command = makeVerifyCommand({
   env: process.env,
