@@ -31,9 +31,9 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.command = exports.discoverCommand = void 0;
 exports.makeDiscoverCommand = makeDiscoverCommand;
 const node_fs_1 = __nccwpck_require__(24);
+const registry_flags_1 = __nccwpck_require__(285);
 const command_1 = __nccwpck_require__(567);
 const errors_1 = __nccwpck_require__(296);
-const log_1 = __nccwpck_require__(325);
 const render_1 = __nccwpck_require__(291);
 const tree_1 = __nccwpck_require__(835);
 const open_1 = __nccwpck_require__(321);
@@ -45,9 +45,7 @@ const FLAGS = {
     depth: { type: 'string' },
     'artifact-type': { type: 'string' },
     'no-cosign-tags': { type: 'boolean' },
-    'insecure-registry': { type: 'string', multiple: true },
-    username: { type: 'string' },
-    'password-stdin': { type: 'boolean' },
+    ...registry_flags_1.REGISTRY_FLAGS,
 };
 /** `ship-image discover`: what is attached to an image (referrers, fallback index, cosign tags). */
 function makeDiscoverCommand(deps) {
@@ -61,7 +59,7 @@ function makeDiscoverCommand(deps) {
             if (positionals.length !== 1)
                 throw new errors_1.UserError(`discover takes exactly one IMAGE, got ${positionals.length}; usage: ${USAGE}`);
             const maxDepth = parseDepth(values.depth);
-            const registryOptions = readRegistryOptions(values, deps);
+            const registryOptions = (0, registry_flags_1.registryOptionsFromFlags)(values, deps.env, deps.readStdin);
             const image = (0, open_1.openImage)(positionals[0], registryOptions);
             try {
                 let tree;
@@ -95,12 +93,43 @@ function parseDepth(text) {
         throw new errors_1.UserError(`--depth '${text}' must be a whole number from 1 to 20`);
     return depth;
 }
-function readRegistryOptions(values, deps) {
-    const opts = { insecureRegistries: values['insecure-registry'] ?? [] };
+exports.discoverCommand = makeDiscoverCommand({
+    env: process.env,
+    readStdin: () => (0, node_fs_1.readFileSync)(0, 'utf8'),
+    writeStdout: (text) => process.stdout.write(text),
+});
+/** What src/cli/main.ts loads. */
+exports.command = exports.discoverCommand;
+
+
+/***/ }),
+
+/***/ 285:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.REGISTRY_FLAGS = void 0;
+exports.registryOptionsFromFlags = registryOptionsFromFlags;
+const node_fs_1 = __nccwpck_require__(24);
+const errors_1 = __nccwpck_require__(296);
+const log_1 = __nccwpck_require__(325);
+/** The registry flags every command that talks to a registry takes. */
+exports.REGISTRY_FLAGS = {
+    'insecure-registry': { type: 'string', multiple: true },
+    username: { type: 'string' },
+    'password-stdin': { type: 'boolean' },
+};
+/**
+ * Registry flags and environment (SHIP_IMAGE_CA_FILE) → client options. The password only ever
+ * comes from stdin, never from a flag (argv is visible to every process on the machine).
+ */
+function registryOptionsFromFlags(values, env, readStdin) {
+    const opts = { insecureRegistries: values['insecure-registry'] ?? [], env, userAgent: 'ship-image' };
     if (values['password-stdin']) {
         if (!values.username)
             throw new errors_1.UserError('--password-stdin needs --username; give both or neither');
-        const password = deps.readStdin().replace(/\r?\n$/, '');
+        const password = readStdin().replace(/\r?\n$/, '');
         if (!password)
             throw new errors_1.UserError('--password-stdin read an empty password; pipe the password into ship-image');
         (0, log_1.addSecret)(password);
@@ -110,7 +139,7 @@ function readRegistryOptions(values, deps) {
     else if (values.username) {
         throw new errors_1.UserError('--username needs --password-stdin (the password is read from stdin, never from a flag)');
     }
-    const caFile = deps.env.SHIP_IMAGE_CA_FILE;
+    const caFile = env.SHIP_IMAGE_CA_FILE;
     if (caFile) {
         try {
             opts.caPems = [(0, node_fs_1.readFileSync)(caFile, 'utf8')];
@@ -121,13 +150,6 @@ function readRegistryOptions(values, deps) {
     }
     return opts;
 }
-exports.discoverCommand = makeDiscoverCommand({
-    env: process.env,
-    readStdin: () => (0, node_fs_1.readFileSync)(0, 'utf8'),
-    writeStdout: (text) => process.stdout.write(text),
-});
-/** What src/cli/main.ts loads. */
-exports.command = exports.discoverCommand;
 
 
 /***/ }),

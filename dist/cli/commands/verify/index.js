@@ -12095,6 +12095,7 @@ const report_1 = __nccwpck_require__(5271);
 const trusted_root_1 = __nccwpck_require__(3955);
 const verify_image_1 = __nccwpck_require__(5016);
 const command_1 = __nccwpck_require__(3567);
+const registry_flags_1 = __nccwpck_require__(8666);
 const USAGE = 'ship-image verify IMAGE --policy FILE [--json] [--insecure-registry HOST]... [--username U --password-stdin] [--trusted-root FILE]  ' +
     '(IMAGE: [registry/]repo[:tag|@digest] or oci-layout:DIR[:tag|@digest]; env SHIP_IMAGE_CA_FILE: extra CA PEM file)';
 const HELP = `usage: ${USAGE}
@@ -12117,9 +12118,7 @@ const FLAGS = {
     policy: { type: 'string' },
     json: { type: 'boolean' },
     'trusted-root': { type: 'string' },
-    'insecure-registry': { type: 'string', multiple: true },
-    username: { type: 'string' },
-    'password-stdin': { type: 'boolean' },
+    ...registry_flags_1.REGISTRY_FLAGS,
 };
 /** `ship-image verify`: the deploy gate. Anything that prevents a verdict exits 2, never 1. */
 function makeVerifyCommand(deps) {
@@ -12136,7 +12135,7 @@ function makeVerifyCommand(deps) {
                 throw new errors_1.UserError(`--policy FILE is required; usage: ${USAGE}`);
             const policy = (0, load_1.loadPolicy)(values.policy);
             const trustedRoot = values['trusted-root'] ? (0, trusted_root_1.loadTrustedRoot)({ kind: 'file', path: values['trusted-root'] }) : undefined;
-            const registry = registryOptions(values, deps);
+            const registry = (0, registry_flags_1.registryOptionsFromFlags)(values, deps.env, deps.readStdin);
             const logger = { info: (m) => deps.writeStderr(`${(0, log_1.redact)(m)}\n`), warn: (m) => deps.writeStderr(`warning: ${(0, log_1.redact)(m)}\n`), debug() { } };
             let report;
             try {
@@ -12160,12 +12159,44 @@ function makeVerifyCommand(deps) {
         },
     };
 }
-function registryOptions(values, deps) {
-    const opts = { insecureRegistries: values['insecure-registry'] ?? [], env: deps.env, userAgent: 'ship-image' };
+exports.verifyCommand = makeVerifyCommand({
+    env: process.env,
+    readStdin: () => (0, node_fs_1.readFileSync)(0, 'utf8'),
+    writeStdout: (text) => process.stdout.write(text),
+    writeStderr: (text) => process.stderr.write(text),
+});
+/** What src/cli/main.ts loads. */
+exports.command = exports.verifyCommand;
+
+
+/***/ }),
+
+/***/ 8666:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.REGISTRY_FLAGS = void 0;
+exports.registryOptionsFromFlags = registryOptionsFromFlags;
+const node_fs_1 = __nccwpck_require__(3024);
+const errors_1 = __nccwpck_require__(4296);
+const log_1 = __nccwpck_require__(4325);
+/** The registry flags every command that talks to a registry takes. */
+exports.REGISTRY_FLAGS = {
+    'insecure-registry': { type: 'string', multiple: true },
+    username: { type: 'string' },
+    'password-stdin': { type: 'boolean' },
+};
+/**
+ * Registry flags and environment (SHIP_IMAGE_CA_FILE) → client options. The password only ever
+ * comes from stdin, never from a flag (argv is visible to every process on the machine).
+ */
+function registryOptionsFromFlags(values, env, readStdin) {
+    const opts = { insecureRegistries: values['insecure-registry'] ?? [], env, userAgent: 'ship-image' };
     if (values['password-stdin']) {
         if (!values.username)
             throw new errors_1.UserError('--password-stdin needs --username; give both or neither');
-        const password = deps.readStdin().replace(/\r?\n$/, '');
+        const password = readStdin().replace(/\r?\n$/, '');
         if (!password)
             throw new errors_1.UserError('--password-stdin read an empty password; pipe the password into ship-image');
         (0, log_1.addSecret)(password);
@@ -12175,7 +12206,7 @@ function registryOptions(values, deps) {
     else if (values.username) {
         throw new errors_1.UserError('--username needs --password-stdin (the password is read from stdin, never from a flag)');
     }
-    const caFile = deps.env.SHIP_IMAGE_CA_FILE;
+    const caFile = env.SHIP_IMAGE_CA_FILE;
     if (caFile) {
         try {
             opts.caPems = [(0, node_fs_1.readFileSync)(caFile, 'utf8')];
@@ -12186,14 +12217,6 @@ function registryOptions(values, deps) {
     }
     return opts;
 }
-exports.verifyCommand = makeVerifyCommand({
-    env: process.env,
-    readStdin: () => (0, node_fs_1.readFileSync)(0, 'utf8'),
-    writeStdout: (text) => process.stdout.write(text),
-    writeStderr: (text) => process.stderr.write(text),
-});
-/** What src/cli/main.ts loads. */
-exports.command = exports.verifyCommand;
 
 
 /***/ }),
