@@ -38,7 +38,6 @@ export function readShipInputs(env: NodeJS.ProcessEnv): ShipInputs {
   addSecret(password);
   addSecret(token);
   for (const s of [password, token]) if (s) core.setSecret(s);
-  const isGhcr = image.startsWith('ghcr.io/');
   const keyPassword = env.COSIGN_PASSWORD;
   if (keyPassword) core.setSecret(keyPassword);
   const sigstoreInput = (input('sigstore') ?? 'auto').toLowerCase();
@@ -66,9 +65,10 @@ export function readShipInputs(env: NodeJS.ProcessEnv): ShipInputs {
     offline: bool('offline'),
     outputDir: `${env.RUNNER_TEMP ?? '.'}/ship-image`,
     registry: {
-      // ghcr.io takes the workflow token when no credentials are given.
-      username: username ?? (isGhcr && token ? env.GITHUB_ACTOR : undefined),
-      password: password ?? (isGhcr ? token : undefined),
+      username,
+      password,
+      // ghcr.io takes the workflow token (for the target and for --from images alike).
+      hostCredentials: token ? { 'ghcr.io': { username: env.GITHUB_ACTOR ?? 'x-access-token', password: token } } : undefined,
       insecureRegistries: [],
       caPems: caFile ? [readFileSync(caFile, 'utf8')] : [],
     },

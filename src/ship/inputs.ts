@@ -37,8 +37,11 @@ export interface ShipInputs {
   offline: boolean;
   outputDir: string;
   registry: {
+    /** Credentials for the target registry. */
     username?: string;
     password?: string;
+    /** Credentials per registry host, e.g. the workflow token for ghcr.io (also used for --from). */
+    hostCredentials?: Record<string, { username: string; password: string }>;
     insecureRegistries: string[];
     caPems: string[];
   };

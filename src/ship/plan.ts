@@ -37,6 +37,8 @@ export interface ShipPlan {
   /** Undefined outside a git checkout with an explicit --tag: then no provenance is attested. */
   buildContext?: BuildContext;
   buildTarget: BuildTarget;
+  /** What the builder and the scanner use to reach the target registry. */
+  targetCredentials?: { username: string; password: string };
   outputDir: string;
 }
 
@@ -71,9 +73,13 @@ export async function planShip(inputs: ShipInputs, world: ShipEnvironment): Prom
     extraTags: inputs.extraTags,
     branch: world.env.GITHUB_REF_NAME,
   });
+  const { username, password, hostCredentials } = inputs.registry;
+  // Explicit credentials are for the target only: a public --from image never receives them.
+  const targetCredentials =
+    target.kind === 'registry' ? (username && password ? { username, password } : hostCredentials?.[target.registry]) : undefined;
+  const credentials = { ...hostCredentials, ...(target.kind === 'registry' && targetCredentials ? { [target.registry]: targetCredentials } : {}) };
   const registryOptions: RegistryClientOptions = {
-    username: inputs.registry.username,
-    password: inputs.registry.password,
+    credentials,
     caPems: inputs.registry.caPems,
     insecureRegistries: inputs.registry.insecureRegistries,
     env: world.env,
@@ -86,13 +92,12 @@ export async function planShip(inputs: ShipInputs, world: ShipEnvironment): Prom
   if (target.kind === 'registry') {
     client = new RegistryClient(registryOptions);
     store = client.repository(target.registry, target.repository);
-    const { username, password } = inputs.registry;
     buildTarget = {
       kind: 'registry',
       registry: target.registry,
       repository: target.repository,
       insecure: target.insecure,
-      credentials: username && password ? { username, password } : undefined,
+      credentials: targetCredentials,
     };
   } else {
     store = new OciLayoutStore(target.dir);
@@ -109,6 +114,7 @@ export async function planShip(inputs: ShipInputs, world: ShipEnvironment): Prom
     tags,
     buildContext,
     buildTarget,
+    targetCredentials,
     outputDir: path.resolve(world.cwd, inputs.outputDir),
   };
 }

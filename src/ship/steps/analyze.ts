@@ -118,7 +118,7 @@ function imageInput(plan: ShipPlan, digest: string): ImageInput {
     kind: 'registry',
     ref: `${t.registry}/${t.repository}@${digest}`,
     insecure: t.insecure,
-    username: plan.inputs.registry.username,
-    password: plan.inputs.registry.password,
+    username: plan.targetCredentials?.username,
+    password: plan.targetCredentials?.password,
   };
 }
