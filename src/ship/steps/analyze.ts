@@ -7,7 +7,7 @@ import { grypeScan } from '../../tools/grype';
 import { rfc3339 } from '../../tools/trivy';
 import type { Vulnerability } from '../../scan/vulnerability';
 import { resolveTool } from '../../tools/resolve-tool';
-import { generateSbom, scanSbom, type ImageInput, type SbomResult } from '../../tools/trivy';
+import { generateSbom, sbomThenScan, type GenerateSbomOptions, type ImageInput, type SbomResult } from '../../tools/trivy';
 import { prepareTrivyDb, type PreparedDb } from '../../tools/trivy-db';
 import type { ShipEnvironment, ShipPlan } from '../plan';
 
@@ -68,7 +68,7 @@ export async function analyzeStep(plan: ShipPlan, built: BuiltImage, world: Ship
   const platforms = await Promise.all(
     platformEntries.map(async ([platform, digest]): Promise<PlatformAnalysis> => {
       const suffix = multi ? `-${platform.replace(/\//g, '-')}` : '';
-      const sbom = await generateSbom({
+      const sbomOpts: GenerateSbomOptions = {
         binary: trivy.path,
         image: imageInput(plan, multi ? digest : built.digest),
         format: inputs.sbomFormat,
@@ -77,9 +77,10 @@ export async function analyzeStep(plan: ShipPlan, built: BuiltImage, world: Ship
         offline: inputs.offline,
         outputPath: path.join(sbomDir, `sbom${suffix}.${inputs.sbomFormat === 'spdx' ? 'spdx' : 'cdx'}.json`),
         logger: world.logger,
-      });
+      };
       // ignore-unfixed only shapes the gate: the attested report is complete.
       if (grype) {
+        const sbom = await generateSbom(sbomOpts);
         const startedOn = rfc3339(new Date());
         const g = await grypeScan({
           binary: grype.path,
@@ -93,14 +94,12 @@ export async function analyzeStep(plan: ShipPlan, built: BuiltImage, world: Ship
         const scan: ScanOutcome = { scanner: 'grype', toolVersion: g.toolVersion, report: g.report as unknown as Record<string, unknown>, dbVersion: g.dbBuilt, startedOn, finishedOn: rfc3339(new Date()) };
         return { platform, digest, sbom, scan, vulnerabilities: g.vulnerabilities };
       }
-      const t = await scanSbom({
-        binary: trivy.path,
-        sbomPath: sbom.path,
+      // The scan reads the SBOM just made (one analysis of the image); its process starts beside the SBOM pass.
+      const { sbom, scan: t } = await sbomThenScan(sbomOpts, {
         cacheDir,
         offline: true, // the DB was prepared above; the scan itself needs no network
         ignoreUnfixed: false,
         outputPath: path.join(sbomDir, `vulnerabilities${suffix}.trivy.json`),
-        logger: world.logger,
       });
       // Policies read Results[] (Kyverno JMESPath, verify): trivy omits it when there is nothing to report.
       const report = { ...(t.report as unknown as Record<string, unknown>), Results: t.report.Results ?? [] };
