@@ -1,11 +1,8 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import policySchema from '../../schema/policy.schema.json';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 
-let validator: ValidateFunction | undefined;
-
+/** schema/policy.schema.json compiled ahead of time (scripts/gen-policy-validator.mjs). */
 function compiled(): ValidateFunction {
-  if (!validator) validator = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(policySchema);
-  return validator;
+  return require('./policy-validator.generated') as ValidateFunction;
 }
 
 /** `/spec/identities/0/subjectRegExp` -> `spec.identities[0].subjectRegExp` */
