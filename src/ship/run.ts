@@ -8,9 +8,9 @@ import { verifyCommands, type ShipOutputs } from './outputs';
 import { planShip, type ShipEnvironment, type ShipPlan } from './plan';
 import { chooseSigner } from './signer';
 import { analyzeStep } from './steps/analyze';
-import { attestStep, planAttestations, type PushedAttestation } from './steps/attest';
+import { planAttestations, pushReferrers, signStatements, type PushedAttestation } from './steps/attest';
 import { buildStep } from './steps/build';
-import { legacyStep, signWithoutReferrers } from './steps/legacy';
+import { legacyStep } from './steps/legacy';
 import { supersedeOldScans } from './steps/supersede';
 
 export interface ShipResult {
@@ -39,10 +39,9 @@ export async function ship(inputs: ShipInputs, world: ShipEnvironment): Promise<
     let pushed: PushedAttestation[] = [];
     if (chosen) {
       const planned = planAttestations(plan, built, analysis, imageDescriptor, platformDescriptors);
-      if (inputs.signatureFormat === 'legacy') {
-        pushed = await signWithoutReferrers(plan, planned, chosen.signer, world);
-      } else {
-        pushed = await attestStep(plan, planned, chosen.signer, world);
+      pushed = await signStatements(plan, planned, chosen.signer, world);
+      if (inputs.signatureFormat !== 'legacy') {
+        pushed = await pushReferrers(plan, pushed, world);
         world.logger.info(`attest: ${pushed.length} referrers pushed to ${plan.target.name}`);
         await supersedeOldScans(plan.store, pushed, built.digest, world.logger);
       }

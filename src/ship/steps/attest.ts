@@ -13,13 +13,13 @@ import {
 import type { BuiltImage } from '../../build/types';
 import { attachReferrer } from '../../oci/referrers';
 import type { Descriptor } from '../../oci/types';
-import type { StatementSigner } from '../../sign';
+import type { SerializedBundle, StatementSigner } from '../../sign';
 import type { ReferrerKind } from '../outputs';
 import type { ShipEnvironment, ShipPlan } from '../plan';
 import type { Analysis } from './analyze';
 
 /** One statement to sign, and the manifest it is attached to. */
-interface PlannedAttestation {
+export interface PlannedAttestation {
   kind: ReferrerKind;
   /** Platform for per-platform attestations (SBOM, scan) of a multi-platform image. */
   platform?: string;
@@ -36,13 +36,16 @@ interface PlannedAttestation {
 export interface PushedAttestation {
   kind: ReferrerKind;
   platform?: string;
+  subject: Descriptor;
+  alsoAttachTo?: Descriptor;
   subjectDigest: string;
   predicateType: string;
+  /** Empty until pushed (and for ever with `signature-format: legacy`). */
   referrerDigest: string;
   /** The same bundle's referrer on the index (multi-platform SBOM and scan). */
   indexReferrerDigest?: string;
   bundlePath: string;
-  bundle: unknown;
+  bundle: SerializedBundle;
 }
 
 /**
@@ -86,10 +89,11 @@ export function planAttestations(plan: ShipPlan, built: BuiltImage, analysis: An
 }
 
 /**
- * Step 3: sign every statement (one signer, so one certificate) and push each bundle as an OCI 1.1
- * referrer of its subject, all side by side. Bundle files are written to the output directory.
+ * Step 3a: sign every statement with one signer (so one certificate) and write each bundle file.
+ * Nothing is pushed: `pushReferrers` does that, or nothing does (`signature-format: legacy`).
+ * `referrerDigest` stays empty until then.
  */
-export async function attestStep(plan: ShipPlan, planned: PlannedAttestation[], signer: StatementSigner, world: ShipEnvironment): Promise<PushedAttestation[]> {
+export async function signStatements(plan: ShipPlan, planned: PlannedAttestation[], signer: StatementSigner, world: ShipEnvironment): Promise<PushedAttestation[]> {
   const dir = path.join(plan.outputDir, 'bundles');
   await mkdir(dir, { recursive: true });
   // The first signature fetches the run's certificate; the rest reuse it in parallel.
@@ -97,31 +101,40 @@ export async function attestStep(plan: ShipPlan, planned: PlannedAttestation[], 
   const bundles = first ? [await signer.signStatement(first.statement)] : [];
   bundles.push(...(await Promise.all(rest.map((p) => signer.signStatement(p.statement)))));
   world.logger.info(`sign: ${bundles.length} statements signed${signer.identity ? ` by ${signer.identity}` : ''}`);
-
   return Promise.all(
     planned.map(async (p, i): Promise<PushedAttestation> => {
-      const bundle = bundles[i];
-      const bundleJson = JSON.stringify(bundle);
-      const created = world.now?.() ?? new Date();
+      const bundle = bundles[i] as SerializedBundle;
+      const file = path.join(dir, `${p.kind}${p.platform ? '-' + p.platform.replace(/\//g, '-') : ''}.sigstore.json`);
+      await writeFile(file, JSON.stringify(bundle));
+      return {
+        kind: p.kind,
+        platform: p.platform,
+        subject: p.subject,
+        alsoAttachTo: p.alsoAttachTo,
+        subjectDigest: p.subject.digest,
+        predicateType: p.statement.predicateType,
+        referrerDigest: '',
+        bundlePath: file,
+        bundle,
+      };
+    }),
+  );
+}
+
+/** Step 3b: push each signed bundle as an OCI 1.1 referrer of its subject(s), all side by side. */
+export async function pushReferrers(plan: ShipPlan, signed: PushedAttestation[], world: ShipEnvironment): Promise<PushedAttestation[]> {
+  const created = world.now?.() ?? new Date();
+  return Promise.all(
+    signed.map(async (s): Promise<PushedAttestation> => {
+      const bundleJson = JSON.stringify(s.bundle);
       const attach = async (subject: Descriptor) => {
-        const referrer = buildBundleReferrer({ bundle: bundleJson, predicateType: p.statement.predicateType, subject, created });
+        const referrer = buildBundleReferrer({ bundle: bundleJson, predicateType: s.predicateType, subject, created });
         await plan.store.putBlob(referrer.configBytes, referrer.manifest.config.mediaType);
         await plan.store.putBlob(referrer.layerBytes, referrer.manifest.layers[0]!.mediaType);
         return attachReferrer(plan.store, referrer.manifest, { logger: world.logger });
       };
-      const [pushed, onIndex] = await Promise.all([attach(p.subject), p.alsoAttachTo ? attach(p.alsoAttachTo) : undefined]);
-      const file = path.join(dir, `${p.kind}${p.platform ? '-' + p.platform.replace(/\//g, '-') : ''}.sigstore.json`);
-      await writeFile(file, bundleJson);
-      return {
-        kind: p.kind,
-        platform: p.platform,
-        subjectDigest: p.subject.digest,
-        predicateType: p.statement.predicateType,
-        referrerDigest: pushed.digest,
-        indexReferrerDigest: onIndex?.digest,
-        bundlePath: file,
-        bundle,
-      };
+      const [pushed, onIndex] = await Promise.all([attach(s.subject), s.alsoAttachTo ? attach(s.alsoAttachTo) : undefined]);
+      return { ...s, referrerDigest: pushed.digest, indexReferrerDigest: onIndex?.digest };
     }),
   );
 }

@@ -1,6 +1,4 @@
 import { X509Certificate } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import * as path from 'node:path';
 import {
   appendLegacyCosign,
   legacyAttestationLayer,
@@ -11,9 +9,7 @@ import {
 } from '../../oci/legacy-cosign';
 import type { SerializedBundle, StatementSigner } from '../../sign';
 import type { ShipEnvironment, ShipPlan } from '../plan';
-import type { planAttestations, PushedAttestation } from './attest';
-
-type PlannedAttestation = ReturnType<typeof planAttestations>[number];
+import type { PushedAttestation } from './attest';
 
 /** The legacy cosign tags written, and how many layers each received. */
 export interface LegacyTagsWritten {
@@ -21,27 +17,6 @@ export interface LegacyTagsWritten {
   tags: Record<string, number>;
 }
 
-/**
- * `signature-format: legacy`: sign every statement (one signer, so one certificate) and write the
- * bundle files, without pushing referrers. `referrerDigest` stays empty, so no referrer is reported.
- */
-export async function signWithoutReferrers(plan: ShipPlan, planned: PlannedAttestation[], signer: StatementSigner, world: ShipEnvironment): Promise<PushedAttestation[]> {
-  const dir = path.join(plan.outputDir, 'bundles');
-  await mkdir(dir, { recursive: true });
-  // The first signature fetches the run's certificate; the rest reuse it in parallel.
-  const [first, ...rest] = planned;
-  const bundles = first ? [await signer.signStatement(first.statement)] : [];
-  bundles.push(...(await Promise.all(rest.map((p) => signer.signStatement(p.statement)))));
-  world.logger.info(`sign: ${bundles.length} statements signed${signer.identity ? ` by ${signer.identity}` : ''}`);
-  return Promise.all(
-    planned.map(async (p, i): Promise<PushedAttestation> => {
-      const bundle = bundles[i] as SerializedBundle;
-      const file = path.join(dir, `${p.kind}${p.platform ? '-' + p.platform.replace(/\//g, '-') : ''}.sigstore.json`);
-      await writeFile(file, JSON.stringify(bundle));
-      return { kind: p.kind, platform: p.platform, subjectDigest: p.subject.digest, predicateType: p.statement.predicateType, referrerDigest: '', bundlePath: file, bundle };
-    }),
-  );
-}
 
 /**
  * cosign <= v2 layout (`signature-format: legacy|both`): a `.sig` layer for the image (a raw signature
