@@ -34,6 +34,7 @@ import { startSigstoreStack, type SigstoreStack } from '../test/support/sigstore
 import { prepareFixtureDb } from '../test/support/trivy';
 import { fetchIdToken } from './oidc-token';
 import { GITHUB_ENV } from '../test/support/github-env';
+import { offlineShipInputs } from '../test/support/ship-env';
 
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 5));
 const REGISTER = path.join(__dirname, 'register.js');
@@ -96,27 +97,16 @@ function recordingLogger(start: number, into: Array<[number, string]>): Logger {
 async function runShip(w: World, repository: string, log: Array<[number, string]>): Promise<Timed> {
   const trivyCache = await freshCache(w);
   const image = `${w.registry.host}/${repository}`;
-  const inputs: ShipInputs = {
+  const inputs: ShipInputs = offlineShipInputs({
     image,
     from: `${image}:latest`,
-    context: '.',
-    builder: 'auto',
-    platforms: [],
-    buildArgs: {},
-    extraTags: [],
-    sbomFormat: 'cyclonedx',
-    scanner: 'trivy',
-    failOn: 'none',
-    ignoreUnfixed: false,
     sign: 'keyless',
-    signatureFormat: 'bundle',
     trivyCache,
-    dbRepositories: [],
-    offline: true,
     outputDir: path.join(w.work, `out-${repository.replace(/\//g, '-')}`),
     registry: { insecureRegistries: [w.registry.host], caPems: [] },
     sigstore: { fulcioURL: w.stack.fulcioURL, rekorURL: w.stack.rekorURL, tsaURL: w.stack.tsaURL },
-  };
+  });
+
   const start = now();
   const result = await ship(inputs, {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...GITHUB_ENV },

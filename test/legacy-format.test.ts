@@ -19,6 +19,7 @@ import { startRegistry, type TestRegistry } from './support/registry';
 import { startSigstoreStack, type SigstoreStack } from './support/sigstore';
 import { prepareFixtureDb } from './support/trivy';
 import { GITHUB_ENV } from './support/github-env';
+import { offlineShipInputs } from './support/ship-env';
 
 const IDENTITY = 'https://github.com/acme/api/.github/workflows/ship.yml@refs/heads/main';
 const ATTESTED_TYPES = [PREDICATE.cyclonedx, PREDICATE.vuln, PREDICATE.slsaProvenance].sort();
@@ -54,30 +55,20 @@ describe('signature-format legacy and both: cosign .sig/.att tags', () => {
   const identityToken = () => core.getIDToken('sigstore');
 
   function inputs(image: string, overrides: Partial<ShipInputs>): ShipInputs {
-    return {
+    return offlineShipInputs({
       image,
       from: `oci-layout:${sourceLayout}:latest`,
-      context: '.',
-      builder: 'auto',
-      platforms: [],
-      buildArgs: {},
       tag: 'v1',
-      extraTags: [],
-      sbomFormat: 'cyclonedx',
-      scanner: 'trivy',
-      failOn: 'none',
-      ignoreUnfixed: false,
       sign: 'keyless',
       signatureFormat: 'both',
       trivyCache,
-      dbRepositories: [],
-      offline: true,
       outputDir: path.join(dir, 'out-' + image.replace(/[^a-z0-9]+/gi, '-')),
       registry: { insecureRegistries: [registry.host], caPems: [] },
       sigstore: { fulcioURL: stack.fulcioURL, rekorURL: stack.rekorURL, tsaURL: stack.tsaURL },
       ...overrides,
-    };
+    });
   }
+
 
   function world(): ShipEnvironment {
     return { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...GITHUB_ENV }, cwd: dir, logger: silentLogger, identityToken };

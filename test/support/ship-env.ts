@@ -26,11 +26,9 @@ export async function makeShipFixture(): Promise<ShipFixture> {
   return { dir, sourceLayout, trivyCache, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** An offline ship of the fixture image: override what the test is about. */
-export function fixtureInputs(fx: ShipFixture, overrides: Partial<ShipInputs>): ShipInputs {
+/** ShipInputs of an offline, unsigned ship with no build: every test and bench overrides from here. */
+export function offlineShipInputs(overrides: Partial<ShipInputs> & Pick<ShipInputs, 'image' | 'outputDir'>): ShipInputs {
   return {
-    image: '',
-    from: `oci-layout:${fx.sourceLayout}:latest`,
     context: '.',
     builder: 'auto',
     platforms: [],
@@ -42,16 +40,24 @@ export function fixtureInputs(fx: ShipFixture, overrides: Partial<ShipInputs>): 
     ignoreUnfixed: false,
     sign: 'none',
     signatureFormat: 'bundle',
-    trivyCache: fx.trivyCache,
     dbRepositories: [],
     offline: true,
-    outputDir: path.join(fx.dir, 'out-' + Math.random().toString(36).slice(2)),
     registry: { insecureRegistries: [], caPems: [] },
     sigstore: {},
     ...overrides,
   };
 }
 
+/** An offline ship of the fixture image: override what the test is about. */
+export function fixtureInputs(fx: ShipFixture, overrides: Partial<ShipInputs>): ShipInputs {
+  return offlineShipInputs({
+    image: '',
+    from: `oci-layout:${fx.sourceLayout}:latest`,
+    trivyCache: fx.trivyCache,
+    outputDir: path.join(fx.dir, 'out-' + Math.random().toString(36).slice(2)),
+    ...overrides,
+  });
+}
 
 export function world(env: NodeJS.ProcessEnv, extra: Partial<ShipEnvironment> = {}): ShipEnvironment {
   return { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, cwd: process.cwd(), logger: silentLogger, ...extra };

@@ -18,6 +18,7 @@ import type { RepositoryStore } from '../../src/oci/store';
 import { isIndex, type Descriptor, type ImageIndex, type ImageManifest } from '../../src/oci/types';
 import type { ShipInputs } from '../../src/ship/inputs';
 import type { ShipEnvironment } from '../../src/ship/plan';
+import { offlineShipInputs } from './ship-env';
 import type { OidcServer } from './oidc';
 import { prepareFixtureDb } from './trivy';
 
@@ -82,29 +83,7 @@ export async function makeFixtureSources(dir: string, dbNow?: Date): Promise<Fix
 
 /** ShipInputs for an offline ship of a prebuilt layout to `image`, tagged `tag`. */
 export function shipInputs(from: string, image: string, trivyCache: string, outputDir: string, overrides: Partial<ShipInputs> = {}): ShipInputs {
-  return {
-    image,
-    from,
-    context: '.',
-    builder: 'auto',
-    platforms: [],
-    buildArgs: {},
-    tag: 'v1',
-    extraTags: [],
-    sbomFormat: 'cyclonedx',
-    scanner: 'trivy',
-    failOn: 'none',
-    ignoreUnfixed: false,
-    sign: 'keyless',
-    signatureFormat: 'bundle',
-    trivyCache,
-    dbRepositories: [],
-    offline: true,
-    outputDir,
-    registry: { insecureRegistries: [], caPems: [] },
-    sigstore: {},
-    ...overrides,
-  };
+  return offlineShipInputs({ image, from, tag: 'v1', sign: 'keyless', trivyCache, outputDir, ...overrides });
 }
 
 /** A ship environment outside any git checkout or CI (no provenance), with an optional OIDC token source. */
