@@ -8,7 +8,7 @@ import { verifyCommands, type ShipOutputs } from './outputs';
 import { planShip, type ShipEnvironment, type ShipPlan } from './plan';
 import { chooseSigner } from './signer';
 import { analyzeStep } from './steps/analyze';
-import { planAttestations, pushReferrers, signStatements, type PushedAttestation } from './steps/attest';
+import { planAttestations, pushReferrers, signStatements, type SignedAttestation } from './steps/attest';
 import { buildStep } from './steps/build';
 import { legacyStep } from './steps/legacy';
 import { supersedeOldScans } from './steps/supersede';
@@ -36,16 +36,16 @@ export async function ship(inputs: ShipInputs, world: ShipEnvironment): Promise<
     const counts = countBySeverity(vulnerabilities);
     world.logger.info(`scan: ${counts.critical} critical, ${counts.high} high, ${counts.medium} medium, ${counts.low} low, ${counts.unknown} unknown`);
 
-    let pushed: PushedAttestation[] = [];
+    let attestations: SignedAttestation[] = [];
     if (chosen) {
       const planned = planAttestations(plan, built, analysis, imageDescriptor, platformDescriptors);
-      pushed = await signStatements(plan, planned, chosen.signer, world);
+      attestations = await signStatements(plan, planned, chosen.signer, world);
       if (inputs.signatureFormat !== 'legacy') {
-        pushed = await pushReferrers(plan, pushed, world);
-        world.logger.info(`attest: ${pushed.length} referrers pushed to ${plan.target.name}`);
-        await supersedeOldScans(plan.store, pushed, built.digest, world.logger);
+        attestations = await pushReferrers(plan, attestations, world);
+        world.logger.info(`attest: ${attestations.length} referrers pushed to ${plan.target.name}`);
+        await supersedeOldScans(plan.store, attestations, built.digest, world.logger);
       }
-      if (inputs.signatureFormat !== 'bundle') await legacyStep(plan, built.digest, pushed, chosen.signer, world);
+      if (inputs.signatureFormat !== 'bundle') await legacyStep(plan, built.digest, attestations, chosen.signer, world);
     } else {
       world.logger.warn('sign: none — the image carries no signature or attestation and will not pass a verify gate');
     }
@@ -60,9 +60,9 @@ export async function ship(inputs: ShipInputs, world: ShipEnvironment): Promise<
       tag: plan.tags.immutableTag,
       digest: built.digest,
       platforms: built.platforms,
-      referrers: referrerOutputs(pushed),
+      referrers: referrerOutputs(attestations),
       vulnerabilities: counts,
-      bundles: pushed.map((p) => p.bundlePath),
+      bundles: attestations.map((p) => p.bundlePath),
       verify: verifyCommands({
         imageRef,
         identity: chosen?.mode === 'keyless' && chosen.signer.identity ? { san: chosen.signer.identity, issuer: issuerFor(world) } : undefined,
@@ -105,9 +105,9 @@ async function platformManifests(plan: ShipPlan, digest: string): Promise<Record
 }
 
 /** kind → referrer digest; per-platform kinds of a multi-platform image as `platform=digest` pairs. */
-function referrerOutputs(pushed: PushedAttestation[]): ShipOutputs['referrers'] {
+function referrerOutputs(attestations: SignedAttestation[]): ShipOutputs['referrers'] {
   const out: ShipOutputs['referrers'] = {};
-  for (const p of pushed) {
+  for (const p of attestations) {
     if (!p.referrerDigest) continue; // signature-format legacy: signed, but no referrer pushed
     const value = p.platform ? `${p.platform}=${p.referrerDigest}` : p.referrerDigest;
     out[p.kind] = out[p.kind] ? `${out[p.kind]},${value}` : value;

@@ -33,7 +33,8 @@ export interface PlannedAttestation {
   statement: Statement<object>;
 }
 
-export interface PushedAttestation {
+/** A signed statement, its bundle file, and (once pushed) its referrer digests. */
+export interface SignedAttestation {
   kind: ReferrerKind;
   platform?: string;
   subject: Descriptor;
@@ -93,7 +94,7 @@ export function planAttestations(plan: ShipPlan, built: BuiltImage, analysis: An
  * Nothing is pushed: `pushReferrers` does that, or nothing does (`signature-format: legacy`).
  * `referrerDigest` stays empty until then.
  */
-export async function signStatements(plan: ShipPlan, planned: PlannedAttestation[], signer: StatementSigner, world: ShipEnvironment): Promise<PushedAttestation[]> {
+export async function signStatements(plan: ShipPlan, planned: PlannedAttestation[], signer: StatementSigner, world: ShipEnvironment): Promise<SignedAttestation[]> {
   const dir = path.join(plan.outputDir, 'bundles');
   await mkdir(dir, { recursive: true });
   // The first signature fetches the run's certificate; the rest reuse it in parallel.
@@ -102,7 +103,7 @@ export async function signStatements(plan: ShipPlan, planned: PlannedAttestation
   bundles.push(...(await Promise.all(rest.map((p) => signer.signStatement(p.statement)))));
   world.logger.info(`sign: ${bundles.length} statements signed${signer.identity ? ` by ${signer.identity}` : ''}`);
   return Promise.all(
-    planned.map(async (p, i): Promise<PushedAttestation> => {
+    planned.map(async (p, i): Promise<SignedAttestation> => {
       const bundle = bundles[i] as SerializedBundle;
       const file = path.join(dir, `${p.kind}${p.platform ? '-' + p.platform.replace(/\//g, '-') : ''}.sigstore.json`);
       await writeFile(file, JSON.stringify(bundle));
@@ -122,10 +123,10 @@ export async function signStatements(plan: ShipPlan, planned: PlannedAttestation
 }
 
 /** Step 3b: push each signed bundle as an OCI 1.1 referrer of its subject(s), all side by side. */
-export async function pushReferrers(plan: ShipPlan, signed: PushedAttestation[], world: ShipEnvironment): Promise<PushedAttestation[]> {
+export async function pushReferrers(plan: ShipPlan, signed: SignedAttestation[], world: ShipEnvironment): Promise<SignedAttestation[]> {
   const created = world.now?.() ?? new Date();
   return Promise.all(
-    signed.map(async (s): Promise<PushedAttestation> => {
+    signed.map(async (s): Promise<SignedAttestation> => {
       const bundleJson = JSON.stringify(s.bundle);
       const attach = async (subject: Descriptor) => {
         const referrer = buildBundleReferrer({ bundle: bundleJson, predicateType: s.predicateType, subject, created });

@@ -9,7 +9,7 @@ import {
 } from '../../oci/legacy-cosign';
 import type { SerializedBundle, StatementSigner } from '../../sign';
 import type { ShipEnvironment, ShipPlan } from '../plan';
-import type { PushedAttestation } from './attest';
+import type { SignedAttestation } from './attest';
 
 /** The legacy cosign tags written, and how many layers each received. */
 export interface LegacyTagsWritten {
@@ -27,7 +27,7 @@ export interface LegacyTagsWritten {
 export async function legacyStep(
   plan: ShipPlan,
   imageDigest: string,
-  attestations: PushedAttestation[],
+  attestations: SignedAttestation[],
   signer: StatementSigner,
   world: ShipEnvironment,
 ): Promise<LegacyTagsWritten> {

@@ -2,7 +2,7 @@ import type { Logger } from '../../core/log';
 import { ANNOTATION, PREDICATE, SIGSTORE_BUNDLE_V03 } from '../../oci/media-types';
 import { listReferrers, removeReferrer } from '../../oci/referrers';
 import type { RepositoryStore } from '../../oci/store';
-import type { PushedAttestation } from './attest';
+import type { SignedAttestation } from './attest';
 
 /**
  * Kyverno's ClusterPolicy judges *every* scan attestation of an image, so a scan superseded by a
@@ -10,7 +10,7 @@ import type { PushedAttestation } from './attest';
  * referrers of the same subject are unlinked (fallback index) or deleted (referrers API).
  * Best effort: a registry that refuses deletes keeps them, with a warning.
  */
-export async function supersedeOldScans(store: RepositoryStore, pushed: PushedAttestation[], indexDigest: string, logger: Logger): Promise<number> {
+export async function supersedeOldScans(store: RepositoryStore, pushed: SignedAttestation[], indexDigest: string, logger: Logger): Promise<number> {
   // subject digest → the scan referrers this run attached to it (the index carries one per platform)
   const current = new Map<string, Set<string>>();
   const keep = (subject: string, referrer: string) => current.set(subject, (current.get(subject) ?? new Set()).add(referrer));
