@@ -3,7 +3,9 @@ import { DSSEBundleBuilder, RekorWitness, TSAWitness, type Signer, type Witness 
 import type { Statement } from '../attest/statement';
 import { serializeStatement } from '../attest/statement';
 import { IN_TOTO_PAYLOAD_TYPE } from '../oci/media-types';
-import type { RekorEntryType, SerializedBundle } from './types';
+import { signingError } from './errors';
+import { signMessageBundle } from './message';
+import type { RekorEntryType, SerializedBundle, StatementSigner } from './types';
 
 export interface WitnessOptions {
   rekorURL?: string;
@@ -30,4 +32,27 @@ export async function signStatementBundle(signer: Signer, witnesses: Witness[], 
   const builder = new DSSEBundleBuilder({ signer, witnesses, certificateChain: false });
   const bundle = await builder.create({ data: serializeStatement(statement), type: IN_TOTO_PAYLOAD_TYPE });
   return bundleToJSON(bundle);
+}
+
+/**
+ * The two signing methods every StatementSigner offers, over one key (and certificate) and one set
+ * of witnesses; library errors become one-line messages.
+ */
+export function bundleSigningMethods(signer: Signer, witnesses: Witness[]): Pick<StatementSigner, 'signStatement' | 'signMessage'> {
+  return {
+    async signStatement(statement: Statement<object>): Promise<SerializedBundle> {
+      try {
+        return await signStatementBundle(signer, witnesses, statement);
+      } catch (err) {
+        throw signingError(err);
+      }
+    },
+    async signMessage(payload: Buffer): Promise<SerializedBundle> {
+      try {
+        return await signMessageBundle(signer, witnesses, payload);
+      } catch (err) {
+        throw signingError(err);
+      }
+    },
+  };
 }

@@ -1,11 +1,8 @@
 import { createHash, sign as cryptoSign } from 'node:crypto';
 import type { Signature, Signer } from '@sigstore/sign';
-import type { Statement } from '../attest/statement';
-import { signStatementBundle, witnessesFor, type WitnessOptions } from './dsse';
-import { signingError } from './errors';
-import { signMessageBundle } from './message';
+import { bundleSigningMethods, witnessesFor, type WitnessOptions } from './dsse';
 import { loadPrivateKey } from './private-key';
-import type { SerializedBundle, StatementSigner } from './types';
+import type { StatementSigner } from './types';
 
 export interface KeySignerOptions extends WitnessOptions {
   keyPem: string;
@@ -30,20 +27,7 @@ export function keySigner(opts: KeySignerOptions): StatementSigner {
   const witnesses = witnessesFor(opts);
   return {
     identity: `sha256:${fingerprint.toString('hex')}`,
-    async signStatement(statement: Statement<object>): Promise<SerializedBundle> {
-      try {
-        return await signStatementBundle(signer, witnesses, statement);
-      } catch (err) {
-        throw signingError(err);
-      }
-    },
-    async signMessage(payload: Buffer): Promise<SerializedBundle> {
-      try {
-        return await signMessageBundle(signer, witnesses, payload);
-      } catch (err) {
-        throw signingError(err);
-      }
-    },
+    ...bundleSigningMethods(signer, witnesses),
   };
 }
 

@@ -2,13 +2,10 @@ import { generateKeyPairSync, sign as cryptoSign, X509Certificate, type KeyObjec
 import { InternalError, type Signature, type Signer } from '@sigstore/sign';
 // The library's Fulcio client: FulcioSigner keeps only the leaf, the legacy cosign layout needs the chain too.
 import { CAClient } from '@sigstore/sign/dist/signer/fulcio/ca';
-import type { Statement } from '../attest/statement';
 import { UserError } from '../core/errors';
 import { addSecret } from '../core/log';
-import { signStatementBundle, witnessesFor } from './dsse';
-import { signingError } from './errors';
-import { signMessageBundle } from './message';
-import type { RekorEntryType, SerializedBundle, StatementSigner } from './types';
+import { bundleSigningMethods, witnessesFor } from './dsse';
+import type { RekorEntryType, StatementSigner } from './types';
 
 export interface KeylessSignerOptions {
   fulcioURL: string;
@@ -142,20 +139,7 @@ export function keylessSigner(opts: KeylessSignerOptions): KeylessStatementSigne
     get certificatesIssued() {
       return signer.issued;
     },
-    async signStatement(statement: Statement<object>): Promise<SerializedBundle> {
-      try {
-        return await signStatementBundle(signer, witnesses, statement);
-      } catch (err) {
-        throw signingError(err);
-      }
-    },
-    async signMessage(payload: Buffer): Promise<SerializedBundle> {
-      try {
-        return await signMessageBundle(signer, witnesses, payload);
-      } catch (err) {
-        throw signingError(err);
-      }
-    },
+    ...bundleSigningMethods(signer, witnesses),
   };
 }
 
