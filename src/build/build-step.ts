@@ -14,6 +14,7 @@ import { platformDigests } from './platforms';
 import { writeTempRegistryAuth, type TempRegistryAuth } from './registry-auth';
 import { isLoopbackRegistry } from './tags';
 import type { BuilderChoice, BuilderName, BuildPlan, BuiltImage } from './types';
+import type { BuildInput } from '../tools/build-input';
 
 export interface BuildDeps {
   /** The target repository (registry repository or OCI layout): for the digest cross-check and platforms. */
@@ -62,6 +63,7 @@ export async function buildImage(plan: BuildPlan, deps: BuildDeps): Promise<Buil
   checkInputs(plan);
   const builder = await chooseBuilder(plan.builder, plan, deps);
   const dockerfile = plan.dockerfile ?? path.join(plan.context, 'Dockerfile');
+  const input: BuildInput = { context: plan.context, dockerfile, platforms: plan.platforms, buildArgs: plan.buildArgs, labels: plan.labels };
   const baseEnv = deps.env ?? process.env;
   const onLine = (line: string) => deps.logger.info(line);
   const target = plan.target;
@@ -84,11 +86,7 @@ export async function buildImage(plan: BuildPlan, deps: BuildDeps): Promise<Buil
       try {
         const result = await buildxBuild(
           {
-            context: plan.context,
-            dockerfile,
-            platforms: plan.platforms,
-            buildArgs: plan.buildArgs,
-            labels: plan.labels,
+            ...input,
             repository: `${target.registry}/${target.repository}`,
             tags: plan.tags,
             insecure: target.insecure,
@@ -108,11 +106,7 @@ export async function buildImage(plan: BuildPlan, deps: BuildDeps): Promise<Buil
       }
       const result = await dockerBuildAndPush(
         {
-          context: plan.context,
-          dockerfile,
-          platforms: plan.platforms,
-          buildArgs: plan.buildArgs,
-          labels: plan.labels,
+          ...input,
           repository: `${target.registry}/${target.repository}`,
           tags: [firstTag as string],
         },
@@ -131,11 +125,7 @@ export async function buildImage(plan: BuildPlan, deps: BuildDeps): Promise<Buil
           : { kind: 'oci-layout', dir: target.dir, tag: firstTag as string };
       const result = await buildahBuildAndPush(
         {
-          context: plan.context,
-          dockerfile,
-          platforms: plan.platforms,
-          buildArgs: plan.buildArgs,
-          labels: plan.labels,
+          ...input,
           localName: `localhost/ship-image-build:${randomBytes(6).toString('hex')}`,
         },
         [destination],

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { UserError } from '../core/errors';
 import { runChecked, spawnRunner, type CommandRunner } from './exec';
+import type { BuildInput } from './build-input';
 
 /** Where buildah keeps images; tests point root/runroot at temp dirs. */
 export interface BuildahStorage {
@@ -12,13 +13,7 @@ export interface BuildahStorage {
   storageDriver?: string;
 }
 
-export interface BuildahBudOptions {
-  context: string;
-  dockerfile: string;
-  /** At most one platform. */
-  platforms: readonly string[];
-  buildArgs: Readonly<Record<string, string>>;
-  labels: Readonly<Record<string, string>>;
+export interface BuildahBudOptions extends BuildInput {
   /** Local image name the build is stored under, e.g. `localhost/ship-image-build:abc123`. */
   localName: string;
 }

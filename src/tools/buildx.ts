@@ -1,14 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { runChecked, spawnRunner, type CommandRunner } from './exec';
+import type { BuildInput } from './build-input';
 
 /** `docker buildx build`, pushing straight to the registry (multi-platform capable). */
-export interface BuildxBuildOptions {
-  context: string;
-  dockerfile: string;
-  /** `linux/amd64`, ...; empty = the builder's default platform. */
-  platforms: readonly string[];
-  buildArgs: Readonly<Record<string, string>>;
-  labels: Readonly<Record<string, string>>;
+export interface BuildxBuildOptions extends BuildInput {
   /** `REGISTRY/REPOSITORY`, no tag. */
   repository: string;
   /** Tags to push; empty = push by digest only (the caller tags later). */

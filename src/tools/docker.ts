@@ -1,14 +1,9 @@
 import { UserError } from '../core/errors';
 import { checkResult, runChecked, spawnRunner, type CommandRunner, type CommandSpec } from './exec';
+import type { BuildInput } from './build-input';
 
 /** `docker build` (BuildKit) then `docker push`: one platform, through a docker daemon. */
-export interface DockerBuildOptions {
-  context: string;
-  dockerfile: string;
-  /** At most one platform. */
-  platforms: readonly string[];
-  buildArgs: Readonly<Record<string, string>>;
-  labels: Readonly<Record<string, string>>;
+export interface DockerBuildOptions extends BuildInput {
   /** `REGISTRY/REPOSITORY`, no tag. */
   repository: string;
   /** At least one tag: docker pushes by tag. */
