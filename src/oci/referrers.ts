@@ -1,4 +1,5 @@
 import type { Logger } from '../core/log';
+import { withKeyedLock } from '../core/keyed-lock';
 import { fallbackTag } from './digest';
 import { EMPTY_JSON, OCI_EMPTY, OCI_INDEX, OCI_MANIFEST } from './media-types';
 import { ConflictError, NotFoundError, type RepositoryStore } from './store';
@@ -44,6 +45,11 @@ export interface FallbackUpdateOptions {
    * measured read+write time, between 20 and 1000 ms).
    */
   settleMs?: number;
+  /**
+   * Writers in this process take turns on a tag (default true). Off only where a test stands
+   * in for writers in separate processes, which the read-back alone has to keep apart.
+   */
+  lockInProcess?: boolean;
   logger?: Logger;
 }
 
@@ -198,6 +204,7 @@ export interface ListChange {
 }
 
 export interface ListedTag<S extends ListedTagState> {
+  /** Names the tag in messages; also the key writers of this process take turns on. */
   description: string;
   read(): Promise<S>;
   /** Write `entries` (and the tombstones `removed`) under the tag, conditionally on `current` (throw ConflictError on 412). */
@@ -221,7 +228,13 @@ export function conditionFor(current: ListedTagState): { ifMatch: string } | { i
  * 32 digests) so that a writer who saw the entry before it was removed does not
  * put it back; without it a removal could not be told from an overwrite by a stale writer.
  */
-export async function updateListedTag<S extends ListedTagState>(target: ListedTag<S>, change: ListChange, opts: FallbackUpdateOptions = {}): Promise<boolean> {
+export function updateListedTag<S extends ListedTagState>(target: ListedTag<S>, change: ListChange, opts: FallbackUpdateOptions = {}): Promise<boolean> {
+  // The read-back below only makes losing an entry unlikely; between writers of this process it is ruled out.
+  if (opts.lockInProcess === false) return updateListedTagNow(target, change, opts);
+  return withKeyedLock(target.description, () => updateListedTagNow(target, change, opts));
+}
+
+async function updateListedTagNow<S extends ListedTagState>(target: ListedTag<S>, change: ListChange, opts: FallbackUpdateOptions): Promise<boolean> {
   const maxAttempts = opts.maxAttempts ?? 30;
   const baseDelayMs = opts.baseDelayMs ?? 25;
   const maxDelayMs = opts.maxDelayMs ?? 2000;
