@@ -32165,6 +32165,36 @@ function oneLine(err) {
 
 /***/ }),
 
+/***/ 1069:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.withKeyedLock = withKeyedLock;
+/**
+ * One-at-a-time sections per key inside this process. Writers that share a process (the four
+ * referrers of one ship, say) take turns on a tag instead of racing for it; writers in other
+ * processes are still handled by the read-back in `updateListedTag`.
+ */
+const tails = new Map();
+async function withKeyedLock(key, section) {
+    const previous = tails.get(key) ?? Promise.resolve();
+    const run = previous.then(section, section);
+    const tail = run.then(() => undefined, () => undefined);
+    tails.set(key, tail);
+    try {
+        return await run;
+    }
+    finally {
+        if (tails.get(key) === tail)
+            tails.delete(key);
+    }
+}
+
+
+/***/ }),
+
 /***/ 4325:
 /***/ ((__unused_webpack_module, exports) => {
 
@@ -34381,6 +34411,7 @@ exports.updateListedTag = updateListedTag;
 exports.readTombstones = readTombstones;
 exports.withTombstones = withTombstones;
 exports.dedupe = dedupe;
+const keyed_lock_1 = __nccwpck_require__(1069);
 const digest_1 = __nccwpck_require__(8825);
 const media_types_1 = __nccwpck_require__(9217);
 const store_1 = __nccwpck_require__(9800);
@@ -34518,7 +34549,13 @@ function conditionFor(current) {
  * 32 digests) so that a writer who saw the entry before it was removed does not
  * put it back; without it a removal could not be told from an overwrite by a stale writer.
  */
-async function updateListedTag(target, change, opts = {}) {
+function updateListedTag(target, change, opts = {}) {
+    // The read-back below only makes losing an entry unlikely; between writers of this process it is ruled out.
+    if (opts.lockInProcess === false)
+        return updateListedTagNow(target, change, opts);
+    return (0, keyed_lock_1.withKeyedLock)(target.description, () => updateListedTagNow(target, change, opts));
+}
+async function updateListedTagNow(target, change, opts) {
     const maxAttempts = opts.maxAttempts ?? 30;
     const baseDelayMs = opts.baseDelayMs ?? 25;
     const maxDelayMs = opts.maxDelayMs ?? 2000;
