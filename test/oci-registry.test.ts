@@ -94,6 +94,19 @@ describe('RegistryClient against distribution 2.8 (open)', () => {
     expect(await repo.hasBlob(sha256Digest('absent'))).toBe(false);
   });
 
+  it('one blob pushed by many at once is uploaded once, and manifests naming it all land', async () => {
+    const repo = client.repository(registry.host, 'acme/same-blob');
+    const content = Buffer.from('one layer pushed by eight referrers at once');
+    const before = client.stats().requests;
+    await Promise.all(Array.from({ length: 8 }, () => repo.putBlob(content, OCI_LAYER_TAR_GZIP)));
+    // One HEAD + POST + PUT for the upload, then a HEAD for each of the seven that waited.
+    expect(client.stats().requests - before).toBe(3 + 7);
+    // Referrers sharing the empty config, pushed at once to a repository that has none of it yet.
+    const subject = (await pushImage(repo, 'v1', 'subject')).descriptor;
+    const referrers = await Promise.all(Array.from({ length: 8 }, (_, i) => pushReferrer(repo, subject, 'application/x-test', `payload ${i}`)));
+    expect(new Set(referrers.map((r) => r.descriptor.digest)).size).toBe(8);
+  });
+
   it('uploads monolithically up to the chunk size (POST + PUT) and in PATCH chunks above it', async () => {
     const repo = client.repository(registry.host, 'acme/chunks');
     const small = Buffer.alloc(64 * 1024, 1);

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { UserError } from '../core/errors';
+import { withKeyedLock } from '../core/keyed-lock';
 import { silentLogger, type Logger } from '../core/log';
 import { CredentialResolver } from './auth/credentials';
 import { repositoryScope } from './auth/scope';
@@ -326,8 +327,10 @@ export class RegistryRepository implements RepositoryStore {
   async putBlob(content: Buffer, mediaType: string): Promise<Descriptor> {
     const digest = sha256Digest(content);
     const descriptor: Descriptor = { mediaType, digest, size: content.length };
-    if (await this.blobExists(digest, this.push)) return descriptor;
-    await this.upload(digest, { length: content.length, slice: (start, end) => content.subarray(start, end) });
+    await this.oneUploadAtATime(digest, async () => {
+      if (await this.blobExists(digest, this.push)) return;
+      await this.upload(digest, { length: content.length, slice: (start, end) => content.subarray(start, end) });
+    });
     return descriptor;
   }
 
@@ -336,10 +339,12 @@ export class RegistryRepository implements RepositoryStore {
     const size = fs.statSync(filePath).size;
     const digest = knownDigest ?? (await fileDigest(filePath));
     const descriptor: Descriptor = { mediaType, digest, size };
-    if (await this.blobExists(digest, this.push)) return descriptor;
-    await this.upload(digest, {
-      length: size,
-      slice: (start, end) => ({ length: end - start, open: () => fs.createReadStream(filePath, { start, end: end - 1 }) }),
+    await this.oneUploadAtATime(digest, async () => {
+      if (await this.blobExists(digest, this.push)) return;
+      await this.upload(digest, {
+        length: size,
+        slice: (start, end) => ({ length: end - start, open: () => fs.createReadStream(filePath, { start, end: end - 1 }) }),
+      });
     });
     return descriptor;
   }
@@ -350,6 +355,10 @@ export class RegistryRepository implements RepositoryStore {
    */
   async mountBlob(digest: string, fromRepository: string, content?: Buffer): Promise<boolean> {
     checkDigest(digest, this.location);
+    return this.oneUploadAtATime(digest, () => this.mountOrUpload(digest, fromRepository, content));
+  }
+
+  private async mountOrUpload(digest: string, fromRepository: string, content: Buffer | undefined): Promise<boolean> {
     const op: RegistryOperation = { registry: this.registry, operation: `POST mount ${this.name}@${digest} from ${fromRepository}` };
     const scopes = [...this.push, repositoryScope(fromRepository, ['pull'])];
     const query = `?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(fromRepository)}`;
@@ -365,6 +374,16 @@ export class RegistryRepository implements RepositoryStore {
   }
 
   // ---- internals ----
+
+  /**
+   * Pushes of one blob to one repository from this process wait for each other, so the later ones
+   * find it with HEAD. Two uploads committing the same blob at once make distribution rewrite the
+   * repository's link file in place, and a manifest PUT checked in that moment fails as
+   * DIGEST_INVALID / MANIFEST_BLOB_UNKNOWN (seen with the referrers of a multi-platform ship).
+   */
+  private oneUploadAtATime<T>(digest: string, upload: () => Promise<T>): Promise<T> {
+    return withKeyedLock(`blob ${this.location}@${digest}`, upload);
+  }
 
   private async upload(digest: string, source: BlobSource): Promise<void> {
     const op = this.op('POST upload', digest);
