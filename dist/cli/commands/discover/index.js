@@ -2903,6 +2903,7 @@ const path = __importStar(__nccwpck_require__(760));
 const node_stream_1 = __nccwpck_require__(75);
 const promises_1 = __nccwpck_require__(466);
 const errors_1 = __nccwpck_require__(296);
+const keyed_lock_1 = __nccwpck_require__(69);
 const log_1 = __nccwpck_require__(325);
 const credentials_1 = __nccwpck_require__(626);
 const scope_1 = __nccwpck_require__(832);
@@ -3197,9 +3198,11 @@ class RegistryRepository {
     async putBlob(content, mediaType) {
         const digest = (0, digest_1.sha256Digest)(content);
         const descriptor = { mediaType, digest, size: content.length };
-        if (await this.blobExists(digest, this.push))
-            return descriptor;
-        await this.upload(digest, { length: content.length, slice: (start, end) => content.subarray(start, end) });
+        await this.oneUploadAtATime(digest, async () => {
+            if (await this.blobExists(digest, this.push))
+                return;
+            await this.upload(digest, { length: content.length, slice: (start, end) => content.subarray(start, end) });
+        });
         return descriptor;
     }
     /** Upload a file without reading it into memory; its digest is computed first when not given. */
@@ -3207,11 +3210,13 @@ class RegistryRepository {
         const size = fs.statSync(filePath).size;
         const digest = knownDigest ?? (await fileDigest(filePath));
         const descriptor = { mediaType, digest, size };
-        if (await this.blobExists(digest, this.push))
-            return descriptor;
-        await this.upload(digest, {
-            length: size,
-            slice: (start, end) => ({ length: end - start, open: () => fs.createReadStream(filePath, { start, end: end - 1 }) }),
+        await this.oneUploadAtATime(digest, async () => {
+            if (await this.blobExists(digest, this.push))
+                return;
+            await this.upload(digest, {
+                length: size,
+                slice: (start, end) => ({ length: end - start, open: () => fs.createReadStream(filePath, { start, end: end - 1 }) }),
+            });
         });
         return descriptor;
     }
@@ -3221,6 +3226,9 @@ class RegistryRepository {
      */
     async mountBlob(digest, fromRepository, content) {
         checkDigest(digest, this.location);
+        return this.oneUploadAtATime(digest, () => this.mountOrUpload(digest, fromRepository, content));
+    }
+    async mountOrUpload(digest, fromRepository, content) {
         const op = { registry: this.registry, operation: `POST mount ${this.name}@${digest} from ${fromRepository}` };
         const scopes = [...this.push, (0, scope_1.repositoryScope)(fromRepository, ['pull'])];
         const query = `?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(fromRepository)}`;
@@ -3238,6 +3246,15 @@ class RegistryRepository {
         return false;
     }
     // ---- internals ----
+    /**
+     * Pushes of one blob to one repository from this process wait for each other, so the later ones
+     * find it with HEAD. Two uploads committing the same blob at once make distribution rewrite the
+     * repository's link file in place, and a manifest PUT checked in that moment fails as
+     * DIGEST_INVALID / MANIFEST_BLOB_UNKNOWN (seen with the referrers of a multi-platform ship).
+     */
+    oneUploadAtATime(digest, upload) {
+        return (0, keyed_lock_1.withKeyedLock)(`blob ${this.location}@${digest}`, upload);
+    }
     async upload(digest, source) {
         const op = this.op('POST upload', digest);
         const res = await this.send({ method: 'POST', target: `/v2/${this.name}/blobs/uploads/`, scopes: this.push, op, replayable: true });
