@@ -24,6 +24,7 @@ describe('RegistryRepository against a hostile registry', () => {
   let client: RegistryClient;
   const requests: Array<{ method: string; url: string; headers: http.IncomingHttpHeaders }> = [];
   let flaky = 0;
+  let linkRace = 0;
 
   const routes: Record<string, Route> = {
     'GET /v2/h/manifests/huge': (_q, res) => res.end(Buffer.alloc(5 * 1024 * 1024, 32)),
@@ -79,6 +80,24 @@ describe('RegistryRepository against a hostile registry', () => {
     'PUT /v2/h/manifests/locked': (req, res) => {
       res.writeHead(req.headers['if-match'] === `"${manifestDigest}"` ? 201 : 412, { 'Docker-Content-Digest': sha256Digest(manifest) });
       res.end();
+    },
+    'PUT /v2/h/manifests/link-race': (_q, res) => {
+      // As distribution answers while another client's commit of a named blob rewrites its link.
+      if (linkRace++ < 2) {
+        res.writeHead(400, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ errors: [{ code: 'DIGEST_INVALID', message: 'provided digest did not match uploaded content' }, { code: 'MANIFEST_BLOB_UNKNOWN', message: 'blob unknown to registry' }] }));
+        return;
+      }
+      res.writeHead(201);
+      res.end();
+    },
+    'PUT /v2/h/manifests/blob-missing': (_q, res) => {
+      res.writeHead(400, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ errors: [{ code: 'MANIFEST_BLOB_UNKNOWN', message: 'blob unknown to registry' }] }));
+    },
+    'PUT /v2/h/manifests/invalid': (_q, res) => {
+      res.writeHead(400, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ errors: [{ code: 'MANIFEST_INVALID', message: 'manifest invalid' }] }));
     },
     'PUT /v2/h/manifests/fresh': (req, res) => {
       res.writeHead(req.headers['if-none-match'] === '*' ? 412 : 201);
@@ -169,6 +188,16 @@ describe('RegistryRepository against a hostile registry', () => {
     await expect(repo().putManifest(manifest, OCI_MANIFEST, 'locked', { ifMatch: sha256Digest('stale') })).rejects.toThrow(ConflictError);
     await expect(repo().putManifest(manifest, OCI_MANIFEST, 'locked', { ifMatch: manifestDigest })).resolves.toMatchObject({ subjectIndexed: false });
     await expect(repo().putManifest(manifest, OCI_MANIFEST, 'fresh', { ifNoneMatch: true })).rejects.toThrow(/PUT manifest h:fresh failed: 412/);
+  });
+
+  it('tries a manifest refused for an unknown blob again (distribution link race), then believes it', async () => {
+    const puts = (tag: string) => requests.filter((r) => r.method === 'PUT' && r.url === `/v2/h/manifests/${tag}`).length;
+    await expect(repo().putManifest(manifest, OCI_MANIFEST, 'link-race')).resolves.toMatchObject({ descriptor: { digest: manifestDigest } });
+    expect(puts('link-race')).toBe(3);
+    await expect(repo().putManifest(manifest, OCI_MANIFEST, 'blob-missing')).rejects.toThrow(/400 MANIFEST_BLOB_UNKNOWN/);
+    expect(puts('blob-missing')).toBe(4);
+    await expect(repo().putManifest(manifest, OCI_MANIFEST, 'invalid')).rejects.toThrow(/400 MANIFEST_INVALID/);
+    expect(puts('invalid')).toBe(1);
   });
 
   it('reports subjectIndexed from OCI-Subject', async () => {

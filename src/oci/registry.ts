@@ -11,7 +11,7 @@ import { repositoryScope } from './auth/scope';
 import { RegistrySession, type SessionRequest } from './auth/session';
 import { TokenCache } from './auth/token';
 import { isDigest, sha256Digest } from './digest';
-import { DigestMismatchError, errorForStatus, RegistryError, ResponseTooLargeError, type RegistryOperation } from './errors';
+import { DigestMismatchError, errorForStatus, parseDistributionErrors, RegistryError, ResponseTooLargeError, type RegistryOperation } from './errors';
 import { DEFAULT_MAX_RESPONSE_BYTES, HttpTransport, nextLink, type HttpResponse, type RequestBody, type TransportStats } from './http';
 import { ALL_MANIFEST_MEDIA_TYPES, OCI_INDEX, OCI_MANIFEST } from './media-types';
 import { canonicalRegistry, type ImageReference } from './reference';
@@ -198,7 +198,12 @@ export class RegistryRepository implements RepositoryStore {
     const headers: Record<string, string> = { 'Content-Type': mediaType };
     if (opts.ifMatch) headers['If-Match'] = opts.ifMatch.startsWith('"') || opts.ifMatch.startsWith('W/') ? opts.ifMatch : `"${opts.ifMatch}"`;
     if (opts.ifNoneMatch) headers['If-None-Match'] = '*';
-    const res = await this.send({ method: 'PUT', target: this.path('manifests', target), headers, body: bytes, scopes: this.push, op });
+    let res = await this.send({ method: 'PUT', target: this.path('manifests', target), headers, body: bytes, scopes: this.push, op });
+    for (const wait of LINK_RACE_WAITS_MS) {
+      if (!isLinkRace(res)) break;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      res = await this.send({ method: 'PUT', target: this.path('manifests', target), headers, body: bytes, scopes: this.push, op });
+    }
     if (res.status < 200 || res.status >= 300) throw errorForStatus(op, res.status, res.body);
     const answered = header(res, 'docker-content-digest');
     if (answered && answered.startsWith('sha256:') && answered !== digest) {
@@ -499,6 +504,19 @@ class VerifyingStream extends Transform {
     if (actual !== this.digest) return done(new DigestMismatchError(`${this.what}: the bytes hash to ${actual}`));
     done();
   }
+}
+
+/**
+ * Distribution's filesystem driver rewrites a repository's blob link in place when another client
+ * commits the same blob; a manifest checked in that instant is refused as naming an unknown or
+ * invalid blob. Such a refusal is tried again a few times before it is believed.
+ */
+const LINK_RACE_WAITS_MS = [100, 400, 1200];
+
+function isLinkRace(res: HttpResponse): boolean {
+  if (res.status !== 400) return false;
+  const codes = parseDistributionErrors(res.body).map((e) => e.code);
+  return codes.length > 0 && codes.every((c) => c === 'MANIFEST_BLOB_UNKNOWN' || c === 'DIGEST_INVALID' || c === 'BLOB_UNKNOWN');
 }
 
 function verifyDigest(bytes: Buffer, expected: string, what: string): void {
