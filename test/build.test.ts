@@ -214,15 +214,16 @@ describe('push credentials through temporary auth files (htpasswd + TLS registry
   buildahTest('buildah pushes with --authfile; nothing is left behind', async () => {
     const reg = secured as TestRegistry;
     const sha = nextSha();
-    const before = fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('ship-image-auth-'));
+    // A temp dir of this test's own: other test files (and other runs) write auth files too.
+    const runnerTemp = fs.mkdtempSync(path.join(work, 'runner-temp-'));
     const built = await buildImage(plan('buildah', registryTarget(reg, 'acme/private', true), [sha]), {
       store: (authClient as RegistryClient).repository(reg.host, 'acme/private'),
       logger: silentLogger,
+      env: { ...process.env, RUNNER_TEMP: runnerTemp },
       buildahStorage: (buildah as TestBuildah).storage,
     });
     expect(await servedDigest(reg, 'acme/private', sha)).toBe(built.digest);
-    const after = fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('ship-image-auth-'));
-    expect(after.filter((n) => !before.includes(n))).toEqual([]);
+    expect(fs.readdirSync(runnerTemp)).toEqual([]);
   });
 
   dockerTest('docker pushes with a temporary DOCKER_CONFIG', async () => {

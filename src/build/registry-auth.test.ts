@@ -26,6 +26,16 @@ describe('writeTempRegistryAuth', () => {
     auth.remove();
   });
 
+  test("goes under RUNNER_TEMP when set (the runner empties it when the job ends)", () => {
+    const runnerTemp = path.join(home, 'runner-temp');
+    fs.mkdirSync(runnerTemp);
+    const auth = writeTempRegistryAuth('127.0.0.1:5000', { username: 'ci', password: 'pw-runner-temp' }, { HOME: home, RUNNER_TEMP: runnerTemp });
+    expect(path.dirname(path.dirname(auth.authFile))).toBe(runnerTemp);
+    expect(fs.readdirSync(runnerTemp)).toEqual([expect.stringMatching(/^ship-image-auth-/)]);
+    auth.remove();
+    expect(fs.readdirSync(runnerTemp)).toEqual([]);
+  });
+
   test("keeps the user's docker config: other registries, buildx builders, and a credsStore bypassed for our host", () => {
     const userDir = path.join(home, 'dockercfg');
     fs.mkdirSync(path.join(userDir, 'buildx'), { recursive: true });

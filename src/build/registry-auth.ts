@@ -32,7 +32,8 @@ export function writeTempRegistryAuth(registry: string, credentials: RegistryCre
   const auth = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
   addSecret(auth);
 
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ship-image-auth-'));
+  // RUNNER_TEMP is emptied by the runner when the job ends, even when this process is killed.
+  const dir = fs.mkdtempSync(path.join(env.RUNNER_TEMP || os.tmpdir(), 'ship-image-auth-'));
   fs.chmodSync(dir, 0o700);
   const dockerConfigDir = path.join(dir, 'docker');
   fs.mkdirSync(dockerConfigDir, { mode: 0o700 });
