@@ -3061,7 +3061,13 @@ class RegistryRepository {
             headers['If-Match'] = opts.ifMatch.startsWith('"') || opts.ifMatch.startsWith('W/') ? opts.ifMatch : `"${opts.ifMatch}"`;
         if (opts.ifNoneMatch)
             headers['If-None-Match'] = '*';
-        const res = await this.send({ method: 'PUT', target: this.path('manifests', target), headers, body: bytes, scopes: this.push, op });
+        let res = await this.send({ method: 'PUT', target: this.path('manifests', target), headers, body: bytes, scopes: this.push, op });
+        for (const wait of LINK_RACE_WAITS_MS) {
+            if (!isLinkRace(res))
+                break;
+            await new Promise((resolve) => setTimeout(resolve, wait));
+            res = await this.send({ method: 'PUT', target: this.path('manifests', target), headers, body: bytes, scopes: this.push, op });
+        }
         if (res.status < 200 || res.status >= 300)
             throw (0, errors_2.errorForStatus)(op, res.status, res.body);
         const answered = header(res, 'docker-content-digest');
@@ -3366,6 +3372,18 @@ class VerifyingStream extends node_stream_1.Transform {
             return done(new errors_2.DigestMismatchError(`${this.what}: the bytes hash to ${actual}`));
         done();
     }
+}
+/**
+ * Distribution's filesystem driver rewrites a repository's blob link in place when another client
+ * commits the same blob; a manifest checked in that instant is refused as naming an unknown or
+ * invalid blob. Such a refusal is tried again a few times before it is believed.
+ */
+const LINK_RACE_WAITS_MS = [100, 400, 1200];
+function isLinkRace(res) {
+    if (res.status !== 400)
+        return false;
+    const codes = (0, errors_2.parseDistributionErrors)(res.body).map((e) => e.code);
+    return codes.length > 0 && codes.every((c) => c === 'MANIFEST_BLOB_UNKNOWN' || c === 'DIGEST_INVALID' || c === 'BLOB_UNKNOWN');
 }
 function verifyDigest(bytes, expected, what) {
     const algorithm = expected.slice(0, expected.indexOf(':'));
