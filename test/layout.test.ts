@@ -29,12 +29,13 @@ afterAll(async () => {
 
 /** Compile the layout store and what it imports to plain CommonJS for child processes. */
 async function compileLayoutModule(outDir: string): Promise<string> {
-  for (const name of ['layout', 'digest', 'media-types', 'store', 'types']) {
-    const source = await fs.readFile(path.join(ROOT, 'src/oci', `${name}.ts`), 'utf8');
+  for (const name of ['oci/layout', 'oci/digest', 'oci/media-types', 'oci/store', 'oci/types', 'core/keyed-lock']) {
+    const source = await fs.readFile(path.join(ROOT, 'src', `${name}.ts`), 'utf8');
     const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } });
+    await fs.mkdir(path.dirname(path.join(outDir, name)), { recursive: true });
     await fs.writeFile(path.join(outDir, `${name}.js`), outputText);
   }
-  return path.join(outDir, 'layout.js');
+  return path.join(outDir, 'oci/layout.js');
 }
 
 test('four processes writing one layout at once lose no index entries', async () => {

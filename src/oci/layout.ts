@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
+import { withKeyedLock } from '../core/keyed-lock';
 import { digestOf, isDigest, sha256Digest } from './digest';
 import { ANNOTATION, OCI_INDEX, OCI_MANIFEST } from './media-types';
 import { ConflictError, NotFoundError, type PutManifestOptions, type PutManifestResult, type RepositoryStore } from './store';
@@ -302,24 +303,14 @@ function mediaTypeOf(manifest: Manifest): string {
 
 // ---- file helpers (kept here: only the layout writes files) ----
 
-const lockChains = new Map<string, Promise<unknown>>();
-
 /**
- * Mutual exclusion on a path: a promise chain inside this process, and an exclusive-create
+ * Mutual exclusion on a path: turns inside this process (`withKeyedLock`), and an exclusive-create
  * lockfile across processes (retried with backoff; one older than a minute is taken to be
  * left behind by a crashed process and removed).
  */
-export async function withFileLock<T>(lockPath: string, work: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
+function withFileLock<T>(lockPath: string, work: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
   const key = path.resolve(lockPath);
-  const previous = lockChains.get(key) ?? Promise.resolve();
-  const run = previous.then(() => holdLockfile(key, work, timeoutMs));
-  const settled = run.catch(() => undefined);
-  lockChains.set(key, settled);
-  try {
-    return await run;
-  } finally {
-    if (lockChains.get(key) === settled) lockChains.delete(key);
-  }
+  return withKeyedLock(`file ${key}`, () => holdLockfile(key, work, timeoutMs));
 }
 
 const STALE_LOCK_MS = 60_000;
@@ -358,7 +349,7 @@ async function removeIfStale(lockPath: string): Promise<void> {
 }
 
 /** Readers see the old content or the new, never a partial file (temp file + rename). */
-export async function writeFileAtomic(file: string, data: Buffer | string): Promise<void> {
+async function writeFileAtomic(file: string, data: Buffer | string): Promise<void> {
   const tmp = path.join(path.dirname(file), `.tmp-${path.basename(file)}-${randomBytes(6).toString('hex')}`);
   try {
     await fs.writeFile(tmp, data);
