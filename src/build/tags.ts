@@ -1,5 +1,5 @@
 import { UserError } from '../core/errors';
-import { spawnRunner, type CommandRunner } from '../tools/exec';
+import { probeOutput, spawnRunner, type CommandRunner } from '../tools/exec';
 
 /** The OCI/docker tag grammar. */
 const TAG_RE = /^[\w][\w.-]{0,127}$/;
@@ -45,10 +45,7 @@ export async function resolveCommitSha(
     }
     return fromEnv.toLowerCase();
   }
-  const result = await runner({ command: 'git', args: ['rev-parse', '--verify', 'HEAD^{commit}'], cwd, env, timeoutMs: 30_000 }).catch(
-    () => undefined,
-  );
-  const sha = result?.exitCode === 0 ? result.stdout.trim() : '';
+  const sha = (await probeOutput({ command: 'git', args: ['rev-parse', '--verify', 'HEAD^{commit}'], cwd, env }, runner))?.trim() ?? '';
   if (!COMMIT_RE.test(sha)) {
     throw new UserError(`cannot find the commit SHA for the immutable tag in ${cwd}; run inside a git checkout or pass --tag`);
   }

@@ -7,3 +7,11 @@ export interface BuildInput {
   buildArgs: Readonly<Record<string, string>>;
   labels: Readonly<Record<string, string>>;
 }
+
+/** `--build-arg K=V ... --label K=V ...`: the same flags for every builder. */
+export function buildArgAndLabelFlags(o: Pick<BuildInput, 'buildArgs' | 'labels'>): string[] {
+  const args: string[] = [];
+  for (const [k, v] of Object.entries(o.buildArgs)) args.push('--build-arg', `${k}=${v}`);
+  for (const [k, v] of Object.entries(o.labels)) args.push('--label', `${k}=${v}`);
+  return args;
+}

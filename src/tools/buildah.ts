@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UserError } from '../core/errors';
-import { runChecked, spawnRunner, type CommandRunner } from './exec';
-import type { BuildInput } from './build-input';
+import { probeOutput, runChecked, toolSpec, type ToolRunContext } from './exec';
+import { buildArgAndLabelFlags, type BuildInput } from './build-input';
 
 /** Where buildah keeps images; tests point root/runroot at temp dirs. */
 export interface BuildahStorage {
@@ -34,12 +34,8 @@ export type BuildahDestination =
       tag: string;
     };
 
-export interface BuildahRunContext {
+export interface BuildahRunContext extends ToolRunContext {
   storage?: BuildahStorage;
-  env?: NodeJS.ProcessEnv;
-  runner?: CommandRunner;
-  onLine?: (line: string) => void;
-  timeoutMs?: number;
 }
 
 export interface BuildahBuildResult {
@@ -66,8 +62,7 @@ export function buildahBudArgs(o: BuildahBudOptions, storage: BuildahStorage = {
   }
   const args = [...buildahGlobalArgs(storage), 'bud', '--isolation', 'chroot', '--layers=false', '-f', o.dockerfile];
   if (o.platforms.length === 1) args.push('--platform', o.platforms[0]);
-  for (const [k, v] of Object.entries(o.buildArgs)) args.push('--build-arg', `${k}=${v}`);
-  for (const [k, v] of Object.entries(o.labels)) args.push('--label', `${k}=${v}`);
+  args.push(...buildArgAndLabelFlags(o));
   args.push('-t', o.localName, o.context);
   return args;
 }
@@ -90,13 +85,7 @@ export function buildahRmiArgs(localName: string, storage: BuildahStorage = {}):
 }
 
 export async function buildahAvailable(ctx: BuildahRunContext = {}): Promise<boolean> {
-  const runner = ctx.runner ?? spawnRunner;
-  try {
-    const r = await runner({ command: 'buildah', args: ['--version'], env: ctx.env, timeoutMs: 30_000 });
-    return r.exitCode === 0;
-  } catch {
-    return false;
-  }
+  return (await probeOutput({ command: 'buildah', args: ['--version'], env: ctx.env }, ctx.runner)) !== undefined;
 }
 
 /** Build once, push to every destination, and insist they all got the same manifest digest. */
@@ -106,17 +95,7 @@ export async function buildahBuildAndPush(
   ctx: BuildahRunContext = {},
 ): Promise<BuildahBuildResult> {
   if (destinations.length === 0) throw new Error('buildah: nothing to push to');
-  const run = (args: string[]) =>
-    runChecked(
-      {
-        command: 'buildah',
-        args,
-        env: ctx.env,
-        timeoutMs: ctx.timeoutMs,
-        onLine: ctx.onLine ? (line) => ctx.onLine?.(line) : undefined,
-      },
-      ctx.runner,
-    );
+  const run = (args: string[]) => runChecked(toolSpec('buildah', args, ctx), ctx.runner);
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'ship-image-buildah-'));
   try {
     await run(buildahBudArgs(o, ctx.storage));

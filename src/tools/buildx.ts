@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { runChecked, spawnRunner, type CommandRunner } from './exec';
-import type { BuildInput } from './build-input';
+import { probeOutput, runChecked, toolSpec, type ToolRunContext } from './exec';
+import { buildArgAndLabelFlags, type BuildInput } from './build-input';
 
 /** `docker buildx build`, pushing straight to the registry (multi-platform capable). */
 export interface BuildxBuildOptions extends BuildInput {
@@ -14,12 +14,7 @@ export interface BuildxBuildOptions extends BuildInput {
   metadataFile: string;
 }
 
-export interface BuildxRunContext {
-  env?: NodeJS.ProcessEnv;
-  runner?: CommandRunner;
-  onLine?: (line: string) => void;
-  timeoutMs?: number;
-}
+export type BuildxRunContext = ToolRunContext;
 
 export interface BuildxResult {
   /** `containerimage.digest`: the index digest for a multi-platform build, else the manifest digest. */
@@ -36,8 +31,7 @@ export function buildxBuildArgs(o: BuildxBuildOptions): string[] {
   const args = ['buildx', 'build'];
   if (o.platforms.length > 0) args.push('--platform', o.platforms.join(','));
   args.push('--file', o.dockerfile);
-  for (const [k, v] of Object.entries(o.buildArgs)) args.push('--build-arg', `${k}=${v}`);
-  for (const [k, v] of Object.entries(o.labels)) args.push('--label', `${k}=${v}`);
+  args.push(...buildArgAndLabelFlags(o));
   // We attach our own signed SBOM and provenance as referrers; BuildKit's unsigned ones would
   // turn the pushed manifest into an index with attestation manifests in it.
   args.push('--provenance=false', '--sbom=false');
@@ -78,25 +72,10 @@ export function parseBuildxMetadata(json: string): BuildxResult {
 
 /** True when `docker buildx version` answers. */
 export async function buildxAvailable(ctx: BuildxRunContext = {}): Promise<boolean> {
-  const runner = ctx.runner ?? spawnRunner;
-  try {
-    const r = await runner({ command: 'docker', args: ['buildx', 'version'], env: ctx.env, timeoutMs: 30_000 });
-    return r.exitCode === 0;
-  } catch {
-    return false;
-  }
+  return (await probeOutput({ command: 'docker', args: ['buildx', 'version'], env: ctx.env }, ctx.runner)) !== undefined;
 }
 
 export async function buildxBuild(o: BuildxBuildOptions, ctx: BuildxRunContext = {}): Promise<BuildxResult> {
-  await runChecked(
-    {
-      command: 'docker',
-      args: buildxBuildArgs(o),
-      env: ctx.env,
-      timeoutMs: ctx.timeoutMs,
-      onLine: ctx.onLine ? (line) => ctx.onLine?.(line) : undefined,
-    },
-    ctx.runner,
-  );
+  await runChecked(toolSpec('docker', buildxBuildArgs(o), ctx), ctx.runner);
   return parseBuildxMetadata(readFileSync(o.metadataFile, 'utf8'));
 }

@@ -1,6 +1,6 @@
 import { UserError } from '../core/errors';
-import { checkResult, runChecked, spawnRunner, type CommandRunner, type CommandSpec } from './exec';
-import type { BuildInput } from './build-input';
+import { checkResult, probeOutput, runChecked, spawnRunner, toolSpec, type ToolRunContext } from './exec';
+import { buildArgAndLabelFlags, type BuildInput } from './build-input';
 
 /** `docker build` (BuildKit) then `docker push`: one platform, through a docker daemon. */
 export interface DockerBuildOptions extends BuildInput {
@@ -10,14 +10,10 @@ export interface DockerBuildOptions extends BuildInput {
   tags: readonly string[];
 }
 
-export interface DockerRunContext {
+/** `env` is the CLI's environment: `DOCKER_HOST` and `DOCKER_CONFIG` in it are honoured. */
+export interface DockerRunContext extends ToolRunContext {
   /** The docker CLI (default `docker` on PATH). */
   dockerPath?: string;
-  /** Environment for the CLI; `DOCKER_HOST` and `DOCKER_CONFIG` in it are honoured. */
-  env?: NodeJS.ProcessEnv;
-  runner?: CommandRunner;
-  onLine?: (line: string) => void;
-  timeoutMs?: number;
 }
 
 export interface DockerBuildResult {
@@ -41,8 +37,7 @@ export function dockerBuildArgs(o: DockerBuildOptions): string[] {
   if (o.tags.length === 0) throw new Error('docker build needs at least one tag to push');
   const args = ['build', '--file', o.dockerfile];
   if (o.platforms.length === 1) args.push('--platform', o.platforms[0]);
-  for (const [k, v] of Object.entries(o.buildArgs)) args.push('--build-arg', `${k}=${v}`);
-  for (const [k, v] of Object.entries(o.labels)) args.push('--label', `${k}=${v}`);
+  args.push(...buildArgAndLabelFlags(o));
   for (const tag of o.tags) args.push('--tag', `${o.repository}:${tag}`);
   args.push(o.context);
   return args;
@@ -62,30 +57,13 @@ export function parsePushDigest(output: string): { digest: string; size: number 
 
 /** True when a docker daemon answers `docker version` (server part) at the configured host. */
 export async function dockerDaemonAvailable(ctx: DockerRunContext = {}): Promise<boolean> {
-  const runner = ctx.runner ?? spawnRunner;
-  try {
-    const r = await runner({
-      command: ctx.dockerPath ?? 'docker',
-      args: ['version', '--format', '{{.Server.Version}}'],
-      env: ctx.env,
-      timeoutMs: 30_000,
-    });
-    return r.exitCode === 0 && r.stdout.trim().length > 0;
-  } catch {
-    return false;
-  }
+  const version = await probeOutput({ command: ctx.dockerPath ?? 'docker', args: ['version', '--format', '{{.Server.Version}}'], env: ctx.env }, ctx.runner);
+  return Boolean(version?.trim());
 }
 
 export async function dockerBuildAndPush(o: DockerBuildOptions, ctx: DockerRunContext = {}): Promise<DockerBuildResult> {
-  const command = ctx.dockerPath ?? 'docker';
   const base = ctx.env ?? process.env;
-  const spec = (args: string[], env: NodeJS.ProcessEnv): CommandSpec => ({
-    command,
-    args,
-    env,
-    timeoutMs: ctx.timeoutMs,
-    onLine: ctx.onLine ? (line) => ctx.onLine?.(line) : undefined,
-  });
+  const spec = (args: string[], env: NodeJS.ProcessEnv) => toolSpec(ctx.dockerPath ?? 'docker', args, ctx, env);
   const buildArgs = dockerBuildArgs(o);
 
   let buildkit = true;

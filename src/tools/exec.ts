@@ -27,6 +27,19 @@ export interface CommandResult {
 /** Runs a command and resolves with its output whatever the exit code (a missing program rejects). */
 export type CommandRunner = (spec: CommandSpec) => Promise<CommandResult>;
 
+/** How an adapter runs its tool: environment, runner (tests inject one), output lines, timeout. */
+export interface ToolRunContext {
+  env?: NodeJS.ProcessEnv;
+  runner?: CommandRunner;
+  onLine?: (line: string) => void;
+  timeoutMs?: number;
+}
+
+/** A spec for `command args` under `ctx` (its env unless `env` is given). */
+export function toolSpec(command: string, args: readonly string[], ctx: ToolRunContext, env: NodeJS.ProcessEnv | undefined = ctx.env): CommandSpec {
+  return { command, args, env, timeoutMs: ctx.timeoutMs, onLine: ctx.onLine };
+}
+
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
 const KILL_GRACE_MS = 5_000;
 const ERROR_OUTPUT_CHARS = 2_000;
@@ -38,6 +51,8 @@ export class CommandError extends Error {
     readonly exitCode: number | undefined,
     readonly stdout: string,
     readonly stderr: string,
+    /** The errno code when the program could not be started (`ENOENT`: not found). */
+    readonly code?: string,
   ) {
     super(message);
     this.name = 'CommandError';
@@ -99,7 +114,7 @@ export const spawnRunner: CommandRunner = (spec) =>
       clearTimeout(timer);
       if (killTimer) clearTimeout(killTimer);
       const why = err.code === 'ENOENT' ? `'${spec.command}' was not found on PATH` : err.message;
-      reject(new CommandError(maskSecrets(`cannot run ${spec.command}: ${why}`, spec.secrets), undefined, '', ''));
+      reject(new CommandError(maskSecrets(`cannot run ${spec.command}: ${why}`, spec.secrets), undefined, '', '', err.code));
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
@@ -138,4 +153,14 @@ export function checkResult(spec: CommandSpec, result: CommandResult): CommandRe
 /** Run and insist on exit code 0 (see checkResult). */
 export async function runChecked(spec: CommandSpec, runner: CommandRunner = spawnRunner): Promise<CommandResult> {
   return checkResult(spec, await runner(spec));
+}
+
+/** stdout of a short probe (`docker buildx version`, ...) that exited 0; undefined when it failed or could not run. */
+export async function probeOutput(spec: CommandSpec, runner: CommandRunner = spawnRunner): Promise<string | undefined> {
+  try {
+    const r = await runner({ timeoutMs: 30_000, ...spec });
+    return r.exitCode === 0 ? r.stdout : undefined;
+  } catch {
+    return undefined;
+  }
 }
