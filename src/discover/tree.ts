@@ -1,3 +1,4 @@
+import { mapLimited } from '../core/map-limited';
 import { readLegacyCosign, type LegacyCosignKind } from '../oci/legacy-cosign';
 import { ANNOTATION } from '../oci/media-types';
 import { findReferrers, listFallbackReferrers, type ReferrersSource } from '../oci/referrers';
@@ -133,17 +134,4 @@ async function withAnnotations(store: RepositoryStore, d: Descriptor): Promise<D
   if (artifactType) out.artifactType = artifactType;
   if (!d.annotations && manifest.annotations) out.annotations = manifest.annotations;
   return out;
-}
-
-async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

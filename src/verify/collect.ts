@@ -2,6 +2,7 @@
 // not verify is set aside with its reason; deciding what the rest means is the rule engine's job.
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import { UserError } from '../core/errors';
+import { mapLimited } from '../core/map-limited';
 import { readLegacyCosign } from '../oci/legacy-cosign';
 import { ANNOTATION, SIGSTORE_BUNDLE_PREFIX } from '../oci/media-types';
 import { findReferrers, type ReferrersSource } from '../oci/referrers';
@@ -164,17 +165,4 @@ function toSigner(verified: VerifiedBundle): Signer | string {
   if (s.kind === 'public-key') return { kind: 'key', keyId: s.keyFingerprint };
   if (!s.subjectAlternativeName || !s.issuer) return 'the signing certificate carries no subject alternative name or no OIDC issuer';
   return { kind: 'keyless', san: s.subjectAlternativeName, issuer: s.issuer };
-}
-
-async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
