@@ -2,6 +2,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { Transform, type Readable } from 'node:stream';
 import * as tls from 'node:tls';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { UserError } from '../core/errors';
 import { silentLogger, type Logger } from '../core/log';
 import { ResponseTooLargeError } from './errors';
@@ -367,10 +368,6 @@ function connectionError(what: string, url: URL, err: NodeJS.ErrnoException): Er
 /** URLs of upload sessions carry opaque state; drop the query in logs. */
 export function redactUrl(url: URL): string {
   return `${url.origin}${url.pathname}`;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** The `rel="next"` target of a `Link` header (RFC 8288), resolved against `base`. */

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { withKeyedLock } from '../core/keyed-lock';
 import { digestOf, isDigest, sha256Digest } from './digest';
 import { ANNOTATION, OCI_INDEX, OCI_MANIFEST } from './media-types';
@@ -358,8 +359,4 @@ async function writeFileAtomic(file: string, data: Buffer | string): Promise<voi
     await fs.rm(tmp, { force: true });
     throw err;
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../core/log';
 import { withKeyedLock } from '../core/keyed-lock';
 import { fallbackTag } from './digest';
@@ -334,8 +335,4 @@ export function dedupe(descriptors: Descriptor[]): Descriptor[] {
   const byDigest = new Map<string, Descriptor>();
   for (const d of descriptors) if (!byDigest.has(d.digest)) byDigest.set(d.digest, d);
   return [...byDigest.values()];
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

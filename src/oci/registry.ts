@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { UserError } from '../core/errors';
 import { withKeyedLock } from '../core/keyed-lock';
 import { silentLogger, type Logger } from '../core/log';
@@ -201,7 +202,7 @@ export class RegistryRepository implements RepositoryStore {
     let res = await this.send({ method: 'PUT', target: this.path('manifests', target), headers, body: bytes, scopes: this.push, op });
     for (const wait of LINK_RACE_WAITS_MS) {
       if (!isLinkRace(res)) break;
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      await sleep(wait);
       res = await this.send({ method: 'PUT', target: this.path('manifests', target), headers, body: bytes, scopes: this.push, op });
     }
     if (res.status < 200 || res.status >= 300) throw errorForStatus(op, res.status, res.body);
