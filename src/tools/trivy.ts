@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../core/errors';
 import { addSecret, redact, silentLogger, type Logger } from '../core/log';
 import type { TrivyReport } from '../scan/trivy-report';
+import { CommandError, spawnRunner, type CommandResult } from './exec';
 import { holdExclusiveLock } from './flock';
 import { probeTrivy } from './trivy-probe';
 
@@ -284,24 +284,20 @@ export function runTrivy(binary: string, args: string[], env: Record<string, str
  * Runs an external scanner (trivy, grype, syft) without a shell; resolves with stdout. Extra `env`
  * carries credentials, so they never appear in argv or in messages (redacted).
  */
-export function runTool(tool: string, binary: string, args: string[], env: Record<string, string> = {}, logger: Logger = silentLogger): Promise<string> {
+export async function runTool(tool: string, binary: string, args: string[], env: Record<string, string> = {}, logger: Logger = silentLogger): Promise<string> {
   logger.debug(`running ${binary} ${args.join(' ')}`);
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => stdout.push(d));
-    child.stderr.on('data', (d: Buffer) => stderr.push(d));
-    child.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') reject(new UserError(`${tool} not found at '${binary}'; install ${tool} or give its path (${tool}-path input / --${tool}-path)`));
-      else reject(err);
-    });
-    child.on('close', (code) => {
-      if (code === 0) return resolve(Buffer.concat(stdout).toString('utf8'));
-      const tail = lastLines(Buffer.concat(stderr).toString('utf8') || Buffer.concat(stdout).toString('utf8'), 5);
-      reject(new Error(redact(`${tool} ${args[0]} failed (exit ${code}): ${tail}`)));
-    });
-  });
+  let result: CommandResult;
+  try {
+    result = await spawnRunner({ command: binary, args, env: { ...process.env, ...env } });
+  } catch (err) {
+    if (err instanceof CommandError && err.code === 'ENOENT') {
+      throw new UserError(`${tool} not found at '${binary}'; install ${tool} or give its path (${tool}-path input / --${tool}-path)`);
+    }
+    throw err;
+  }
+  if (result.exitCode === 0) return result.stdout;
+  const tail = lastLines(result.stderr || result.stdout, 5);
+  throw new Error(redact(`${tool} ${args[0]} failed (exit ${result.exitCode}): ${tail}`));
 }
 
 function lastLines(text: string, count: number): string {
