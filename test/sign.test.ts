@@ -213,6 +213,7 @@ describe('signing against a loopback Sigstore', () => {
     test('a PKCS#8 key signs all four statements; bundles carry a publicKey hint and verify with the key', async () => {
       const signer = keySigner({ keyPem: pkcs8Pem });
       expect(signer.identity).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(signer.publicKeyPem).toBe(publicKeyPem);
       for (const statement of fourStatements()) {
         const bundle = await signer.signStatement(statement);
         expect(bundle.verificationMaterial.publicKey?.hint).toMatch(/^[A-Za-z0-9+/]{43}=$/);
@@ -244,7 +245,9 @@ describe('signing against a loopback Sigstore', () => {
       const der = pair.privateKey.export({ format: 'der', type: 'pkcs8' });
       const encrypted = encryptCosignKey(der, 'correct horse battery staple');
       expect(encrypted).toMatch(/^-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\n/);
-      const bundle = await keySigner({ keyPem: encrypted, password: 'correct horse battery staple' }).signStatement(signatureStatement(IMAGE));
+      const encryptedSigner = keySigner({ keyPem: encrypted, password: 'correct horse battery staple' });
+      expect(encryptedSigner.publicKeyPem).toBe(publicKeyPem);
+      const bundle = await encryptedSigner.signStatement(signatureStatement(IMAGE));
       expect(verifyBundle(bundle, { trustedRoot, policy: { publicKeyPem } }).signer.kind).toBe('public-key');
       expect(() => keySigner({ keyPem: encrypted, password: 'wrong' })).toThrow(UserError);
       expect(() => keySigner({ keyPem: encrypted, password: 'wrong' })).toThrow(/wrong password/);

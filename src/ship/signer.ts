@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { UserError } from '../core/errors';
-import { keylessSigner, keySigner, loadPrivateKey, resolveEndpoints, type SigstoreEndpoints, type StatementSigner } from '../sign';
+import { keylessSigner, keySigner, resolveEndpoints, type SigstoreEndpoints, type StatementSigner } from '../sign';
 import type { ShipInputs } from './inputs';
 import type { ShipEnvironment } from './plan';
 
@@ -25,11 +25,15 @@ export async function chooseSigner(inputs: ShipInputs, world: ShipEnvironment, o
       throw new UserError(`signing key '${file}' cannot be read; pass a readable PEM key file with --key`);
     }
     // Key signing is for air-gapped use: witnesses only when URLs are given explicitly.
-    const signer = keySigner({ keyPem, password: inputs.keyPassword, rekorURL: inputs.sigstore.rekorURL, tsaURL: inputs.sigstore.tsaURL });
+    const signer = keySigner({
+      keyPem,
+      password: inputs.keyPassword ?? world.env.COSIGN_PASSWORD,
+      rekorURL: inputs.sigstore.rekorURL,
+      tsaURL: inputs.sigstore.tsaURL,
+    });
     const publicKeyFile = path.join(outputDir, 'cosign.pub');
     await mkdir(outputDir, { recursive: true });
-    const { publicKey } = loadPrivateKey(keyPem, inputs.keyPassword ?? world.env.COSIGN_PASSWORD);
-    await writeFile(publicKeyFile, publicKey.export({ format: 'pem', type: 'spki' }).toString());
+    await writeFile(publicKeyFile, signer.publicKeyPem);
     return { signer, mode: 'key', publicKeyFile };
   }
   const endpoints = resolveEndpoints({

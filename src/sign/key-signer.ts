@@ -10,11 +10,16 @@ export interface KeySignerOptions extends WitnessOptions {
   password?: string;
 }
 
+export interface KeyStatementSigner extends StatementSigner {
+  /** The public key (PEM SubjectPublicKeyInfo) of the signing key, for verifiers. */
+  readonly publicKeyPem: string;
+}
+
 /**
  * Key-based signing. Bundles carry a `publicKey` hint (base64 SHA-256 of the DER public key, as
  * cosign writes it) instead of a certificate. Rekor/TSA are optional (off unless URLs are given).
  */
-export function keySigner(opts: KeySignerOptions): StatementSigner {
+export function keySigner(opts: KeySignerOptions): KeyStatementSigner {
   const { privateKey, publicKey } = loadPrivateKey(opts.keyPem, opts.password ?? process.env.COSIGN_PASSWORD);
   const publicKeyPem = publicKey.export({ format: 'pem', type: 'spki' }).toString();
   const fingerprint = createHash('sha256').update(publicKey.export({ format: 'der', type: 'spki' })).digest();
@@ -27,6 +32,7 @@ export function keySigner(opts: KeySignerOptions): StatementSigner {
   const witnesses = witnessesFor(opts);
   return {
     identity: `sha256:${fingerprint.toString('hex')}`,
+    publicKeyPem,
     ...bundleSigningMethods(signer, witnesses),
   };
 }
