@@ -1,12 +1,12 @@
 // Verifies one Sigstore bundle for an artifact (a file or a `sha256:` digest): the semantics of
 // `cosign verify-blob --bundle` and of the sigstore-conformance `verify-bundle` protocol.
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
-import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
+import type { Bundle } from '@sigstore/bundle';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
-import { toSignedEntity, toTrustMaterial, Verifier, type SignedEntity } from '@sigstore/verify';
+import { toSignedEntity, type SignedEntity } from '@sigstore/verify';
 import { UserError } from '../core/errors';
 import { IN_TOTO_PAYLOAD_TYPE } from '../oci/media-types';
-import { BundleVerificationError, defaultThresholds } from './bundle';
+import { bundleVerifier, BundleVerificationError, parseBundle } from './bundle';
 import { verifyPrehashedEcdsa } from './ecdsa-prehashed';
 
 /** What was signed: the artifact's bytes, or only its SHA-256 digest. */
@@ -22,14 +22,6 @@ export interface ArtifactVerification {
 
 function fail(message: string): never {
   throw new BundleVerificationError(message);
-}
-
-function parse(json: unknown): Bundle {
-  try {
-    return bundleFromJSON(json);
-  } catch (err) {
-    return fail(`not a valid Sigstore bundle: ${(err as Error).message}`);
-  }
 }
 
 function artifactDigest(artifact: ArtifactInput): Buffer {
@@ -110,7 +102,7 @@ function checkArtifactBinding(bundle: Bundle, artifact: ArtifactInput): void {
 
 /** Verify `bundleJson` for `artifact` against `trustedRoot` and the expected signer. Throws BundleVerificationError. */
 export function verifyArtifactBundle(bundleJson: unknown, artifact: ArtifactInput, signer: ArtifactSigner, trustedRoot: TrustedRoot): ArtifactVerification {
-  const bundle = parse(bundleJson);
+  const bundle = parseBundle(bundleJson);
   const keyBundle = bundle.verificationMaterial.content.$case === 'publicKey';
   let key: KeyObject | undefined;
   if ('publicKeyPem' in signer) {
@@ -124,9 +116,7 @@ export function verifyArtifactBundle(bundleJson: unknown, artifact: ArtifactInpu
     fail('the bundle is signed with a key; verify it with --key');
   }
   checkArtifactBinding(bundle, artifact);
-  const publicKey = key;
-  const trust = toTrustMaterial(trustedRoot, publicKey ? () => ({ publicKey, validFor: () => true }) : undefined);
-  const verifier = new Verifier(trust, defaultThresholds(bundle, trustedRoot));
+  const verifier = bundleVerifier(bundle, trustedRoot, key);
   const policy = 'identity' in signer ? { subjectAlternativeName: signer.identity, extensions: { issuer: signer.issuer } } : undefined;
   try {
     const result = verifier.verify(signedEntity(bundle, artifact), policy);

@@ -2,7 +2,7 @@ import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { bundleFromJSON, type Bundle, type SerializedBundle } from '@sigstore/bundle';
 import { RFC3161Timestamp, X509Certificate } from '@sigstore/core';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
-import { toSignedEntity, toTrustMaterial, Verifier, type VerifierOptions } from '@sigstore/verify';
+import { toSignedEntity, toTrustMaterial, Verifier, type TrustMaterial, type VerifierOptions } from '@sigstore/verify';
 import { parseStatement, type JsonObject, type Statement } from '../attest/statement';
 import { DeniedError, UserError } from '../core/errors';
 import { IN_TOTO_PAYLOAD_TYPE } from '../oci/media-types';
@@ -68,6 +68,18 @@ export function defaultThresholds(bundle: Bundle, root: TrustedRoot): VerifierOp
   return { ctlogThreshold: 1, tlogThreshold: root.tlogs.length > 0 && !tsaOnly ? 1 : 0, timestampThreshold: 1 };
 }
 
+// The root's authorities as @sigstore/verify wants them, converted once per root object (keys and
+// certificates parsed), not once per bundle.
+const trustByRoot = new WeakMap<TrustedRoot, TrustMaterial>();
+
+/** A Verifier for `bundle` under `trustedRoot`; `key` is the only key a key-signed bundle may be verified with. */
+export function bundleVerifier(bundle: Bundle, trustedRoot: TrustedRoot, key?: KeyObject, thresholds?: VerifierOptions): Verifier {
+  let trust = trustByRoot.get(trustedRoot);
+  if (!trust) trustByRoot.set(trustedRoot, (trust = toTrustMaterial(trustedRoot)));
+  const material = key ? { ...trust, publicKey: () => ({ publicKey: key, validFor: () => true }) } : trust;
+  return new Verifier(material, thresholds ?? defaultThresholds(bundle, trustedRoot));
+}
+
 function leafCertificate(bundle: Bundle): X509Certificate | undefined {
   const content = bundle.verificationMaterial.content;
   if (content.$case === 'certificate') return X509Certificate.parse(Buffer.from(content.certificate.rawBytes));
@@ -102,7 +114,7 @@ function verifiedTimestamps(bundle: Bundle): VerifiedTimestamp[] {
   return out;
 }
 
-function parseBundle(serialized: SerializedBundle | unknown): Bundle {
+export function parseBundle(serialized: SerializedBundle | unknown): Bundle {
   try {
     return bundleFromJSON(serialized);
   } catch (err) {
@@ -142,9 +154,7 @@ export function verifyBundle(serialized: SerializedBundle | unknown, opts: Verif
       throw new UserError('the public key is not a PEM public key; pass the .pub file cosign generate-key-pair wrote');
     }
   }
-  const key = expectedKey;
-  const trust = toTrustMaterial(opts.trustedRoot, key ? () => ({ publicKey: key, validFor: () => true }) : undefined);
-  const verifier = new Verifier(trust, opts.thresholds ?? defaultThresholds(bundle, opts.trustedRoot));
+  const verifier = bundleVerifier(bundle, opts.trustedRoot, expectedKey, opts.thresholds);
 
   let signerKey: KeyObject;
   try {
