@@ -1,5 +1,6 @@
 import { silentLogger, type Logger } from '../core/log';
 import { isDigest } from './digest';
+import { dedupe } from './referrers';
 import { NotFoundError, type RepositoryStore } from './store';
 import { isIndex, type Descriptor, type FetchedManifest } from './types';
 
@@ -64,7 +65,7 @@ class Copier {
       return;
     }
     const blobs = [manifest.config, ...(manifest.layers ?? [])].filter((d): d is Descriptor => Boolean(d?.digest));
-    await forEachLimited(dedupeByDigest(blobs), this.concurrency, (blob) => this.copyBlob(blob));
+    await forEachLimited(dedupe(blobs), this.concurrency, (blob) => this.copyBlob(blob));
   }
 
   private async copyChildManifest(child: Descriptor): Promise<void> {
@@ -108,12 +109,6 @@ async function exists(probe: () => Promise<unknown>): Promise<boolean> {
     if (err instanceof NotFoundError) return false;
     throw err;
   }
-}
-
-function dedupeByDigest(descriptors: Descriptor[]): Descriptor[] {
-  const seen = new Map<string, Descriptor>();
-  for (const d of descriptors) if (!seen.has(d.digest)) seen.set(d.digest, d);
-  return [...seen.values()];
 }
 
 async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { UserError } from '../core/errors';
 import { isDigest } from './digest';
 import { OciLayoutStore } from './layout';
-import { formatReference, parseReference, referenceTarget } from './reference';
+import { formatReference, isTag, parseReference, referenceTarget } from './reference';
 import { RegistryClient, type RegistryClientOptions } from './registry';
 import type { RepositoryStore } from './store';
 
@@ -25,7 +25,6 @@ export interface LayoutInput {
   reference: string;
 }
 
-const TAG_RE = /^[\w][\w.-]{0,127}$/;
 const DIGEST_SUFFIX_RE = /@([a-z0-9]+:[a-zA-Z0-9]+)$/;
 
 /**
@@ -49,7 +48,7 @@ export function parseLayoutInput(input: string): LayoutInput {
     reference = digestMatch[1];
   } else {
     const colon = rest.lastIndexOf(':');
-    if (colon >= 0 && TAG_RE.test(rest.slice(colon + 1))) {
+    if (colon >= 0 && isTag(rest.slice(colon + 1))) {
       dir = rest.slice(0, colon);
       reference = rest.slice(colon + 1);
     }

@@ -24,6 +24,11 @@ const PORT_RE = /^[0-9]+$/;
 const DIGEST_ALGORITHM_RE = /^[A-Za-z][A-Za-z0-9]*(?:[+._-][A-Za-z][A-Za-z0-9]*)*$/;
 const DIGEST_HEX_LENGTH: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };
 
+/** A valid tag: 1-128 of letters, digits, `_`, `.`, `-`, not starting with `.` or `-`. */
+export function isTag(s: string): boolean {
+  return TAG_RE.test(s);
+}
+
 /** Parse `[registry/]repository[:tag][@digest]`; throws a UserError naming the offending part. */
 export function parseReference(input: string): ImageReference {
   const fail = (why: string): never => {

@@ -11,11 +11,11 @@ import { CredentialResolver } from './auth/credentials';
 import { repositoryScope } from './auth/scope';
 import { RegistrySession, type SessionRequest } from './auth/session';
 import { TokenCache } from './auth/token';
-import { isDigest, sha256Digest } from './digest';
+import { digestOf, isDigest, sha256Digest } from './digest';
 import { DigestMismatchError, errorForStatus, parseDistributionErrors, RegistryError, ResponseTooLargeError, type RegistryOperation } from './errors';
 import { DEFAULT_MAX_RESPONSE_BYTES, HttpTransport, nextLink, type HttpResponse, type RequestBody, type TransportStats } from './http';
 import { ALL_MANIFEST_MEDIA_TYPES, OCI_INDEX, OCI_MANIFEST } from './media-types';
-import { canonicalRegistry, type ImageReference } from './reference';
+import { canonicalRegistry, isTag, type ImageReference } from './reference';
 import type { PutManifestOptions, PutManifestResult, RepositoryStore } from './store';
 import type { Descriptor, FetchedManifest, ImageIndex, Manifest } from './types';
 
@@ -51,7 +51,6 @@ const DEFAULT_CHUNK_SIZE = 32 * 1024 * 1024;
 const MANIFEST_MAX_BYTES = DEFAULT_MAX_RESPONSE_BYTES;
 const TAG_PAGE_SIZE = 1000;
 const MAX_PAGES = 1000;
-const TAG_RE = /^[\w][\w.-]{0,127}$/;
 const ACCEPT_MANIFESTS = ALL_MANIFEST_MEDIA_TYPES.join(', ');
 
 /** The registry side of the OCI distribution client: one per run, shared by every repository. */
@@ -521,8 +520,7 @@ function isLinkRace(res: HttpResponse): boolean {
 }
 
 function verifyDigest(bytes: Buffer, expected: string, what: string): void {
-  const algorithm = expected.slice(0, expected.indexOf(':'));
-  const actual = `${algorithm}:` + createHash(algorithm).update(bytes).digest('hex');
+  const actual = digestOf(bytes, expected.slice(0, expected.indexOf(':')));
   if (actual !== expected) throw new DigestMismatchError(`${what}: the bytes hash to ${actual}, expected ${expected}`);
 }
 
@@ -533,7 +531,7 @@ async function fileDigest(filePath: string): Promise<string> {
 }
 
 function checkReference(reference: string, location: string): void {
-  if (!isDigest(reference) && !TAG_RE.test(reference)) {
+  if (!isDigest(reference) && !isTag(reference)) {
     throw new UserError(`'${reference}' is neither a tag nor a sha256/sha512 digest (for ${location}); use a tag like v1.2 or a digest sha256:<64 hex>`);
   }
 }
