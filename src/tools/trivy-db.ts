@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { oneLine, UserError } from '../core/errors';
 import { silentLogger, type Logger } from '../core/log';
-import { runTrivy, trivyCapabilities } from './trivy';
+import { quietNetworkFlags, runTrivy, trivyCapabilities } from './trivy';
 
 /**
  * Gets the trivy vulnerability DB into `<cacheDir>/db` before any scan:
@@ -201,7 +201,7 @@ async function actionsCache(injected: DbCacheApi | undefined): Promise<DbCacheAp
 
 async function defaultDownloader(binary: string, logger: Logger): Promise<(args: string[]) => Promise<void>> {
   const caps = await trivyCapabilities(binary);
-  const extra = [...(caps.skipCheckUpdate ? ['--skip-check-update'] : []), ...(caps.disableTelemetry ? ['--disable-telemetry'] : [])];
+  const extra = quietNetworkFlags(caps);
   return async (args) => {
     // trivy < 0.55 appends the schema tag itself and rejects a repository that carries one.
     const adapted = caps.multipleDbRepositories ? args : args.map((a, i) => (args[i - 1] === '--db-repository' ? a.replace(/:\d+$/, '') : a));

@@ -89,15 +89,11 @@ export function parseCapabilities(imageHelp: string): TrivyCapabilities {
 
 /** Flags that keep trivy off the network: the DB must already be in the cache dir. */
 export function offlineFlags(caps: TrivyCapabilities): string[] {
-  const flags = ['--skip-db-update'];
-  if (caps.skipJavaDbUpdate) flags.push('--skip-java-db-update');
-  if (caps.skipCheckUpdate) flags.push('--skip-check-update');
-  if (caps.disableTelemetry) flags.push('--disable-telemetry');
-  return flags;
+  return ['--skip-db-update', ...(caps.skipJavaDbUpdate ? ['--skip-java-db-update'] : []), ...quietNetworkFlags(caps)];
 }
 
 /** Flags that cut phone-home traffic even online. */
-function quietNetworkFlags(caps: TrivyCapabilities): string[] {
+export function quietNetworkFlags(caps: TrivyCapabilities): string[] {
   const flags: string[] = [];
   if (caps.skipCheckUpdate) flags.push('--skip-check-update');
   if (caps.disableTelemetry) flags.push('--disable-telemetry');
@@ -188,8 +184,13 @@ export async function scanSbom(opts: ScanSbomOptions): Promise<ScanResult> {
   } finally {
     if (tempDir) await rm(tempDir, { recursive: true, force: true });
   }
+  return scanResult(report, opts.cacheDir, binary, startedOn);
+}
+
+/** A finished scan's report with its DB version, trivy version and times (finished now). */
+async function scanResult(report: TrivyReport, cacheDir: string, binary: string, startedOn: string): Promise<ScanResult> {
   const finishedOn = rfc3339(new Date());
-  return { report, dbVersion: await readDbVersion(opts.cacheDir), toolVersion: await trivyVersion(binary), startedOn, finishedOn };
+  return { report, dbVersion: await readDbVersion(cacheDir), toolVersion: await trivyVersion(binary), startedOn, finishedOn };
 }
 
 export interface SbomThenScanResult {
@@ -237,8 +238,7 @@ export async function sbomThenScan(sbom: GenerateSbomOptions, scan: Omit<ScanSbo
   try {
     await early;
     const report = JSON.parse(await readFile(outputPath, 'utf8')) as TrivyReport;
-    const finishedOn = rfc3339(new Date());
-    return { sbom: made, scan: { report, dbVersion: await readDbVersion(scan.cacheDir), toolVersion: await trivyVersion(binary), startedOn, finishedOn } };
+    return { sbom: made, scan: await scanResult(report, scan.cacheDir, binary, startedOn) };
   } catch (err) {
     logger.debug(`trivy: the early scan failed (${(err as Error).message}); scanning again`);
     return { sbom: made, scan: await scanSbom({ ...scan, binary, logger, sbomPath, outputPath }) };
