@@ -1,5 +1,5 @@
 import { UserError } from '../../core/errors';
-import type { Policy } from '../types';
+import type { Policy, PolicyIdentity } from '../types';
 
 export type Engine = 'kyverno' | 'kyverno-ivp' | 'policy-controller';
 export const ENGINES: readonly Engine[] = ['kyverno', 'kyverno-ivp', 'policy-controller'];
@@ -27,4 +27,9 @@ export function sbomEitherWarning(policy: Policy, engine: string): string[] {
   return policy.require.sbom
     ? [`${engine} cannot accept "CycloneDX or SPDX": the rendered policy requires a CycloneDX SBOM (https://cyclonedx.org/bom), which is what ship-image attests; SPDX-only images will be refused at admission`]
     : [];
+}
+
+/** A keyless identity as the engines spell it: the issuer, and the subject or its regexp. */
+export function identityFields(id: PolicyIdentity): { issuer: string; subject: string } | { issuer: string; subjectRegExp: string } {
+  return id.subject !== undefined ? { issuer: id.issuer, subject: id.subject } : { issuer: id.issuer, subjectRegExp: id.subjectRegExp };
 }

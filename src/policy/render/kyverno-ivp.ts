@@ -2,7 +2,7 @@
 import { UserError } from '../../core/errors';
 import { PREDICATE } from '../../oci/media-types';
 import type { Policy, VulnerabilityRequirement } from '../types';
-import { MANAGED_BY_LABELS, requireSomething, WEBHOOK_TIMEOUT_SECONDS, type Rendered } from './common';
+import { identityFields, MANAGED_BY_LABELS, requireSomething, WEBHOOK_TIMEOUT_SECONDS, type Rendered } from './common';
 
 const ALL_IMAGES = '(images.containers + images.initContainers + images.ephemeralContainers)';
 
@@ -52,11 +52,7 @@ export function renderKyvernoImageValidatingPolicy(policy: Policy): Rendered {
     attestors.push({
       name: 'keyless',
       cosign: {
-        keyless: {
-          identities: policy.identities.map((id) =>
-            id.subject !== undefined ? { issuer: id.issuer, subject: id.subject } : { issuer: id.issuer, subjectRegExp: id.subjectRegExp },
-          ),
-        },
+        keyless: { identities: policy.identities.map(identityFields) },
         ...trust,
       },
     });

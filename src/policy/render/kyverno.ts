@@ -2,7 +2,7 @@
 import { UserError } from '../../core/errors';
 import { PREDICATE } from '../../oci/media-types';
 import type { Policy, VulnerabilityRequirement } from '../types';
-import { MANAGED_BY_LABELS, PUBLIC_GOOD_REKOR, requireSomething, sbomEitherWarning, WEBHOOK_TIMEOUT_SECONDS, type Rendered } from './common';
+import { identityFields, MANAGED_BY_LABELS, PUBLIC_GOOD_REKOR, requireSomething, sbomEitherWarning, WEBHOOK_TIMEOUT_SECONDS, type Rendered } from './common';
 
 export interface KyvernoCondition {
   key: string;
@@ -38,11 +38,7 @@ function attestorSets(policy: Policy): unknown[] {
   const entries = [
     ...policy.identities.map((id) => ({
       // Kyverno's admission check wants a Rekor URL or roots on every keyless entry.
-      keyless: {
-        issuer: id.issuer,
-        ...(id.subject !== undefined ? { subject: id.subject } : { subjectRegExp: id.subjectRegExp }),
-        rekor: { url: PUBLIC_GOOD_REKOR },
-      },
+      keyless: { ...identityFields(id), rekor: { url: PUBLIC_GOOD_REKOR } },
     })),
     ...policy.keys.map((k) => ({ keys: { publicKeys: k.pem } })),
   ];

@@ -1,7 +1,7 @@
 // sigstore policy-controller ClusterImagePolicy (policy.sigstore.dev/v1beta1, >= 0.13 for signatureFormat: bundle).
 import { PREDICATE } from '../../oci/media-types';
 import type { Policy, VulnerabilityRequirement } from '../types';
-import { MANAGED_BY_LABELS, PUBLIC_GOOD_FULCIO, requireSomething, type Rendered } from './common';
+import { identityFields, MANAGED_BY_LABELS, PUBLIC_GOOD_FULCIO, requireSomething, type Rendered } from './common';
 
 /**
  * Rego (v0 syntax, package sigstore, rule isCompliant: what cosign's evaluator queries) over the whole
@@ -72,9 +72,7 @@ export function renderClusterImagePolicy(policy: Policy): Rendered {
       signer: {
         keyless: {
           url: PUBLIC_GOOD_FULCIO,
-          identities: policy.identities.map((id) =>
-            id.subject !== undefined ? { issuer: id.issuer, subject: id.subject } : { issuer: id.issuer, subjectRegExp: id.subjectRegExp },
-          ),
+          identities: policy.identities.map(identityFields),
           ...(trustRootRef ? { trustRootRef } : {}),
         },
       },
