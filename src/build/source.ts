@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { UserError } from '../core/errors';
 import type { Logger } from '../core/log';
 import { copyImage } from '../oci/copy';
-import { openImage } from '../oci/open';
+import { OCI_LAYOUT_PREFIX, openImage } from '../oci/open';
 import type { RegistryClient, RegistryClientOptions } from '../oci/registry';
 import type { RepositoryStore } from '../oci/store';
 import type { Descriptor } from '../oci/types';
@@ -40,11 +40,10 @@ export function defaultSourceDeps(registryOptions: RegistryClientOptions, logger
 export type SourceKind = 'registry' | 'oci-layout' | 'docker-archive';
 
 const DOCKER_ARCHIVE = 'docker-archive:';
-const OCI_LAYOUT = 'oci-layout:';
 
 export function sourceKind(input: string): SourceKind {
   if (input.startsWith(DOCKER_ARCHIVE)) return 'docker-archive';
-  if (input.startsWith(OCI_LAYOUT)) return 'oci-layout';
+  if (input.startsWith(OCI_LAYOUT_PREFIX)) return 'oci-layout';
   return 'registry';
 }
 
@@ -67,7 +66,7 @@ export function parseDockerArchive(input: string): { file: string; image?: strin
 
 /** Two store locations name the same repository (layout paths compared after resolving them). */
 export function sameLocation(a: string, b: string): boolean {
-  const norm = (loc: string) => (loc.startsWith(OCI_LAYOUT) ? OCI_LAYOUT + path.resolve(loc.slice(OCI_LAYOUT.length)) : loc);
+  const norm = (loc: string) => (loc.startsWith(OCI_LAYOUT_PREFIX) ? OCI_LAYOUT_PREFIX + path.resolve(loc.slice(OCI_LAYOUT_PREFIX.length)) : loc);
   return norm(a) === norm(b);
 }
 
