@@ -124,6 +124,20 @@ describe('token-auth registry', () => {
     expect(issued() - start).toBe(2);
   });
 
+  it('requests running at once share one token request for their scope', async () => {
+    const c = client(login());
+    const issued = registry.tokenRequests!;
+    const start = issued();
+    const repo = c.repository(registry.host, 'acme/parallel');
+    // First contact: all six learn the challenge together.
+    await Promise.all(Array.from({ length: 6 }, (_, i) => repo.putBlob(Buffer.from(`parallel blob ${i}`), OCI_LAYER_TAR_GZIP)));
+    expect(issued() - start).toBe(1);
+    // Challenge known, a scope not yet held: six at once still make one request.
+    const other = c.repository(registry.host, 'acme/parallel-2');
+    await Promise.all(Array.from({ length: 6 }, (_, i) => other.putBlob(Buffer.from(`second blob ${i}`), OCI_LAYER_TAR_GZIP)));
+    expect(issued() - start).toBe(2);
+  });
+
   it('mounts across repositories with pull on the source in the same token', async () => {
     const c = client(login());
     const from = c.repository(registry.host, 'acme/mount-src');

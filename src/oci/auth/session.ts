@@ -6,7 +6,7 @@ import { parseWwwAuthenticate, type AuthChallenge } from './challenge';
 import type { CredentialResolver } from './credentials';
 import type { RegistryCredential } from './docker-config';
 import { mergeScopes } from './scope';
-import { basicAuthorization, fetchToken, type TokenCache } from './token';
+import { basicAuthorization, fetchToken, type CachedToken, type TokenCache } from './token';
 
 /** A request to one registry: a path under its API root (or an absolute URL it gave us) plus the scopes it needs. */
 export interface SessionRequest extends Omit<HttpRequest, 'url' | 'what'> {
@@ -37,6 +37,7 @@ export class RegistrySession {
   private scheme: 'https' | 'http' = 'https';
   private schemeKnown = false;
   private challenge?: AuthChallenge;
+  private readonly tokenRequests = new Map<string, Promise<CachedToken>>();
   private readonly logger: Logger;
 
   constructor(
@@ -143,19 +144,32 @@ export class RegistrySession {
       return { header: basicAuthorization(cred.username, cred.password) };
     }
     if (challenge.scheme !== 'bearer' || !challenge.params.realm) return undefined;
-    let cached = this.deps.tokens.find(this.registry, scopes);
-    if (!cached) {
-      cached = await fetchToken(this.deps.transport, {
-        registry: this.registry,
-        realm: challenge.params.realm,
-        service: challenge.params.service,
-        scopes,
-        credential: cred,
-        clientId: this.deps.clientId ?? 'ship-image',
-      });
-      this.deps.tokens.put(this.registry, cached);
-    }
+    const { realm, service } = challenge.params;
+    const cached = this.deps.tokens.find(this.registry, scopes) ?? (await this.newToken({ realm, service }, scopes, cred));
     return { header: `Bearer ${cached.token}`, token: cached.token };
+  }
+
+  /** A fresh token for `scopes`; requests that need the same one at the same time share one token request. */
+  private newToken(where: { realm: string; service?: string }, scopes: string[], credential: RegistryCredential | undefined): Promise<CachedToken> {
+    const key = scopes.join(' ');
+    let pending = this.tokenRequests.get(key);
+    if (!pending) {
+      pending = fetchToken(this.deps.transport, {
+        registry: this.registry,
+        realm: where.realm,
+        service: where.service,
+        scopes,
+        credential,
+        clientId: this.deps.clientId ?? 'ship-image',
+      }).then((token) => {
+        this.deps.tokens.put(this.registry, token);
+        return token;
+      });
+      this.tokenRequests.set(key, pending);
+      const done = () => this.tokenRequests.delete(key);
+      pending.then(done, done);
+    }
+    return pending;
   }
 }
 
