@@ -105,6 +105,8 @@ describe('RegistryClient against distribution 2.8 (open)', () => {
     const subject = (await pushImage(repo, 'v1', 'subject')).descriptor;
     const referrers = await Promise.all(Array.from({ length: 8 }, (_, i) => pushReferrer(repo, subject, 'application/x-test', `payload ${i}`)));
     expect(new Set(referrers.map((r) => r.descriptor.digest)).size).toBe(8);
+    // Each one really is in the registry, not only answered 201.
+    for (const r of referrers) expect(await repo.resolve(r.descriptor.digest)).toEqual({ mediaType: OCI_MANIFEST, digest: r.descriptor.digest, size: r.descriptor.size });
   });
 
   it('uploads monolithically up to the chunk size (POST + PUT) and in PATCH chunks above it', async () => {
