@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -167,7 +166,7 @@ function pickImage(entries: ArchiveImageEntry[], wanted: string | undefined, fil
 function compressedLayer(content: Buffer, diffId: string, layerName: string, file: string): { content: Buffer; mediaType: string } {
   if (content.length >= 2 && content[0] === 0x1f && content[1] === 0x8b) return { content, mediaType: OCI_LAYER_TAR_GZIP };
   if (content.length >= 4 && content.readUInt32LE(0) === 0xfd2fb528) return { content, mediaType: OCI_LAYER_TAR_ZSTD };
-  const actual = 'sha256:' + createHash('sha256').update(content).digest('hex');
+  const actual = sha256Digest(content);
   if (actual !== diffId) {
     throw new UserError(`'${file}': layer ${layerName} has digest ${actual} but the config says ${diffId}; the archive is damaged`);
   }
