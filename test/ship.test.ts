@@ -64,12 +64,20 @@ describe('ship: source to signed, scanned, attested image', () => {
   describe('keyless to a real registry', () => {
     let first: ShipResult;
     let second: ShipResult;
+    let certificatesPerShip: number[];
     const image = () => `${registry.host}/acme/api`;
 
     beforeAll(async () => {
       const inputs = () => fixtureInputs(fx, { image: image(), sign: 'keyless', extraTags: ['latest'], sigstore: keyless() });
+      const before = stack.certificatesIssued();
       first = await ship(inputs(), world(keylessEnv(), { identityToken }));
+      const between = stack.certificatesIssued();
       second = await ship(inputs(), world(keylessEnv(), { identityToken }));
+      certificatesPerShip = [between - before, stack.certificatesIssued() - between];
+    });
+
+    test('one Fulcio certificate per ship, though its four statements are signed side by side', () => {
+      expect(certificatesPerShip).toEqual([1, 1]);
     });
 
     test('outputs carry exactly the documented keys, the SHA tag and the digest the registry serves', async () => {

@@ -97,10 +97,8 @@ export function planAttestations(plan: ShipPlan, built: BuiltImage, analysis: An
 export async function signStatements(plan: ShipPlan, planned: PlannedAttestation[], signer: StatementSigner, world: ShipEnvironment): Promise<SignedAttestation[]> {
   const dir = path.join(plan.outputDir, 'bundles');
   await mkdir(dir, { recursive: true });
-  // The first signature fetches the run's certificate; the rest reuse it in parallel.
-  const [first, ...rest] = planned;
-  const bundles = first ? [await signer.signStatement(first.statement)] : [];
-  bundles.push(...(await Promise.all(rest.map((p) => signer.signStatement(p.statement)))));
+  // All side by side: a keyless signer makes concurrent signatures share one certificate request.
+  const bundles = await Promise.all(planned.map((p) => signer.signStatement(p.statement)));
   world.logger.info(`sign: ${bundles.length} statements signed${signer.identity ? ` by ${signer.identity}` : ''}`);
   return Promise.all(
     planned.map(async (p, i): Promise<SignedAttestation> => {
