@@ -331,27 +331,19 @@ export class RegistryRepository implements RepositoryStore {
 
   async putBlob(content: Buffer, mediaType: string): Promise<Descriptor> {
     const digest = sha256Digest(content);
-    const descriptor: Descriptor = { mediaType, digest, size: content.length };
-    await this.oneUploadAtATime(digest, async () => {
-      if (await this.blobExists(digest, this.push)) return;
-      await this.upload(digest, { length: content.length, slice: (start, end) => content.subarray(start, end) });
-    });
-    return descriptor;
+    await this.uploadUnlessPresent(digest, { length: content.length, slice: (start, end) => content.subarray(start, end) });
+    return { mediaType, digest, size: content.length };
   }
 
   /** Upload a file without reading it into memory; its digest is computed first when not given. */
   async putBlobFile(filePath: string, mediaType: string, knownDigest?: string): Promise<Descriptor> {
     const size = fs.statSync(filePath).size;
     const digest = knownDigest ?? (await fileDigest(filePath));
-    const descriptor: Descriptor = { mediaType, digest, size };
-    await this.oneUploadAtATime(digest, async () => {
-      if (await this.blobExists(digest, this.push)) return;
-      await this.upload(digest, {
-        length: size,
-        slice: (start, end) => ({ length: end - start, open: () => fs.createReadStream(filePath, { start, end: end - 1 }) }),
-      });
+    await this.uploadUnlessPresent(digest, {
+      length: size,
+      slice: (start, end) => ({ length: end - start, open: () => fs.createReadStream(filePath, { start, end: end - 1 }) }),
     });
-    return descriptor;
+    return { mediaType, digest, size };
   }
 
   /**
@@ -388,6 +380,12 @@ export class RegistryRepository implements RepositoryStore {
    */
   private oneUploadAtATime<T>(digest: string, upload: () => Promise<T>): Promise<T> {
     return withKeyedLock(`blob ${this.location}@${digest}`, upload);
+  }
+
+  private uploadUnlessPresent(digest: string, source: BlobSource): Promise<void> {
+    return this.oneUploadAtATime(digest, async () => {
+      if (!(await this.blobExists(digest, this.push))) await this.upload(digest, source);
+    });
   }
 
   private async upload(digest: string, source: BlobSource): Promise<void> {
