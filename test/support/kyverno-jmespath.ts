@@ -2,6 +2,8 @@
 // clock: `{{ }}` substitution (innermost first, whole-string variables keep their type), Kyverno's
 // go-jmespath fork (a missing key inside a sub-expression is an error, function argument types are
 // checked), Kyverno's time_* functions with Go semantics, and the condition operators (durations too).
+// Only the expressions and functions the rendered conditions and these tests use are implemented;
+// anything else throws, so a condition the evaluator cannot judge fails loudly instead of passing.
 // Parsing uses the `jmespath` package; the tree is walked here because that package has no way to
 // register functions. Sources read: kyverno pkg/engine/{variables,jmespath}, kyverno/go-jmespath.
 import * as jmespathModule from 'jmespath';
@@ -79,17 +81,6 @@ class Interpreter {
         const left = this.visit(node.children[0], value);
         return this.visit(node.children[1], left);
       }
-      case 'Index': {
-        if (!Array.isArray(value)) return null;
-        const i = (node.value as number) < 0 ? value.length + (node.value as number) : (node.value as number);
-        return value[i] ?? null;
-      }
-      case 'Slice': {
-        if (!Array.isArray(value)) return null;
-        const [start, stop, step] = node.children as unknown as Array<number | null>;
-        if (step !== null && step !== 1) throw new Error('slice steps are not supported by this test evaluator');
-        return value.slice(start ?? 0, stop ?? undefined);
-      }
       case 'Comparator': {
         const a = this.soft(node.children[0], value);
         const b = this.soft(node.children[1], value);
@@ -133,37 +124,15 @@ class Interpreter {
         if (!Array.isArray(left)) return null;
         return left.map((el) => this.soft(node.children[1], el)).filter((v) => v !== null);
       }
-      case 'ValueProjection': {
-        let left: Json;
-        try {
-          left = this.visit(node.children[0], value);
-        } catch {
-          return null;
-        }
-        if (!isObject(left)) return null;
-        return Object.values(left)
-          .map((el) => this.soft(node.children[1], el))
-          .filter((v) => v !== null);
-      }
       case 'Identity':
       case 'Current':
         return value;
       case 'Literal':
         return node.value as Json;
-      case 'MultiSelectList':
-        return value === null ? null : node.children.map((c) => this.soft(c, value));
-      case 'MultiSelectHash':
-        return value === null ? null : Object.fromEntries(node.children.map((c) => [c.name!, this.soft(c.value as Node, value)]));
-      case 'OrExpression': {
-        const left = this.soft(node.children[0], value);
-        return isFalse(left) ? this.soft(node.children[1], value) : left;
-      }
       case 'AndExpression': {
         const left = this.soft(node.children[0], value);
         return isFalse(left) ? left : this.visit(node.children[1], value);
       }
-      case 'NotExpression':
-        return isFalse(this.soft(node.children[0], value));
       case 'Pipe': {
         let result = value;
         for (const child of node.children) result = this.soft(child, result);
@@ -205,25 +174,6 @@ class Interpreter {
         if (isObject(v)) return Object.keys(v).length;
         throw new Error('invalid type for argument 1 of length(): expected string, array or object');
       }
-      case 'contains':
-        arity(2);
-        if (typeof args[0] === 'string') return args[0].includes(str(1));
-        if (Array.isArray(args[0])) return args[0].some((e) => deepEqual(e, args[1]));
-        throw new Error('invalid type for argument 1 of contains()');
-      case 'starts_with':
-        arity(2);
-        return str(0).startsWith(str(1));
-      case 'ends_with':
-        arity(2);
-        return str(0).endsWith(str(1));
-      case 'not_null':
-        return args.find((a) => a !== null) ?? null;
-      case 'to_upper':
-        arity(1);
-        return str(0).toUpperCase();
-      case 'to_lower':
-        arity(1);
-        return str(0).toLowerCase();
       case 'time_since': {
         arity(3);
         const layout = str(0);
@@ -231,7 +181,6 @@ class Interpreter {
         const end = str(2) === '' ? this.nowMs : layoutTime(layout, 2);
         return formatGoDuration(BigInt(end - start) * NS_PER_MS);
       }
-      case 'time_now':
       case 'time_now_utc':
         arity(0);
         return formatRfc3339(this.nowMs);
@@ -246,9 +195,6 @@ class Interpreter {
         }
         return formatRfc3339(layoutTime(str(0), 1));
       }
-      case 'time_utc':
-        arity(1);
-        return formatRfc3339(time(0));
       case 'time_diff':
         arity(2);
         return formatGoDuration(BigInt(time(1) - time(0)) * NS_PER_MS);
@@ -258,11 +204,6 @@ class Interpreter {
       case 'time_after':
         arity(2);
         return time(0) > time(1);
-      case 'time_between': {
-        arity(3);
-        const t = time(0);
-        return t > time(1) && t < time(2);
-      }
       case 'time_truncate': {
         arity(2);
         const step = Number(duration(1) / NS_PER_MS);
