@@ -2,20 +2,7 @@ import * as core from '@actions/core';
 import { readFileSync } from 'node:fs';
 import { UserError } from '../core/errors';
 import { addSecret } from '../core/log';
-import {
-  keyValues,
-  list,
-  oneOf,
-  platforms,
-  validateInputs,
-  type Builder,
-  type FailOn,
-  type SbomFormat,
-  type Scanner,
-  type ShipInputs,
-  type SignatureFormat,
-  type SignMode,
-} from '../ship/inputs';
+import { choices, keyValues, list, platforms, validateInputs, type ShipInputs } from '../ship/inputs';
 
 function input(name: string): string | undefined {
   const v = core.getInput(name);
@@ -47,18 +34,20 @@ export function readShipInputs(env: NodeJS.ProcessEnv): ShipInputs {
     from: input('from'),
     context: input('context') ?? '.',
     file: input('file'),
-    builder: oneOf<Builder>('builder', input('builder'), ['auto', 'buildx', 'docker', 'buildah'], 'auto'),
+    ...choices({
+      builder: input('builder'),
+      sbomFormat: input('sbom-format'),
+      scanner: input('scanner'),
+      failOn: input('fail-on'),
+      sign: input('sign'),
+      signatureFormat: input('signature-format'),
+    }),
     platforms: platforms(list(input('platforms'))),
     buildArgs: keyValues('build-args', list(input('build-args')?.replace(/,/g, '\n'))),
     extraTags: list(input('tags')),
-    sbomFormat: oneOf<SbomFormat>('sbom-format', input('sbom-format'), ['cyclonedx', 'spdx'], 'cyclonedx'),
-    scanner: oneOf<Scanner>('scanner', input('scanner'), ['trivy', 'grype'], 'trivy'),
-    failOn: oneOf<FailOn>('fail-on', input('fail-on'), ['critical', 'high', 'medium', 'low', 'none'], 'critical'),
     ignoreUnfixed: bool('ignore-unfixed'),
-    sign: oneOf<SignMode>('sign', input('sign'), ['keyless', 'key', 'none'], 'keyless'),
     keyFile: input('key'),
     keyPassword,
-    signatureFormat: oneOf<SignatureFormat>('signature-format', input('signature-format'), ['bundle', 'legacy', 'both'], 'bundle'),
     trivyCache: input('trivy-cache'),
     dbRepositories: list(input('db-repository')),
     maxDbAge: input('max-db-age'),

@@ -1,12 +1,23 @@
 import { UserError } from '../core/errors';
 
-export type Builder = 'auto' | 'buildx' | 'docker' | 'buildah';
-export type SbomFormat = 'cyclonedx' | 'spdx';
-export type Scanner = 'trivy' | 'grype';
-export type FailOn = 'critical' | 'high' | 'medium' | 'low' | 'none';
-export type SignMode = 'keyless' | 'key' | 'none';
-export type SignatureFormat = 'bundle' | 'legacy' | 'both';
-export type Visibility = 'public' | 'private' | 'internal';
+/** The inputs that take one of a few words; the first word is the default. */
+const CHOICES = {
+  builder: ['auto', 'buildx', 'docker', 'buildah'],
+  'sbom-format': ['cyclonedx', 'spdx'],
+  scanner: ['trivy', 'grype'],
+  'fail-on': ['critical', 'high', 'medium', 'low', 'none'],
+  sign: ['keyless', 'key', 'none'],
+  'signature-format': ['bundle', 'legacy', 'both'],
+  visibility: ['public', 'private', 'internal'],
+} as const;
+
+export type Builder = (typeof CHOICES.builder)[number];
+export type SbomFormat = (typeof CHOICES)['sbom-format'][number];
+export type Scanner = (typeof CHOICES.scanner)[number];
+export type FailOn = (typeof CHOICES)['fail-on'][number];
+export type SignMode = (typeof CHOICES.sign)[number];
+export type SignatureFormat = (typeof CHOICES)['signature-format'][number];
+export type Visibility = (typeof CHOICES.visibility)[number];
 
 /** Everything `ship` needs, already validated: the action and the CLI both produce this record. */
 export interface ShipInputs {
@@ -53,11 +64,31 @@ export interface ShipInputs {
   };
 }
 
-export function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
   if (value === undefined || value === '') return fallback;
   const v = value.trim().toLowerCase();
   if ((allowed as readonly string[]).includes(v)) return v as T;
   throw new UserError(`${name} '${value}' is not one of ${allowed.join(', ')}; pick one of those`);
+}
+
+/** The choice inputs as written (action input or CLI flag, same names), checked; defaults where absent. */
+export function choices(
+  text: { builder?: string; sbomFormat?: string; scanner?: string; failOn?: string; sign?: string; signatureFormat?: string },
+  signDefault: SignMode = 'keyless',
+): Pick<ShipInputs, 'builder' | 'sbomFormat' | 'scanner' | 'failOn' | 'sign' | 'signatureFormat'> {
+  return {
+    builder: oneOf('builder', text.builder, CHOICES.builder, 'auto'),
+    sbomFormat: oneOf('sbom-format', text.sbomFormat, CHOICES['sbom-format'], 'cyclonedx'),
+    scanner: oneOf('scanner', text.scanner, CHOICES.scanner, 'trivy'),
+    failOn: oneOf('fail-on', text.failOn, CHOICES['fail-on'], 'critical'),
+    sign: oneOf('sign', text.sign, CHOICES.sign, signDefault),
+    signatureFormat: oneOf('signature-format', text.signatureFormat, CHOICES['signature-format'], 'bundle'),
+  };
+}
+
+/** `--visibility`: undefined when not given (then the shell or the default endpoints decide). */
+export function visibility(text: string | undefined): Visibility | undefined {
+  return text ? oneOf('visibility', text, CHOICES.visibility, 'public') : undefined;
 }
 
 /** Comma- or newline-separated list, as GitHub Actions inputs are usually written. */

@@ -1,21 +1,7 @@
 import { addSecret } from '../../core/log';
 import { parseFlags } from '../command';
 import { REGISTRY_FLAGS, registryOptionsFromFlags } from '../registry-flags';
-import {
-  keyValues,
-  list,
-  oneOf,
-  platforms,
-  validateInputs,
-  type Builder,
-  type FailOn,
-  type SbomFormat,
-  type Scanner,
-  type ShipInputs,
-  type SignatureFormat,
-  type SignMode,
-  type Visibility,
-} from '../../ship/inputs';
+import { choices, keyValues, list, platforms, validateInputs, visibility, type ShipInputs } from '../../ship/inputs';
 
 export const SHIP_USAGE =
   'ship-image ship --image REPO [--from SRC] [--context DIR] [--file F] [--builder auto|buildx|docker|buildah] ' +
@@ -73,19 +59,25 @@ export function parseShipArgs(argv: string[], env: NodeJS.ProcessEnv, readStdin:
     from: v.from,
     context: v.context ?? '.',
     file: v.file,
-    builder: oneOf<Builder>('builder', v.builder, ['auto', 'buildx', 'docker', 'buildah'], 'auto'),
+    ...choices(
+      {
+        builder: v.builder,
+        sbomFormat: v['sbom-format'],
+        scanner: v.scanner,
+        failOn: v['fail-on'],
+        sign: v.sign,
+        signatureFormat: v['signature-format'],
+      },
+      // --key alone means key signing.
+      v.key ? 'key' : 'keyless',
+    ),
     platforms: platforms(list(v.platforms)),
     buildArgs: keyValues('build-arg', v['build-arg'] ?? []),
     tag: v.tag,
     extraTags: v['extra-tag'] ?? [],
-    sbomFormat: oneOf<SbomFormat>('sbom-format', v['sbom-format'], ['cyclonedx', 'spdx'], 'cyclonedx'),
-    scanner: oneOf<Scanner>('scanner', v.scanner, ['trivy', 'grype'], 'trivy'),
-    failOn: oneOf<FailOn>('fail-on', v['fail-on'], ['critical', 'high', 'medium', 'low', 'none'], 'critical'),
     ignoreUnfixed: v['ignore-unfixed'] ?? false,
-    sign: oneOf<SignMode>('sign', v.sign, ['keyless', 'key', 'none'], v.key ? 'key' : 'keyless'),
     keyFile: v.key,
     keyPassword,
-    signatureFormat: oneOf<SignatureFormat>('signature-format', v['signature-format'], ['bundle', 'legacy', 'both'], 'bundle'),
     trivyCache: v['trivy-cache'],
     dbRepositories: v['db-repository'] ?? [],
     maxDbAge: v['max-db-age'],
@@ -101,7 +93,7 @@ export function parseShipArgs(argv: string[], env: NodeJS.ProcessEnv, readStdin:
       fulcioURL: v['fulcio-url'],
       rekorURL: v['rekor-url'],
       tsaURL: v['tsa-url'],
-      visibility: v.visibility ? oneOf<Visibility>('visibility', v.visibility, ['public', 'private', 'internal'], 'public') : undefined,
+      visibility: visibility(v.visibility),
     },
   };
   return { inputs: validateInputs(inputs), json: v.json ?? false, help: false };
