@@ -1,4 +1,5 @@
 import { silentLogger, type Logger } from '../core/log';
+import { mapLimited } from '../core/map-limited';
 import { isDigest } from './digest';
 import { dedupe } from './referrers';
 import { NotFoundError, type RepositoryStore } from './store';
@@ -65,7 +66,7 @@ class Copier {
       return;
     }
     const blobs = [manifest.config, ...(manifest.layers ?? [])].filter((d): d is Descriptor => Boolean(d?.digest));
-    await forEachLimited(dedupe(blobs), this.concurrency, (blob) => this.copyBlob(blob));
+    await mapLimited(dedupe(blobs), this.concurrency, (blob) => this.copyBlob(blob));
   }
 
   private async copyChildManifest(child: Descriptor): Promise<void> {
@@ -109,15 +110,4 @@ async function exists(probe: () => Promise<unknown>): Promise<boolean> {
     if (err instanceof NotFoundError) return false;
     throw err;
   }
-}
-
-async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++];
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
