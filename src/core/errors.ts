@@ -19,10 +19,6 @@ export class DeniedError extends Error {
   }
 }
 
-export function isUserError(err: unknown): err is UserError {
-  return err instanceof UserError;
-}
-
 /** One line, whatever the error carried (no stack, no newlines). */
 export function oneLine(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);

@@ -1,10 +1,9 @@
 // Image globs in `spec.images`. One meaning for every engine: `*` matches any run of characters,
 // including `/` and `:` (Kyverno's wildcard and ImageValidatingPolicy's glob do this; the
-// policy-controller renderer writes `**` for it). Only the characters policy-controller accepts.
+// policy-controller renderer writes `**` for it). Only the characters policy-controller accepts
+// (schema/policy.schema.json holds the pattern).
 
-export const IMAGE_GLOB_PATTERN = '^[a-zA-Z0-9_:/*.@-]+$';
-
-export function imageGlobToRegExp(glob: string): RegExp {
+function imageGlobToRegExp(glob: string): RegExp {
   const body = glob
     .split('*')
     .map((part) => part.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))

@@ -6,7 +6,7 @@ function compiled(): ValidateFunction {
 }
 
 /** `/spec/identities/0/subjectRegExp` -> `spec.identities[0].subjectRegExp` */
-export function dottedPath(pointer: string, extra?: string): string {
+function dottedPath(pointer: string, extra?: string): string {
   const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (extra !== undefined) parts.push(extra);
   let out = '';

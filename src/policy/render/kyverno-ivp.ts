@@ -33,7 +33,7 @@ function verified(attestation: string, attestors: string): string {
   return `verifyAttestationSignatures(image, attestations.${attestation}, ${attestors}) > 0`;
 }
 
-export function ivpVulnerabilityExpressions(req: VulnerabilityRequirement, attestors: string): { fresh: string; noOldCritical: string } {
+function ivpVulnerabilityExpressions(req: VulnerabilityRequirement, attestors: string): { fresh: string; noOldCritical: string } {
   const predicate = 'extractPayload(image, attestations.vuln).predicate';
   return {
     fresh: `${ALL_IMAGES}.all(image, ${verified('vuln', attestors)} && time.now() - timestamp(${predicate}.metadata.scanFinishedOn) <= duration('${req.maxScanAge.text}'))`,

@@ -16,7 +16,7 @@ export interface KyvernoCondition {
  * the type, so a stale scan that was not pruned fails the pod. A CRITICAL without a parseable
  * PublishedDate makes time_before() error, and an erroring condition fails the rule: no false allow.
  */
-export function kyvernoVulnerabilityConditions(req: VulnerabilityRequirement): KyvernoCondition[] {
+function kyvernoVulnerabilityConditions(req: VulnerabilityRequirement): KyvernoCondition[] {
   const cutoff = `time_add(time_now_utc(), '-${req.criticalGrace.text}')`;
   return [
     {
