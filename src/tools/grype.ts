@@ -49,19 +49,8 @@ export function grypeScanCommand(opts: GrypeScanOptions): GrypeCommand {
   } else if (opts.image!.kind === 'oci-layout') {
     source = `oci-dir:${opts.image!.dir}`;
   } else {
-    const image = opts.image!;
-    source = `registry:${image.ref}`;
-    if (image.insecure) {
-      env.GRYPE_REGISTRY_INSECURE_USE_HTTP = 'true';
-      env.GRYPE_REGISTRY_INSECURE_SKIP_TLS_VERIFY = 'true';
-    }
-    if (image.username || image.password) {
-      if (!image.username || !image.password) throw new UserError('registry credentials need both a username and a password; give both or neither');
-      addSecret(image.password);
-      env.GRYPE_REGISTRY_AUTH_AUTHORITY = registryHost(image.ref);
-      env.GRYPE_REGISTRY_AUTH_USERNAME = image.username;
-      env.GRYPE_REGISTRY_AUTH_PASSWORD = image.password;
-    }
+    source = `registry:${opts.image!.ref}`;
+    Object.assign(env, registryEnv('GRYPE', opts.image!));
   }
   const args = [source, '--output', 'json', '--file', opts.outputPath, '--quiet'];
   if (opts.ignoreUnfixed) args.push('--only-fixed');
@@ -109,8 +98,28 @@ function goDuration(value: string): string {
   return match[2] === 'd' ? `${Number(match[1]) * 24}h` : `${match[1]}${match[2]}`;
 }
 
+/**
+ * How grype and syft (both anchore tools, same settings) reach a registry image: plain HTTP and
+ * credentials as `<PREFIX>_REGISTRY_*` environment variables, never argv; the password is a secret.
+ */
+export function registryEnv(prefix: 'GRYPE' | 'SYFT', image: Extract<ImageInput, { kind: 'registry' }>): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (image.insecure) {
+    env[`${prefix}_REGISTRY_INSECURE_USE_HTTP`] = 'true';
+    env[`${prefix}_REGISTRY_INSECURE_SKIP_TLS_VERIFY`] = 'true';
+  }
+  if (image.username || image.password) {
+    if (!image.username || !image.password) throw new UserError('registry credentials need both a username and a password; give both or neither');
+    addSecret(image.password);
+    env[`${prefix}_REGISTRY_AUTH_AUTHORITY`] = registryHost(image.ref);
+    env[`${prefix}_REGISTRY_AUTH_USERNAME`] = image.username;
+    env[`${prefix}_REGISTRY_AUTH_PASSWORD`] = image.password;
+  }
+  return env;
+}
+
 /** The registry host of an image reference (Docker Hub when it has none). */
-export function registryHost(ref: string): string {
+function registryHost(ref: string): string {
   const first = ref.split('/')[0];
   return ref.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost') ? first : 'index.docker.io';
 }

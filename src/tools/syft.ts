@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { UserError } from '../core/errors';
-import { addSecret, silentLogger, type Logger } from '../core/log';
-import { registryHost } from './grype';
+import { silentLogger, type Logger } from '../core/log';
+import { registryEnv } from './grype';
 import { runTool, type ImageInput, type SbomFormat } from './trivy';
 
 /**
@@ -31,17 +30,7 @@ export function syftSbomCommand(opts: SyftSbomOptions): SyftCommand {
     source = `oci-dir:${opts.image.dir}`;
   } else {
     source = `registry:${opts.image.ref}`;
-    if (opts.image.insecure) {
-      env.SYFT_REGISTRY_INSECURE_USE_HTTP = 'true';
-      env.SYFT_REGISTRY_INSECURE_SKIP_TLS_VERIFY = 'true';
-    }
-    if (opts.image.username || opts.image.password) {
-      if (!opts.image.username || !opts.image.password) throw new UserError('registry credentials need both a username and a password; give both or neither');
-      addSecret(opts.image.password);
-      env.SYFT_REGISTRY_AUTH_AUTHORITY = registryHost(opts.image.ref);
-      env.SYFT_REGISTRY_AUTH_USERNAME = opts.image.username;
-      env.SYFT_REGISTRY_AUTH_PASSWORD = opts.image.password;
-    }
+    Object.assign(env, registryEnv('SYFT', opts.image));
   }
   const format = opts.format === 'spdx' ? 'spdx-json' : 'cyclonedx-json';
   const args = ['scan', source, '--output', `${format}=${opts.outputPath}`, '--quiet'];
