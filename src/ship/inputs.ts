@@ -122,9 +122,7 @@ export function platforms(values: string[]): string[] {
 
 export function validateInputs(i: ShipInputs): ShipInputs {
   if (!i.image) throw new UserError('image is required; pass the repository to push to, e.g. ghcr.io/acme/api');
-  if (/[:@]/.test(i.image.replace(/^oci-layout:/, '').replace(/^[^/]*\//, '')) && !i.image.startsWith('oci-layout:')) {
-    throw new UserError(`image '${i.image}' carries a tag or digest; give the repository only (the tag is the commit SHA, extra tags go in tags)`);
-  }
+  // A tag or digest on the image is refused by parseTarget (plan.ts), with the reference parser.
   if (i.sign === 'key' && !i.keyFile) throw new UserError('sign: key needs a key file; pass --key FILE (PEM PKCS#8 EC P-256 or a cosign key)');
   if (i.sign !== 'key' && i.keyFile) throw new UserError('a key file was given but sign is not "key"; add --sign key or drop --key');
   if (i.signatureFormat !== 'bundle' && i.sign === 'none') {

@@ -52,6 +52,8 @@ describe('planShip', () => {
 
   test('a target with a tag, or a mutable immutable tag, is refused with one line', async () => {
     await expect(planShip({ ...base, image: 'ghcr.io/acme/api:latest' }, world)).rejects.toThrow(/carries a tag; give the repository only/);
+    await expect(planShip({ ...base, image: `localhost:5000/acme/api@sha256:${'a'.repeat(64)}` }, world)).rejects.toThrow(/carries a digest; give the repository only/);
+    await expect(planShip({ ...base, image: 'api:v1' }, world)).rejects.toThrow(/carries a tag/);
     await expect(planShip({ ...base, image: 'ghcr.io/acme/api', tag: 'latest' }, world)).rejects.toThrow(/cannot be the immutable tag/);
   });
 });
