@@ -1,4 +1,3 @@
-import * as core from '@actions/core';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -9,6 +8,7 @@ import { ANNOTATION, PREDICATE, SIGSTORE_BUNDLE_V03 } from '../src/oci/media-typ
 import { OciLayoutStore } from '../src/oci/layout';
 import { listReferrers } from '../src/oci/referrers';
 import { RegistryClient } from '../src/oci/registry';
+import { identityTokenSource } from '../src/ship/identity-token';
 import { gate, ship, type ShipResult } from '../src/ship/run';
 import type { SerializedBundle } from '../src/sign';
 import { verifyBundle } from '../src/verify/bundle';
@@ -39,7 +39,12 @@ describe('ship: source to signed, scanned, attested image', () => {
   let stdoutSpy: jest.SpyInstance;
   const keylessEnv = () => ({ ...GITHUB_ENV, ACTIONS_ID_TOKEN_REQUEST_URL: oidc.requestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: oidc.requestToken });
   const keyless = () => ({ fulcioURL: stack.fulcioURL, rekorURL: stack.rekorURL, tsaURL: stack.tsaURL });
-  const identityToken = () => core.getIDToken('sigstore');
+  // The token source the shells use: here the GitHub Actions token endpoint, served by the loopback OIDC server.
+  const identityToken = () => {
+    const source = identityTokenSource(keylessEnv());
+    if (!source) throw new Error('identityTokenSource found no token endpoint in keylessEnv()');
+    return source();
+  };
 
   beforeAll(async () => {
     stdoutSpy = jest.spyOn(process.stdout, 'write').mockImplementation(() => true); // getIDToken's ::add-mask::
