@@ -17,8 +17,10 @@ const rule = (result: ReturnType<typeof run>, name: string) => result.rules.find
 
 describe('evaluate', () => {
   it('allows a signed image with an SBOM and a fresh clean scan', () => {
-    const result = run([signature(), cyclonedx(), cleanScan()]);
+    const attestations = [signature(), cyclonedx(), cleanScan()];
+    const result = run(attestations);
     expect(result.allowed).toBe(true);
+    expect(result.accepted).toEqual(attestations);
     expect(result.rules.map((r) => [r.rule, r.passed])).toEqual([
       ['signature', true],
       ['sbom', true],
@@ -53,6 +55,7 @@ describe('evaluate', () => {
     ]);
     expect(result.allowed).toBe(false);
     expect(result.rules.every((r) => !r.passed)).toBe(true);
+    expect(result.accepted).toEqual([]);
     expect(result.rejected.map((r) => r.reason)).toEqual([
       expect.stringContaining('is not allowed by the policy'),
       expect.stringContaining('is not allowed by the policy'),

@@ -51,7 +51,7 @@ export function evaluate(policy: Policy, input: EvaluationInput): EvaluationResu
     rules.push(vulnerabilityRule(policy.require.vulnerabilities, ofType([PREDICATE.vuln]), input, setAside));
   }
   const failed = rules.some((r) => !r.passed);
-  return { allowed: !failed || policy.mode === 'audit', mode: policy.mode, rules, rejected };
+  return { allowed: !failed || policy.mode === 'audit', mode: policy.mode, rules, accepted, rejected };
 }
 
 function rejectionReason(policy: Policy, imageDigest: string, att: VerifiedAttestation): string | undefined {

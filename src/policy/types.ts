@@ -130,6 +130,8 @@ export interface EvaluationResult {
   allowed: boolean;
   mode: 'enforce' | 'audit';
   rules: RuleResult[];
+  /** The attestations the rules looked at: allowed signer, subject is the image. */
+  accepted: VerifiedAttestation[];
   /** Everything set aside: what the caller rejected plus what did not match signer or subject. */
   rejected: RejectedAttestation[];
 }

@@ -67,7 +67,6 @@ export async function verifyImage(imageRef: string, policy: Policy, opts: Verify
 
     const collected = await collectAttestations(image.store, digest, { trustedRoot, keys: policy.keys });
     const result = evaluate(policy, { imageDigest: digest, now, attestations: collected.attestations, rejected: collected.rejected });
-    const setAside = new Set(result.rejected.map((r) => r.referrerDigest));
     return {
       image: image.display,
       digest,
@@ -75,7 +74,7 @@ export async function verifyImage(imageRef: string, policy: Policy, opts: Verify
       allowed: result.allowed,
       mode: result.mode,
       rules: result.rules,
-      accepted: collected.attestations.filter((a) => !setAside.has(a.referrerDigest)),
+      accepted: result.accepted,
       rejected: result.rejected,
       referrersSource: collected.source,
       now,
