@@ -97,10 +97,14 @@ function isRoot(): boolean {
   return typeof process.getuid === 'function' && process.getuid() === 0;
 }
 
-function systemDaemonAnswers(): boolean {
-  const host = process.env.DOCKER_HOST || SYSTEM_DOCKER_HOST;
+/** Asks `docker -H host version` for the server part: whether a daemon answers there, else what the CLI said. */
+function askDaemon(host: string): { answers: boolean; said: string } {
   const r = spawnSync('docker', ['-H', host, 'version', '--format', '{{.Server.Version}}'], { encoding: 'utf8', timeout: 10_000 });
-  return r.status === 0 && r.stdout.trim().length > 0;
+  return { answers: r.status === 0 && r.stdout.trim().length > 0, said: (r.stderr || r.stdout || '').trim() };
+}
+
+function systemDaemonAnswers(): boolean {
+  return askDaemon(process.env.DOCKER_HOST || SYSTEM_DOCKER_HOST).answers;
 }
 
 async function waitForDaemon(host: string, timeoutMs: number, exited: () => string | undefined): Promise<void> {
@@ -109,9 +113,9 @@ async function waitForDaemon(host: string, timeoutMs: number, exited: () => stri
   while (Date.now() < deadline) {
     const gone = exited();
     if (gone) throw new Error(gone);
-    const r = spawnSync('docker', ['-H', host, 'version', '--format', '{{.Server.Version}}'], { encoding: 'utf8', timeout: 10_000 });
-    if (r.status === 0 && r.stdout.trim()) return;
-    last = (r.stderr || r.stdout || '').trim();
+    const { answers, said } = askDaemon(host);
+    if (answers) return;
+    last = said;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
   throw new Error(`dockerd at ${host} did not answer within ${timeoutMs} ms: ${last}`);
