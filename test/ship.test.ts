@@ -233,6 +233,12 @@ describe('ship: source to signed, scanned, attested image', () => {
       errSpy.mockRestore();
     });
 
+    test('--help prints the usage and runs nothing, whatever else is given', async () => {
+      expect(await main(['ship', '--help', '--fail-on', 'severe'])).toBe(0);
+      expect(out).toMatch(/^ship-image ship --image REPO /);
+      expect(err).toBe('');
+    });
+
     test('bad input: one line, exit 2, no stack', async () => {
       expect(await main(['ship', '--image', `${registry.host}/acme/api:latest`])).toBe(2);
       expect(err.trim().split('\n')).toHaveLength(1);

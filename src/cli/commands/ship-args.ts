@@ -41,16 +41,13 @@ const FLAGS = {
   json: { type: 'boolean' },
 } as const;
 
-export interface ShipCliArgs {
-  inputs: ShipInputs;
-  json: boolean;
-  help: boolean;
-}
+/** `--help`, or the inputs of a run. */
+export type ShipCliArgs = { help: true } | { help: false; inputs: ShipInputs; json: boolean };
 
 /** CLI flags (and env: COSIGN_PASSWORD, SHIP_IMAGE_CA_FILE) → validated ShipInputs. */
 export function parseShipArgs(argv: string[], env: NodeJS.ProcessEnv, readStdin: () => string): ShipCliArgs {
   const { values: v } = parseFlags(argv, FLAGS, SHIP_USAGE);
-  if (v.help) return { inputs: undefined as unknown as ShipInputs, json: false, help: true };
+  if (v.help) return { help: true };
   const registry = registryOptionsFromFlags(v, env, readStdin);
   const keyPassword = env.COSIGN_PASSWORD;
   addSecret(keyPassword);
