@@ -1,5 +1,5 @@
 import { addSecret } from '../core/log';
-import { CommandError, checkResult, formatCommandLine, runChecked, spawnRunner } from './exec';
+import { CommandError, checkResult, formatCommandLine, probeOutput, runChecked, spawnRunner } from './exec';
 
 describe('spawnRunner', () => {
   test('captures stdout, stderr and the exit code without a shell', async () => {
@@ -27,12 +27,21 @@ describe('spawnRunner', () => {
 
   test('rejects with a clear message when the program is missing', async () => {
     await expect(spawnRunner({ command: 'no-such-program-xyz', args: [] })).rejects.toThrow(/'no-such-program-xyz' was not found on PATH/);
+    await expect(spawnRunner({ command: 'no-such-program-xyz', args: [] })).rejects.toMatchObject({ name: 'CommandError', code: 'ENOENT' });
   });
 
   test('kills the process group on timeout', async () => {
     const started = Date.now();
     await expect(spawnRunner({ command: 'sh', args: ['-c', 'sleep 30 & sleep 30'], timeoutMs: 300 })).rejects.toThrow(/timed out after 300 ms/);
     expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
+
+describe('probeOutput', () => {
+  test('stdout on exit 0; undefined on another exit code or a missing program', async () => {
+    expect(await probeOutput({ command: 'sh', args: ['-c', 'echo v1'] })).toBe('v1\n');
+    expect(await probeOutput({ command: 'sh', args: ['-c', 'echo no; exit 1'] })).toBeUndefined();
+    expect(await probeOutput({ command: 'no-such-program-xyz', args: [] })).toBeUndefined();
   });
 });
 
