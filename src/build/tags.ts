@@ -1,8 +1,7 @@
 import { UserError } from '../core/errors';
+import { isTag } from '../oci/reference';
 import { probeOutput, spawnRunner, type CommandRunner } from '../tools/exec';
 
-/** The OCI/docker tag grammar. */
-const TAG_RE = /^[\w][\w.-]{0,127}$/;
 /** A full git commit id: SHA-1 (40 hex) or SHA-256 object format (64 hex). */
 const COMMIT_RE = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 const LOOKS_LIKE_COMMIT_RE = /^(?:[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/;
@@ -52,12 +51,8 @@ export async function resolveCommitSha(
   return sha;
 }
 
-export function isValidTag(tag: string): boolean {
-  return TAG_RE.test(tag);
-}
-
 function checkTagGrammar(tag: string, what: string): void {
-  if (!isValidTag(tag)) {
+  if (!isTag(tag)) {
     throw new UserError(
       `${what} '${tag}' is not a valid tag; use 1-128 letters, digits, '_', '.', '-', not starting with '.' or '-'`,
     );
