@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { GITHUB_ENV, makeShipFixture, type ShipFixture } from './support/ship-env';
+import { ship } from '../src/ship/run';
+import { fixtureInputs, GITHUB_ENV, makeShipFixture, world, type ShipFixture } from './support/ship-env';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -80,5 +81,55 @@ describe('action: ship', () => {
     const errors = result.stdout.split('\n').filter((l) => l.startsWith('::error::'));
     expect(errors).toHaveLength(1);
     expect(result.stdout + result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+});
+
+describe('action: verify', () => {
+  let fx: ShipFixture;
+  let image: string;
+  let publicKey: string;
+  beforeAll(async () => {
+    fx = await makeShipFixture();
+    const keyFile = path.join(fx.dir, 'verify.key');
+    writeFileSync(keyFile, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const inputs = fixtureInputs(fx, { image: `oci-layout:${path.join(fx.dir, 'verify-target')}`, sign: 'key', keyFile, tag: 'v1' });
+    const result = await ship(inputs, world(GITHUB_ENV));
+    image = `${result.outputs.image}@${result.outputs.digest}`;
+    publicKey = path.join(inputs.outputDir, 'cosign.pub');
+  });
+  afterAll(() => fx?.cleanup());
+
+  function verifyAction(name: string, require: string, extra: NodeJS.ProcessEnv = {}) {
+    const policy = path.join(fx.dir, `${name}.yaml`);
+    writeFileSync(
+      policy,
+      ['apiVersion: ship-image/v1', 'kind: Policy', `metadata: {name: ${name}}`, 'spec:', '  images: ["*"]', `  keys: [${JSON.stringify(publicKey)}]`, `  require: ${require}`, ''].join('\n'),
+    );
+    const outputFile = path.join(fx.dir, `${name}-output`);
+    const summaryFile = path.join(fx.dir, `${name}-summary`);
+    writeFileSync(outputFile, '');
+    writeFileSync(summaryFile, '');
+    const result = runAction('src/action/verify.ts', { ...GITHUB_ENV, GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, INPUT_IMAGE: image, INPUT_POLICY: policy, ...extra });
+    return { result, outputs: parseOutputs(readFileSync(outputFile, 'utf8')), summary: readFileSync(summaryFile, 'utf8') };
+  }
+
+  test('a key-signed image passes: outputs, job summary, and the registry password is masked', () => {
+    const { result, outputs, summary } = verifyAction('allow', '{signature: true, sbom: true, vulnerabilities: false}', { 'INPUT_REGISTRY-PASSWORD': 'unused-but-secret-0815' });
+    expect(result.status).toBe(0);
+    expect(outputs.allowed).toBe('true');
+    expect(outputs.digest).toBe(image.split('@')[1]);
+    expect((JSON.parse(outputs.report as string) as { allowed: boolean }).allowed).toBe(true);
+    expect(summary).toContain('✅ allowed');
+    expect(result.stdout).toContain('::add-mask::unused-but-secret-0815');
+    const log = (result.stdout + result.stderr).split('\n').filter((l) => !l.startsWith('::add-mask::'));
+    expect(log.join('\n')).not.toContain('unused-but-secret-0815');
+  });
+
+  test('CRITICALs past their grace deny: allowed false, one failed step', () => {
+    const { result, outputs, summary } = verifyAction('deny', '{signature: true, sbom: true, vulnerabilities: {maxScanAge: 168h, criticalGrace: 1h}}');
+    expect(result.status).toBe(1);
+    expect(outputs.allowed).toBe('false');
+    expect(summary).toContain('❌ denied');
+    expect(result.stdout.split('\n').filter((l) => l.startsWith('::error::'))).toHaveLength(1);
   });
 });

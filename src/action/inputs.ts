@@ -4,9 +4,19 @@ import { UserError } from '../core/errors';
 import { addSecret } from '../core/log';
 import { choices, keyValues, list, platforms, validateInputs, type ShipInputs } from '../ship/inputs';
 
-function input(name: string): string | undefined {
+/** An action input (trimmed by @actions/core); undefined when empty. */
+export function input(name: string): string | undefined {
   const v = core.getInput(name);
   return v === '' ? undefined : v;
+}
+
+/** A secret as soon as it is read: masked in the job log and redacted from our own messages. */
+export function secret(value: string | undefined): string | undefined {
+  if (value) {
+    addSecret(value);
+    core.setSecret(value);
+  }
+  return value;
 }
 
 function bool(name: string): boolean {
@@ -20,13 +30,9 @@ function bool(name: string): boolean {
 export function readShipInputs(env: NodeJS.ProcessEnv): ShipInputs {
   const image = input('image') ?? '';
   const username = input('registry-username');
-  const password = input('registry-password');
-  const token = input('github-token');
-  addSecret(password);
-  addSecret(token);
-  for (const s of [password, token]) if (s) core.setSecret(s);
-  const keyPassword = env.COSIGN_PASSWORD;
-  if (keyPassword) core.setSecret(keyPassword);
+  const password = secret(input('registry-password'));
+  const token = secret(input('github-token'));
+  const keyPassword = secret(env.COSIGN_PASSWORD);
   const sigstoreInput = (input('sigstore') ?? 'auto').toLowerCase();
   const caFile = env.SHIP_IMAGE_CA_FILE;
   return validateInputs({

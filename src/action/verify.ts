@@ -1,29 +1,19 @@
 import * as core from '@actions/core';
 import { oneLine } from '../core/errors';
-import { addSecret, redact, type Logger } from '../core/log';
+import { redact, type Logger } from '../core/log';
 import type { RegistryClientOptions } from '../oci/registry';
 import { loadPolicy } from '../policy/load';
 import { reportJson } from '../verify/report';
 import { loadTrustedRoot } from '../verify/trusted-root';
 import { verifyImage, type VerifyReport } from '../verify/verify-image';
+import { input, secret } from './inputs';
 
 const logger: Logger = { info: (m) => core.info(redact(m)), warn: (m) => core.warning(redact(m)), debug: (m) => core.debug(redact(m)) };
 
-function input(name: string): string | undefined {
-  const v = core.getInput(name).trim();
-  return v === '' ? undefined : v;
-}
-
 function registryOptions(image: string): RegistryClientOptions {
   const username = input('registry-username');
-  const password = input('registry-password');
-  const token = input('github-token');
-  for (const secret of [password, token]) {
-    if (secret) {
-      addSecret(secret);
-      core.setSecret(secret);
-    }
-  }
+  const password = secret(input('registry-password'));
+  const token = secret(input('github-token'));
   // ghcr.io takes the workflow token when no credentials are given.
   const ghcr = image.startsWith('ghcr.io/');
   return {
