@@ -1,7 +1,5 @@
 import { UserError } from '../core/errors';
 
-export type RepositoryVisibility = 'public' | 'private' | 'internal';
-
 export interface SigstoreEndpoints {
   /** `public-good` (sigstore.dev), `github` (GitHub's private instance) or `custom` (explicit URLs). */
   instance: 'public-good' | 'github' | 'custom';
