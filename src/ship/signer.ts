@@ -1,14 +1,13 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { UserError } from '../core/errors';
-import { keylessSigner, keySigner, resolveEndpoints, type SigstoreEndpoints, type StatementSigner } from '../sign';
+import { keylessSigner, keySigner, resolveEndpoints, type StatementSigner } from '../sign';
 import type { ShipInputs } from './inputs';
 import type { ShipEnvironment } from './plan';
 
 export interface ChosenSigner {
   signer: StatementSigner;
   mode: 'keyless' | 'key';
-  endpoints?: SigstoreEndpoints;
   /** For the verify hints: the public key, written next to the outputs. */
   publicKeyFile?: string;
 }
@@ -49,5 +48,5 @@ export async function chooseSigner(inputs: ShipInputs, world: ShipEnvironment, o
     );
   }
   const signer = keylessSigner({ fulcioURL: endpoints.fulcioURL, rekorURL: endpoints.rekorURL, tsaURL: endpoints.tsaURL, identityToken });
-  return { signer, mode: 'keyless', endpoints };
+  return { signer, mode: 'keyless' };
 }
