@@ -72,9 +72,38 @@ export function formatCommandLine(command: string, args: readonly string[], secr
   return maskSecrets([command, ...args].map(quote).join(' '), secrets);
 }
 
+/** Process groups of the children still running, so an interrupt of this process reaches them. */
+const runningGroups = new Set<number>();
+let forwardingSignals = false;
+
+/**
+ * A child in its own process group no longer gets the terminal's Ctrl-C, nor the SIGINT/SIGTERM a
+ * cancelled job sends us: pass those on to every running group, then let the signal act on this
+ * process as it would have (end it, unless someone else listens for it).
+ */
+function forwardSignalsToChildren(): void {
+  if (forwardingSignals) return;
+  forwardingSignals = true;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      for (const group of runningGroups) signalGroup(group, signal);
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    });
+  }
+}
+
+function signalGroup(group: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-group, signal);
+  } catch {
+    // already gone
+  }
+}
+
 /** The real runner: spawn without a shell, capture output, enforce the timeout. */
 export const spawnRunner: CommandRunner = (spec) =>
   new Promise((resolve, reject) => {
+    forwardSignalsToChildren();
     const child = spawn(spec.command, [...spec.args], {
       env: spec.env ?? process.env,
       cwd: spec.cwd,
@@ -82,6 +111,8 @@ export const spawnRunner: CommandRunner = (spec) =>
       // Own process group, so a timeout can stop the child's children (builders fork helpers).
       detached: true,
     });
+    const group = child.pid;
+    if (group !== undefined) runningGroups.add(group);
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     const pending: Record<'stdout' | 'stderr', string> = { stdout: '', stderr: '' };
@@ -97,28 +128,27 @@ export const spawnRunner: CommandRunner = (spec) =>
 
     let timedOut = false;
     let killTimer: NodeJS.Timeout | undefined;
-    const signalGroup = (signal: NodeJS.Signals) => {
-      try {
-        if (child.pid) process.kill(-child.pid, signal);
-      } catch {
-        // already gone
-      }
+    const stopGroup = (signal: NodeJS.Signals) => {
+      if (group !== undefined) signalGroup(group, signal);
     };
     const timer = setTimeout(() => {
       timedOut = true;
-      signalGroup('SIGTERM');
-      killTimer = setTimeout(() => signalGroup('SIGKILL'), KILL_GRACE_MS);
+      stopGroup('SIGTERM');
+      killTimer = setTimeout(() => stopGroup('SIGKILL'), KILL_GRACE_MS);
     }, spec.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-
-    child.on('error', (err: NodeJS.ErrnoException) => {
+    const finished = () => {
       clearTimeout(timer);
       if (killTimer) clearTimeout(killTimer);
+      if (group !== undefined) runningGroups.delete(group);
+    };
+
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      finished();
       const why = err.code === 'ENOENT' ? `'${spec.command}' was not found on PATH` : err.message;
       reject(new CommandError(maskSecrets(`cannot run ${spec.command}: ${why}`, spec.secrets), undefined, '', '', err.code));
     });
     child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (killTimer) clearTimeout(killTimer);
+      finished();
       if (spec.onLine) {
         for (const stream of ['stdout', 'stderr'] as const) if (pending[stream]) spec.onLine(pending[stream], stream);
       }
