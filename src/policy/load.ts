@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { UserError } from '../core/errors';
+import { parseJsonDocuments } from '../core/json-documents';
 import { positiveDuration } from './duration';
 import { subjectRegExpProblem } from './regexp-check';
 import { schemaProblem } from './schema';
@@ -122,15 +123,16 @@ function sigstoreInstance(
   if (value === 'github') return { kind: 'github' };
   const where = 'spec.sigstore.trustedRoot';
   const json = readReferenced(value.trustedRoot, baseDir, (why) => fail(where, why));
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch {
+  // One trusted_root.json, or the JSON Lines of several that `gh attestation trusted-root` prints.
+  const docs = parseJsonDocuments(json);
+  if (!docs) {
     return fail(where, `'${value.trustedRoot}' is not JSON; give a Sigstore trusted_root.json (e.g. from 'gh attestation trusted-root')`);
   }
-  const mediaType = (parsed as { mediaType?: unknown })?.mediaType;
-  if (typeof mediaType !== 'string' || !mediaType.startsWith('application/vnd.dev.sigstore.trustedroot')) {
-    return fail(where, `'${value.trustedRoot}' has no Sigstore trusted-root mediaType; give a trusted_root.json (application/vnd.dev.sigstore.trustedroot+json)`);
+  for (const doc of docs) {
+    const mediaType = (doc as { mediaType?: unknown } | null)?.mediaType;
+    if (typeof mediaType !== 'string' || !mediaType.startsWith('application/vnd.dev.sigstore.trustedroot')) {
+      return fail(where, `'${value.trustedRoot}' has no Sigstore trusted-root mediaType; give a trusted_root.json (application/vnd.dev.sigstore.trustedroot+json)`);
+    }
   }
   return { kind: 'trustedRoot', path: value.trustedRoot, json };
 }

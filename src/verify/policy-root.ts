@@ -1,7 +1,7 @@
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import { UserError } from '../core/errors';
 import type { Policy } from '../policy/types';
-import { loadTrustedRoot } from './trusted-root';
+import { loadTrustedRoot, parseTrustedRootText } from './trusted-root';
 
 let publicGood: TrustedRoot | undefined;
 const byText = new Map<string, TrustedRoot>();
@@ -22,7 +22,7 @@ export function trustedRootForPolicy(policy: Pick<Policy, 'sigstore' | 'source'>
       const text = policy.sigstore.json;
       let root = byText.get(text);
       if (!root) {
-        root = loadTrustedRoot({ kind: 'json', json: JSON.parse(text) as unknown });
+        root = loadTrustedRoot({ kind: 'json', json: parseTrustedRootText(text, policy.source) });
         if (byText.size >= MAX_CACHED_ROOTS) byText.clear();
         byText.set(text, root);
       }

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../core/errors';
+import { loadPolicy } from '../policy/load';
+import { trustedRootForPolicy } from './policy-root';
 import { loadTrustedRoot, publicGoodTrustedRootJSON } from './trusted-root';
 
 describe('trusted roots', () => {
@@ -24,6 +26,28 @@ describe('trusted roots', () => {
     const single = loadTrustedRoot({ kind: 'public-good' });
     expect(merged.certificateAuthorities).toHaveLength(2 * single.certificateAuthorities.length);
     expect(merged.tlogs).toHaveLength(single.tlogs.length);
+  });
+
+  test("a policy's spec.sigstore.trustedRoot takes the same JSON Lines (the file its github hint names)", () => {
+    const doc = publicGoodTrustedRootJSON() as { tlogs: unknown[] };
+    writeFileSync(join(dir, 'github-root.jsonl'), `${JSON.stringify(doc)}\n${JSON.stringify({ ...doc, tlogs: [] })}\n`);
+    const policyFile = join(dir, 'policy.yaml');
+    writeFileSync(
+      policyFile,
+      [
+        'apiVersion: ship-image/v1',
+        'kind: Policy',
+        'metadata: {name: jsonl}',
+        'spec:',
+        '  images: ["ghcr.io/acme/*"]',
+        '  sigstore: {trustedRoot: github-root.jsonl}',
+        '  identities: [{issuer: "https://token.actions.githubusercontent.com", subject: "https://github.com/acme/api/.github/workflows/ship.yml@refs/heads/main"}]',
+        '',
+      ].join('\n'),
+    );
+    const root = trustedRootForPolicy(loadPolicy(policyFile));
+    const single = loadTrustedRoot({ kind: 'public-good' });
+    expect(root.certificateAuthorities).toHaveLength(2 * single.certificateAuthorities.length);
   });
 
   test('missing or foreign files are user errors', () => {

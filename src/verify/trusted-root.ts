@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import seeds from '@sigstore/tuf/seeds.json';
 import { UserError } from '../core/errors';
+import { parseJsonDocuments } from '../core/json-documents';
 
 /**
  * Where the roots of trust come from:
@@ -28,21 +29,9 @@ export function publicGoodTrustedRootJSON(): unknown {
 
 /** Parse a file's text: one JSON document, or JSON Lines of documents. */
 export function parseTrustedRootText(text: string, origin: string): unknown[] {
-  const trimmed = text.trim();
-  try {
-    return [JSON.parse(trimmed)];
-  } catch {
-    // not a single document: try JSON Lines
-  }
-  try {
-    return trimmed
-      .split('\n')
-      .map((line) => line.trim())
-      .filter((line) => line.length > 0)
-      .map((line) => JSON.parse(line) as unknown);
-  } catch {
-    throw new UserError(`${origin} is not a TrustedRoot JSON document (nor JSON Lines of them); pass trusted_root.json or the output of 'gh attestation trusted-root'`);
-  }
+  const docs = parseJsonDocuments(text);
+  if (!docs) throw new UserError(`${origin} is not a TrustedRoot JSON document (nor JSON Lines of them); pass trusted_root.json or the output of 'gh attestation trusted-root'`);
+  return docs;
 }
 
 function toTrustedRoot(json: unknown, origin: string): TrustedRoot {
