@@ -123,7 +123,6 @@ async function main(argv) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.DeniedError = exports.UserError = void 0;
-exports.isUserError = isUserError;
 exports.oneLine = oneLine;
 /**
  * A problem with what the user gave us (flags, inputs, files, credentials). The CLI and the
@@ -146,9 +145,6 @@ class DeniedError extends Error {
     }
 }
 exports.DeniedError = DeniedError;
-function isUserError(err) {
-    return err instanceof UserError;
-}
 /** One line, whatever the error carried (no stack, no newlines). */
 function oneLine(err) {
     const msg = err instanceof Error ? err.message : String(err);

@@ -31936,6 +31936,124 @@ module.exports = validate10;module.exports["default"] = validate10;const schema1
 
 /***/ }),
 
+/***/ 1729:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.input = input;
+exports.secret = secret;
+exports.readShipInputs = readShipInputs;
+const core = __importStar(__nccwpck_require__(7484));
+const node_fs_1 = __nccwpck_require__(3024);
+const errors_1 = __nccwpck_require__(4296);
+const log_1 = __nccwpck_require__(4325);
+const inputs_1 = __nccwpck_require__(7961);
+/** An action input (trimmed by @actions/core); undefined when empty. */
+function input(name) {
+    const v = core.getInput(name);
+    return v === '' ? undefined : v;
+}
+/** A secret as soon as it is read: masked in the job log and redacted from our own messages. */
+function secret(value) {
+    if (value) {
+        (0, log_1.addSecret)(value);
+        core.setSecret(value);
+    }
+    return value;
+}
+function bool(name) {
+    const v = (input(name) ?? 'false').toLowerCase();
+    if (v === 'true')
+        return true;
+    if (v === 'false')
+        return false;
+    throw new errors_1.UserError(`input ${name} '${v}' is not true or false; write true or false`);
+}
+/** Action inputs (and the GitHub environment) → validated ShipInputs. */
+function readShipInputs(env) {
+    const image = input('image') ?? '';
+    const username = input('registry-username');
+    const password = secret(input('registry-password'));
+    const token = secret(input('github-token'));
+    const keyPassword = secret(env.COSIGN_PASSWORD);
+    const sigstoreInput = (input('sigstore') ?? 'auto').toLowerCase();
+    const caFile = env.SHIP_IMAGE_CA_FILE;
+    return (0, inputs_1.validateInputs)({
+        image,
+        from: input('from'),
+        context: input('context') ?? '.',
+        file: input('file'),
+        ...(0, inputs_1.choices)({
+            builder: input('builder'),
+            sbomFormat: input('sbom-format'),
+            scanner: input('scanner'),
+            failOn: input('fail-on'),
+            sign: input('sign'),
+            signatureFormat: input('signature-format'),
+        }),
+        platforms: (0, inputs_1.platforms)((0, inputs_1.list)(input('platforms'))),
+        buildArgs: (0, inputs_1.keyValues)('build-args', (0, inputs_1.list)(input('build-args')?.replace(/,/g, '\n'))),
+        extraTags: (0, inputs_1.list)(input('tags')),
+        ignoreUnfixed: bool('ignore-unfixed'),
+        keyFile: input('key'),
+        keyPassword,
+        trivyCache: input('trivy-cache'),
+        dbRepositories: (0, inputs_1.list)(input('db-repository')),
+        maxDbAge: input('max-db-age'),
+        offline: bool('offline'),
+        outputDir: `${env.RUNNER_TEMP ?? '.'}/ship-image`,
+        registry: {
+            username,
+            password,
+            // ghcr.io takes the workflow token (for the target and for --from images alike).
+            hostCredentials: token ? { 'ghcr.io': { username: env.GITHUB_ACTOR ?? 'x-access-token', password: token } } : undefined,
+            insecureRegistries: [],
+            caPems: caFile ? [(0, node_fs_1.readFileSync)(caFile, 'utf8')] : [],
+        },
+        sigstore: {
+            visibility: sigstoreInput === 'github' ? 'private' : sigstoreInput === 'public-good' ? 'public' : undefined,
+        },
+    });
+}
+
+
+/***/ }),
+
 /***/ 9133:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
@@ -31982,21 +32100,12 @@ const load_1 = __nccwpck_require__(8164);
 const report_1 = __nccwpck_require__(5271);
 const trusted_root_1 = __nccwpck_require__(3955);
 const verify_image_1 = __nccwpck_require__(5016);
+const inputs_1 = __nccwpck_require__(1729);
 const logger = { info: (m) => core.info((0, log_1.redact)(m)), warn: (m) => core.warning((0, log_1.redact)(m)), debug: (m) => core.debug((0, log_1.redact)(m)) };
-function input(name) {
-    const v = core.getInput(name).trim();
-    return v === '' ? undefined : v;
-}
 function registryOptions(image) {
-    const username = input('registry-username');
-    const password = input('registry-password');
-    const token = input('github-token');
-    for (const secret of [password, token]) {
-        if (secret) {
-            (0, log_1.addSecret)(secret);
-            core.setSecret(secret);
-        }
-    }
+    const username = (0, inputs_1.input)('registry-username');
+    const password = (0, inputs_1.secret)((0, inputs_1.input)('registry-password'));
+    const token = (0, inputs_1.secret)((0, inputs_1.input)('github-token'));
     // ghcr.io takes the workflow token when no credentials are given.
     const ghcr = image.startsWith('ghcr.io/');
     return {
@@ -32025,14 +32134,14 @@ function summaryMarkdown(report) {
 // Thin shell: inputs → verifyImage → outputs, job summary, and a failed step on deny.
 async function run() {
     try {
-        const image = input('image');
-        const policyPath = input('policy');
+        const image = (0, inputs_1.input)('image');
+        const policyPath = (0, inputs_1.input)('policy');
         if (!image)
             throw new Error('input image is required; pass the image to verify, preferably by digest (repo@sha256:...)');
         if (!policyPath)
             throw new Error('input policy is required; pass the path of the ship-image policy file');
         const policy = (0, load_1.loadPolicy)(policyPath);
-        const rootPath = input('trusted-root');
+        const rootPath = (0, inputs_1.input)('trusted-root');
         const trustedRoot = rootPath ? (0, trusted_root_1.loadTrustedRoot)({ kind: 'file', path: rootPath }) : undefined;
         const report = await (0, verify_image_1.verifyImage)(image, policy, { registry: registryOptions(image), trustedRoot, logger });
         core.setOutput('allowed', String(report.allowed));
@@ -32130,7 +32239,6 @@ function parseStatement(payload) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.DeniedError = exports.UserError = void 0;
-exports.isUserError = isUserError;
 exports.oneLine = oneLine;
 /**
  * A problem with what the user gave us (flags, inputs, files, credentials). The CLI and the
@@ -32153,13 +32261,44 @@ class DeniedError extends Error {
     }
 }
 exports.DeniedError = DeniedError;
-function isUserError(err) {
-    return err instanceof UserError;
-}
 /** One line, whatever the error carried (no stack, no newlines). */
 function oneLine(err) {
     const msg = err instanceof Error ? err.message : String(err);
     return msg.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+
+/***/ }),
+
+/***/ 2658:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.parseJsonDocuments = parseJsonDocuments;
+/**
+ * The JSON documents in a text: one document, or JSON Lines of them (as `gh attestation
+ * trusted-root` prints). Undefined when the text is neither.
+ */
+function parseJsonDocuments(text) {
+    const trimmed = text.trim();
+    try {
+        return [JSON.parse(trimmed)];
+    }
+    catch {
+        // not a single document: try JSON Lines
+    }
+    try {
+        const lines = trimmed
+            .split('\n')
+            .map((line) => line.trim())
+            .filter((line) => line.length > 0);
+        return lines.length > 0 ? lines.map((line) => JSON.parse(line)) : undefined;
+    }
+    catch {
+        return undefined;
+    }
 }
 
 
@@ -32232,6 +32371,30 @@ function stderrLogger(opts = {}) {
                 write('debug: ', m);
         },
     };
+}
+
+
+/***/ }),
+
+/***/ 5762:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.mapLimited = mapLimited;
+/** `work` over every item, at most `limit` at a time; results in the items' order. */
+async function mapLimited(items, limit, work) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            results[i] = await work(items[i]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return results;
 }
 
 
@@ -32707,6 +32870,7 @@ class RegistrySession {
     scheme = 'https';
     schemeKnown = false;
     challenge;
+    tokenRequests = new Map();
     logger;
     constructor(registry, deps) {
         this.registry = registry;
@@ -32819,19 +32983,31 @@ class RegistrySession {
         }
         if (challenge.scheme !== 'bearer' || !challenge.params.realm)
             return undefined;
-        let cached = this.deps.tokens.find(this.registry, scopes);
-        if (!cached) {
-            cached = await (0, token_1.fetchToken)(this.deps.transport, {
-                registry: this.registry,
-                realm: challenge.params.realm,
-                service: challenge.params.service,
-                scopes,
-                credential: cred,
-                clientId: this.deps.clientId ?? 'ship-image',
-            });
-            this.deps.tokens.put(this.registry, cached);
-        }
+        const { realm, service } = challenge.params;
+        const cached = this.deps.tokens.find(this.registry, scopes) ?? (await this.newToken({ realm, service }, scopes, cred));
         return { header: `Bearer ${cached.token}`, token: cached.token };
+    }
+    /** A fresh token for `scopes`; requests that need the same one at the same time share one token request. */
+    newToken(where, scopes, credential) {
+        const key = scopes.join(' ');
+        let pending = this.tokenRequests.get(key);
+        if (!pending) {
+            pending = (0, token_1.fetchToken)(this.deps.transport, {
+                registry: this.registry,
+                realm: where.realm,
+                service: where.service,
+                scopes,
+                credential,
+                clientId: this.deps.clientId ?? 'ship-image',
+            }).then((token) => {
+                this.deps.tokens.put(this.registry, token);
+                return token;
+            });
+            this.tokenRequests.set(key, pending);
+            const done = () => this.tokenRequests.delete(key);
+            pending.then(done, done);
+        }
+        return pending;
     }
 }
 exports.RegistrySession = RegistrySession;
@@ -33149,6 +33325,7 @@ const http = __importStar(__nccwpck_require__(7067));
 const https = __importStar(__nccwpck_require__(4708));
 const node_stream_1 = __nccwpck_require__(7075);
 const tls = __importStar(__nccwpck_require__(1692));
+const promises_1 = __nccwpck_require__(8500);
 const errors_1 = __nccwpck_require__(4296);
 const log_1 = __nccwpck_require__(4325);
 const errors_2 = __nccwpck_require__(8630);
@@ -33242,14 +33419,14 @@ class HttpTransport {
                 res.stream?.destroy();
                 const wait = this.retryDelay(attempt, res.headers['retry-after']);
                 this.opts.logger.debug(`${req.method} ${redactUrl(req.url)}: ${res.status}, retry ${attempt}/${attempts - 1} in ${wait} ms`);
-                await sleep(wait);
+                await (0, promises_1.setTimeout)(wait);
                 continue;
             }
             if (last || !(failure instanceof HttpConnectionError) || !RETRIABLE_CODES.has(failure.code))
                 throw failure;
             const wait = this.retryDelay(attempt, undefined);
             this.opts.logger.debug(`${req.method} ${redactUrl(req.url)}: ${failure.code}, retry ${attempt}/${attempts - 1} in ${wait} ms`);
-            await sleep(wait);
+            await (0, promises_1.setTimeout)(wait);
         }
     }
     /** Full jitter: uniform in [0, min(max, base·2^(attempt-1))]; a Retry-After (capped) replaces it. */
@@ -33449,9 +33626,6 @@ function connectionError(what, url, err) {
 function redactUrl(url) {
     return `${url.origin}${url.pathname}`;
 }
-function sleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms));
-}
 /** The `rel="next"` target of a `Link` header (RFC 8288), resolved against `base`. */
 function nextLink(header, base) {
     const value = Array.isArray(header) ? header.join(', ') : header;
@@ -33508,11 +33682,11 @@ var __importStar = (this && this.__importStar) || (function () {
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.OciLayoutStore = void 0;
-exports.withFileLock = withFileLock;
-exports.writeFileAtomic = writeFileAtomic;
 const node_fs_1 = __nccwpck_require__(3024);
 const node_crypto_1 = __nccwpck_require__(7598);
 const path = __importStar(__nccwpck_require__(6760));
+const promises_1 = __nccwpck_require__(8500);
+const keyed_lock_1 = __nccwpck_require__(1069);
 const digest_1 = __nccwpck_require__(8825);
 const media_types_1 = __nccwpck_require__(9217);
 const store_1 = __nccwpck_require__(9800);
@@ -33817,25 +33991,14 @@ function mediaTypeOf(manifest) {
     return (0, types_1.isIndex)(manifest) ? media_types_1.OCI_INDEX : media_types_1.OCI_MANIFEST;
 }
 // ---- file helpers (kept here: only the layout writes files) ----
-const lockChains = new Map();
 /**
- * Mutual exclusion on a path: a promise chain inside this process, and an exclusive-create
+ * Mutual exclusion on a path: turns inside this process (`withKeyedLock`), and an exclusive-create
  * lockfile across processes (retried with backoff; one older than a minute is taken to be
  * left behind by a crashed process and removed).
  */
-async function withFileLock(lockPath, work, timeoutMs = 30_000) {
+function withFileLock(lockPath, work, timeoutMs = 30_000) {
     const key = path.resolve(lockPath);
-    const previous = lockChains.get(key) ?? Promise.resolve();
-    const run = previous.then(() => holdLockfile(key, work, timeoutMs));
-    const settled = run.catch(() => undefined);
-    lockChains.set(key, settled);
-    try {
-        return await run;
-    }
-    finally {
-        if (lockChains.get(key) === settled)
-            lockChains.delete(key);
-    }
+    return (0, keyed_lock_1.withKeyedLock)(`file ${key}`, () => holdLockfile(key, work, timeoutMs));
 }
 const STALE_LOCK_MS = 60_000;
 async function holdLockfile(lockPath, work, timeoutMs) {
@@ -33853,7 +34016,7 @@ async function holdLockfile(lockPath, work, timeoutMs) {
             if (Date.now() > deadline) {
                 throw new Error(`timed out waiting for the lock ${lockPath}; if no other ship-image process uses this layout, remove that file`);
             }
-            await sleep(delay + Math.random() * delay);
+            await (0, promises_1.setTimeout)(delay + Math.random() * delay);
             delay = Math.min(delay * 2, 200);
         }
     }
@@ -33885,9 +34048,6 @@ async function writeFileAtomic(file, data) {
         await node_fs_1.promises.rm(tmp, { force: true });
         throw err;
     }
-}
-function sleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 
@@ -34053,7 +34213,7 @@ function certificateSubject(pem) {
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.PREDICATE = exports.ANNOTATION = exports.IN_TOTO_PAYLOAD_TYPE = exports.DSSE_ENVELOPE = exports.COSIGN_SIMPLESIGNING = exports.SIGSTORE_BUNDLE_PREFIX = exports.SIGSTORE_BUNDLE_V03 = exports.EMPTY_JSON_DIGEST = exports.EMPTY_JSON = exports.ALL_MANIFEST_MEDIA_TYPES = exports.INDEX_MEDIA_TYPES = exports.MANIFEST_MEDIA_TYPES = exports.DOCKER_LAYER_GZIP = exports.DOCKER_CONFIG = exports.DOCKER_MANIFEST_LIST = exports.DOCKER_MANIFEST = exports.OCI_EMPTY = exports.OCI_LAYER_TAR = exports.OCI_LAYER_TAR_GZIP = exports.OCI_CONFIG = exports.OCI_INDEX = exports.OCI_MANIFEST = void 0;
+exports.PREDICATE = exports.ANNOTATION = exports.IN_TOTO_PAYLOAD_TYPE = exports.DSSE_ENVELOPE = exports.COSIGN_SIMPLESIGNING = exports.SIGSTORE_BUNDLE_PREFIX = exports.SIGSTORE_BUNDLE_V03 = exports.EMPTY_JSON_DIGEST = exports.EMPTY_JSON = exports.ALL_MANIFEST_MEDIA_TYPES = exports.DOCKER_CONFIG = exports.DOCKER_MANIFEST_LIST = exports.DOCKER_MANIFEST = exports.OCI_EMPTY = exports.OCI_LAYER_TAR = exports.OCI_LAYER_TAR_GZIP = exports.OCI_CONFIG = exports.OCI_INDEX = exports.OCI_MANIFEST = void 0;
 // Media types and annotation keys from the OCI image/distribution specs and the Sigstore/cosign specs.
 exports.OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 exports.OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
@@ -34064,9 +34224,6 @@ exports.OCI_EMPTY = 'application/vnd.oci.empty.v1+json';
 exports.DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
 exports.DOCKER_MANIFEST_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
 exports.DOCKER_CONFIG = 'application/vnd.docker.container.image.v1+json';
-exports.DOCKER_LAYER_GZIP = 'application/vnd.docker.image.rootfs.diff.tar.gzip';
-exports.MANIFEST_MEDIA_TYPES = [exports.OCI_MANIFEST, exports.DOCKER_MANIFEST];
-exports.INDEX_MEDIA_TYPES = [exports.OCI_INDEX, exports.DOCKER_MANIFEST_LIST];
 exports.ALL_MANIFEST_MEDIA_TYPES = [exports.OCI_MANIFEST, exports.OCI_INDEX, exports.DOCKER_MANIFEST, exports.DOCKER_MANIFEST_LIST];
 /** The 2-byte `{}` blob every artifact manifest uses as its config. */
 exports.EMPTY_JSON = Buffer.from('{}');
@@ -34148,7 +34305,6 @@ const layout_1 = __nccwpck_require__(5823);
 const reference_1 = __nccwpck_require__(9767);
 const registry_1 = __nccwpck_require__(494);
 exports.OCI_LAYOUT_PREFIX = 'oci-layout:';
-const TAG_RE = /^[\w][\w.-]{0,127}$/;
 const DIGEST_SUFFIX_RE = /@([a-z0-9]+:[a-zA-Z0-9]+)$/;
 /**
  * `oci-layout:DIR[:TAG|@DIGEST]`. A trailing `@<digest>` selects a manifest by digest. Otherwise
@@ -34173,7 +34329,7 @@ function parseLayoutInput(input) {
     }
     else {
         const colon = rest.lastIndexOf(':');
-        if (colon >= 0 && TAG_RE.test(rest.slice(colon + 1))) {
+        if (colon >= 0 && (0, reference_1.isTag)(rest.slice(colon + 1))) {
             dir = rest.slice(0, colon);
             reference = rest.slice(colon + 1);
         }
@@ -34217,6 +34373,7 @@ function openImage(input, opts = {}, client) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.DOCKER_HUB = void 0;
+exports.isTag = isTag;
 exports.parseReference = parseReference;
 exports.formatReference = formatReference;
 exports.familiarName = familiarName;
@@ -34235,6 +34392,10 @@ const IPV6_HOST_RE = /^\[[a-fA-F0-9:.]+\]$/;
 const PORT_RE = /^[0-9]+$/;
 const DIGEST_ALGORITHM_RE = /^[A-Za-z][A-Za-z0-9]*(?:[+._-][A-Za-z][A-Za-z0-9]*)*$/;
 const DIGEST_HEX_LENGTH = { sha256: 64, sha384: 96, sha512: 128 };
+/** A valid tag: 1-128 of letters, digits, `_`, `.`, `-`, not starting with `.` or `-`. */
+function isTag(s) {
+    return TAG_RE.test(s);
+}
 /** Parse `[registry/]repository[:tag][@digest]`; throws a UserError naming the offending part. */
 function parseReference(input) {
     const fail = (why) => {
@@ -34411,6 +34572,7 @@ exports.updateListedTag = updateListedTag;
 exports.readTombstones = readTombstones;
 exports.withTombstones = withTombstones;
 exports.dedupe = dedupe;
+const promises_1 = __nccwpck_require__(8500);
 const keyed_lock_1 = __nccwpck_require__(1069);
 const digest_1 = __nccwpck_require__(8825);
 const media_types_1 = __nccwpck_require__(9217);
@@ -34586,7 +34748,7 @@ async function updateListedTagNow(target, change, opts) {
     };
     const retryLater = async (attempt, why) => {
         opts.logger?.debug(`${target.description}: ${why} (attempt ${attempt}), retrying`);
-        await sleep(backoff(attempt, baseDelayMs, maxDelayMs));
+        await (0, promises_1.setTimeout)(backoff(attempt, baseDelayMs, maxDelayMs));
     };
     let changed = false;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
@@ -34619,7 +34781,7 @@ async function updateListedTagNow(target, change, opts) {
                 return false; // Already as wanted and we wrote nothing: there is no write of ours to lose.
             }
             const settleMs = opts.settleMs ?? Math.min(1000, Math.max(20, 2 * (Date.now() - started)));
-            await sleep(settleMs * (1 + Math.random() / 2));
+            await (0, promises_1.setTimeout)(settleMs * (1 + Math.random() / 2));
             const settled = await target.read();
             remember(settled);
             if (satisfied(settled))
@@ -34664,9 +34826,6 @@ function dedupe(descriptors) {
         if (!byDigest.has(d.digest))
             byDigest.set(d.digest, d);
     return [...byDigest.values()];
-}
-function sleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 
@@ -34717,6 +34876,7 @@ const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
 const node_stream_1 = __nccwpck_require__(7075);
 const promises_1 = __nccwpck_require__(6466);
+const promises_2 = __nccwpck_require__(8500);
 const errors_1 = __nccwpck_require__(4296);
 const keyed_lock_1 = __nccwpck_require__(1069);
 const log_1 = __nccwpck_require__(4325);
@@ -34733,7 +34893,6 @@ const DEFAULT_CHUNK_SIZE = 32 * 1024 * 1024;
 const MANIFEST_MAX_BYTES = http_1.DEFAULT_MAX_RESPONSE_BYTES;
 const TAG_PAGE_SIZE = 1000;
 const MAX_PAGES = 1000;
-const TAG_RE = /^[\w][\w.-]{0,127}$/;
 const ACCEPT_MANIFESTS = media_types_1.ALL_MANIFEST_MEDIA_TYPES.join(', ');
 /** The registry side of the OCI distribution client: one per run, shared by every repository. */
 class RegistryClient {
@@ -34880,7 +35039,7 @@ class RegistryRepository {
         for (const wait of LINK_RACE_WAITS_MS) {
             if (!isLinkRace(res))
                 break;
-            await new Promise((resolve) => setTimeout(resolve, wait));
+            await (0, promises_2.setTimeout)(wait);
             res = await this.send({ method: 'PUT', target: this.path('manifests', target), headers, body: bytes, scopes: this.push, op });
         }
         if (res.status < 200 || res.status >= 300)
@@ -35018,28 +35177,18 @@ class RegistryRepository {
     }
     async putBlob(content, mediaType) {
         const digest = (0, digest_1.sha256Digest)(content);
-        const descriptor = { mediaType, digest, size: content.length };
-        await this.oneUploadAtATime(digest, async () => {
-            if (await this.blobExists(digest, this.push))
-                return;
-            await this.upload(digest, { length: content.length, slice: (start, end) => content.subarray(start, end) });
-        });
-        return descriptor;
+        await this.uploadUnlessPresent(digest, { length: content.length, slice: (start, end) => content.subarray(start, end) });
+        return { mediaType, digest, size: content.length };
     }
     /** Upload a file without reading it into memory; its digest is computed first when not given. */
     async putBlobFile(filePath, mediaType, knownDigest) {
         const size = fs.statSync(filePath).size;
         const digest = knownDigest ?? (await fileDigest(filePath));
-        const descriptor = { mediaType, digest, size };
-        await this.oneUploadAtATime(digest, async () => {
-            if (await this.blobExists(digest, this.push))
-                return;
-            await this.upload(digest, {
-                length: size,
-                slice: (start, end) => ({ length: end - start, open: () => fs.createReadStream(filePath, { start, end: end - 1 }) }),
-            });
+        await this.uploadUnlessPresent(digest, {
+            length: size,
+            slice: (start, end) => ({ length: end - start, open: () => fs.createReadStream(filePath, { start, end: end - 1 }) }),
         });
-        return descriptor;
+        return { mediaType, digest, size };
     }
     /**
      * Cross-repository mount (`POST ?mount=&from=`). True when the registry mounted it (201). On 202
@@ -35075,6 +35224,12 @@ class RegistryRepository {
      */
     oneUploadAtATime(digest, upload) {
         return (0, keyed_lock_1.withKeyedLock)(`blob ${this.location}@${digest}`, upload);
+    }
+    uploadUnlessPresent(digest, source) {
+        return this.oneUploadAtATime(digest, async () => {
+            if (!(await this.blobExists(digest, this.push)))
+                await this.upload(digest, source);
+        });
     }
     async upload(digest, source) {
         const op = this.op('POST upload', digest);
@@ -35201,8 +35356,7 @@ function isLinkRace(res) {
     return codes.length > 0 && codes.every((c) => c === 'MANIFEST_BLOB_UNKNOWN' || c === 'DIGEST_INVALID' || c === 'BLOB_UNKNOWN');
 }
 function verifyDigest(bytes, expected, what) {
-    const algorithm = expected.slice(0, expected.indexOf(':'));
-    const actual = `${algorithm}:` + (0, node_crypto_1.createHash)(algorithm).update(bytes).digest('hex');
+    const actual = (0, digest_1.digestOf)(bytes, expected.slice(0, expected.indexOf(':')));
     if (actual !== expected)
         throw new errors_2.DigestMismatchError(`${what}: the bytes hash to ${actual}, expected ${expected}`);
 }
@@ -35213,7 +35367,7 @@ async function fileDigest(filePath) {
     return `sha256:${hash.digest('hex')}`;
 }
 function checkReference(reference, location) {
-    if (!(0, digest_1.isDigest)(reference) && !TAG_RE.test(reference)) {
+    if (!(0, digest_1.isDigest)(reference) && !(0, reference_1.isTag)(reference)) {
         throw new errors_1.UserError(`'${reference}' is neither a tag nor a sha256/sha512 digest (for ${location}); use a tag like v1.2 or a digest sha256:<64 hex>`);
     }
 }
@@ -35430,7 +35584,7 @@ function evaluate(policy, input) {
         rules.push(vulnerabilityRule(policy.require.vulnerabilities, ofType([media_types_1.PREDICATE.vuln]), input, setAside));
     }
     const failed = rules.some((r) => !r.passed);
-    return { allowed: !failed || policy.mode === 'audit', mode: policy.mode, rules, rejected };
+    return { allowed: !failed || policy.mode === 'audit', mode: policy.mode, rules, accepted, rejected };
 }
 function rejectionReason(policy, imageDigest, att) {
     const st = att.statement;
@@ -35523,12 +35677,10 @@ function vulnerabilityRule(req, scans, input, setAside) {
 
 // Image globs in `spec.images`. One meaning for every engine: `*` matches any run of characters,
 // including `/` and `:` (Kyverno's wildcard and ImageValidatingPolicy's glob do this; the
-// policy-controller renderer writes `**` for it). Only the characters policy-controller accepts.
+// policy-controller renderer writes `**` for it). Only the characters policy-controller accepts
+// (schema/policy.schema.json holds the pattern).
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.IMAGE_GLOB_PATTERN = void 0;
-exports.imageGlobToRegExp = imageGlobToRegExp;
 exports.imageMatchesGlobs = imageMatchesGlobs;
-exports.IMAGE_GLOB_PATTERN = '^[a-zA-Z0-9_:/*.@-]+$';
 function imageGlobToRegExp(glob) {
     const body = glob
         .split('*')
@@ -35556,6 +35708,7 @@ const node_fs_1 = __nccwpck_require__(3024);
 const node_path_1 = __nccwpck_require__(6760);
 const yaml_1 = __nccwpck_require__(8815);
 const errors_1 = __nccwpck_require__(4296);
+const json_documents_1 = __nccwpck_require__(2658);
 const duration_1 = __nccwpck_require__(5432);
 const regexp_check_1 = __nccwpck_require__(5068);
 const schema_1 = __nccwpck_require__(4139);
@@ -35651,16 +35804,16 @@ function sigstoreInstance(value, baseDir, fail) {
         return { kind: 'github' };
     const where = 'spec.sigstore.trustedRoot';
     const json = readReferenced(value.trustedRoot, baseDir, (why) => fail(where, why));
-    let parsed;
-    try {
-        parsed = JSON.parse(json);
-    }
-    catch {
+    // One trusted_root.json, or the JSON Lines of several that `gh attestation trusted-root` prints.
+    const docs = (0, json_documents_1.parseJsonDocuments)(json);
+    if (!docs) {
         return fail(where, `'${value.trustedRoot}' is not JSON; give a Sigstore trusted_root.json (e.g. from 'gh attestation trusted-root')`);
     }
-    const mediaType = parsed?.mediaType;
-    if (typeof mediaType !== 'string' || !mediaType.startsWith('application/vnd.dev.sigstore.trustedroot')) {
-        return fail(where, `'${value.trustedRoot}' has no Sigstore trusted-root mediaType; give a trusted_root.json (application/vnd.dev.sigstore.trustedroot+json)`);
+    for (const doc of docs) {
+        const mediaType = doc?.mediaType;
+        if (typeof mediaType !== 'string' || !mediaType.startsWith('application/vnd.dev.sigstore.trustedroot')) {
+            return fail(where, `'${value.trustedRoot}' has no Sigstore trusted-root mediaType; give a trusted_root.json (application/vnd.dev.sigstore.trustedroot+json)`);
+        }
     }
     return { kind: 'trustedRoot', path: value.trustedRoot, json };
 }
@@ -35795,7 +35948,6 @@ function formatRfc3339(ms) {
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.dottedPath = dottedPath;
 exports.schemaProblem = schemaProblem;
 /** schema/policy.schema.json compiled ahead of time (scripts/gen-policy-validator.mjs). */
 function compiled() {
@@ -35909,6 +36061,100 @@ function describeSigner(signer) {
 
 /***/ }),
 
+/***/ 7961:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.choices = choices;
+exports.visibility = visibility;
+exports.list = list;
+exports.keyValues = keyValues;
+exports.platforms = platforms;
+exports.validateInputs = validateInputs;
+const errors_1 = __nccwpck_require__(4296);
+/** The inputs that take one of a few words; the first word is the default. */
+const CHOICES = {
+    builder: ['auto', 'buildx', 'docker', 'buildah'],
+    'sbom-format': ['cyclonedx', 'spdx'],
+    scanner: ['trivy', 'grype'],
+    'fail-on': ['critical', 'high', 'medium', 'low', 'none'],
+    sign: ['keyless', 'key', 'none'],
+    'signature-format': ['bundle', 'legacy', 'both'],
+    visibility: ['public', 'private', 'internal'],
+};
+function oneOf(name, value, allowed, fallback) {
+    if (value === undefined || value === '')
+        return fallback;
+    const v = value.trim().toLowerCase();
+    if (allowed.includes(v))
+        return v;
+    throw new errors_1.UserError(`${name} '${value}' is not one of ${allowed.join(', ')}; pick one of those`);
+}
+/** The choice inputs as written (action input or CLI flag, same names), checked; defaults where absent. */
+function choices(text, signDefault = 'keyless') {
+    return {
+        builder: oneOf('builder', text.builder, CHOICES.builder, 'auto'),
+        sbomFormat: oneOf('sbom-format', text.sbomFormat, CHOICES['sbom-format'], 'cyclonedx'),
+        scanner: oneOf('scanner', text.scanner, CHOICES.scanner, 'trivy'),
+        failOn: oneOf('fail-on', text.failOn, CHOICES['fail-on'], 'critical'),
+        sign: oneOf('sign', text.sign, CHOICES.sign, signDefault),
+        signatureFormat: oneOf('signature-format', text.signatureFormat, CHOICES['signature-format'], 'bundle'),
+    };
+}
+/** `--visibility`: undefined when not given (then the shell or the default endpoints decide). */
+function visibility(text) {
+    return text ? oneOf('visibility', text, CHOICES.visibility, 'public') : undefined;
+}
+/** Comma- or newline-separated list, as GitHub Actions inputs are usually written. */
+function list(value) {
+    if (!value)
+        return [];
+    return value
+        .split(/[\n,]/)
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
+}
+/** `K=V` lines (build-args); a line without `=` is an error naming it. */
+function keyValues(name, values) {
+    const out = {};
+    for (const line of values) {
+        const eq = line.indexOf('=');
+        if (eq <= 0)
+            throw new errors_1.UserError(`${name} entry '${line}' is not KEY=VALUE; write it as KEY=VALUE`);
+        out[line.slice(0, eq)] = line.slice(eq + 1);
+    }
+    return out;
+}
+const PLATFORM_RE = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
+function platforms(values) {
+    for (const p of values) {
+        if (!PLATFORM_RE.test(p))
+            throw new errors_1.UserError(`platform '${p}' is not OS/ARCH[/VARIANT]; write e.g. linux/amd64`);
+    }
+    return values;
+}
+function validateInputs(i) {
+    if (!i.image)
+        throw new errors_1.UserError('image is required; pass the repository to push to, e.g. ghcr.io/acme/api');
+    // A tag or digest on the image is refused by parseTarget (plan.ts), with the reference parser.
+    if (i.sign === 'key' && !i.keyFile)
+        throw new errors_1.UserError('sign: key needs a key file; pass --key FILE (PEM PKCS#8 EC P-256 or a cosign key)');
+    if (i.sign !== 'key' && i.keyFile)
+        throw new errors_1.UserError('a key file was given but sign is not "key"; add --sign key or drop --key');
+    if (i.signatureFormat !== 'bundle' && i.sign === 'none') {
+        throw new errors_1.UserError(`signature-format ${i.signatureFormat} needs signing; drop it or choose --sign keyless|key`);
+    }
+    if (i.from && i.platforms.length > 0) {
+        throw new errors_1.UserError('platforms apply to a build, not to --from (the source image decides its platforms); drop one of them');
+    }
+    return i;
+}
+
+
+/***/ }),
+
 /***/ 1972:
 /***/ ((__unused_webpack_module, exports) => {
 
@@ -35970,6 +36216,8 @@ function decodeExtensionValue(value, legacy) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.BundleVerificationError = void 0;
 exports.defaultThresholds = defaultThresholds;
+exports.bundleVerifier = bundleVerifier;
+exports.parseBundle = parseBundle;
 exports.verifyBundle = verifyBundle;
 const node_crypto_1 = __nccwpck_require__(7598);
 const bundle_1 = __nccwpck_require__(1040);
@@ -36000,6 +36248,17 @@ function defaultThresholds(bundle, root) {
     }
     const tsaOnly = tlogs === 0 && tsas > 0;
     return { ctlogThreshold: 1, tlogThreshold: root.tlogs.length > 0 && !tsaOnly ? 1 : 0, timestampThreshold: 1 };
+}
+// The root's authorities as @sigstore/verify wants them, converted once per root object (keys and
+// certificates parsed), not once per bundle.
+const trustByRoot = new WeakMap();
+/** A Verifier for `bundle` under `trustedRoot`; `key` is the only key a key-signed bundle may be verified with. */
+function bundleVerifier(bundle, trustedRoot, key, thresholds) {
+    let trust = trustByRoot.get(trustedRoot);
+    if (!trust)
+        trustByRoot.set(trustedRoot, (trust = (0, verify_1.toTrustMaterial)(trustedRoot)));
+    const material = key ? { ...trust, publicKey: () => ({ publicKey: key, validFor: () => true }) } : trust;
+    return new verify_1.Verifier(material, thresholds ?? defaultThresholds(bundle, trustedRoot));
 }
 function leafCertificate(bundle) {
     const content = bundle.verificationMaterial.content;
@@ -36075,9 +36334,7 @@ function verifyBundle(serialized, opts) {
             throw new errors_1.UserError('the public key is not a PEM public key; pass the .pub file cosign generate-key-pair wrote');
         }
     }
-    const key = expectedKey;
-    const trust = (0, verify_1.toTrustMaterial)(opts.trustedRoot, key ? () => ({ publicKey: key, validFor: () => true }) : undefined);
-    const verifier = new verify_1.Verifier(trust, opts.thresholds ?? defaultThresholds(bundle, opts.trustedRoot));
+    const verifier = bundleVerifier(bundle, opts.trustedRoot, expectedKey, opts.thresholds);
     let signerKey;
     try {
         signerKey = verifier.verify((0, verify_1.toSignedEntity)(bundle)).key;
@@ -36126,6 +36383,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.UNTIMESTAMPED = exports.MAX_BUNDLE_REFERRERS = exports.MAX_BUNDLE_BYTES = void 0;
 exports.collectAttestations = collectAttestations;
 const errors_1 = __nccwpck_require__(4296);
+const map_limited_1 = __nccwpck_require__(5762);
 const legacy_cosign_1 = __nccwpck_require__(3816);
 const media_types_1 = __nccwpck_require__(9217);
 const referrers_1 = __nccwpck_require__(961);
@@ -36145,7 +36403,7 @@ async function collectAttestations(store, imageDigest, opts) {
     if (bundles.length > exports.MAX_BUNDLE_REFERRERS) {
         throw new errors_1.UserError(`${store.location}@${imageDigest} has ${bundles.length} Sigstore bundle referrers, more than ${exports.MAX_BUNDLE_REFERRERS}; prune superseded attestations`);
     }
-    const outcomes = await mapLimited(bundles, PARALLEL_FETCHES, (d) => cachedOutcome(store, imageDigest, d, opts));
+    const outcomes = await (0, map_limited_1.mapLimited)(bundles, PARALLEL_FETCHES, (d) => cachedOutcome(store, imageDigest, d, opts));
     const attestations = [];
     const rejected = [];
     for (const o of outcomes) {
@@ -36268,18 +36526,6 @@ function toSigner(verified) {
         return 'the signing certificate carries no subject alternative name or no OIDC issuer';
     return { kind: 'keyless', san: s.subjectAlternativeName, issuer: s.issuer };
 }
-async function mapLimited(items, limit, fn) {
-    const out = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const i = next++;
-            out[i] = await fn(items[i]);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-    return out;
-}
 
 
 /***/ }),
@@ -36312,7 +36558,7 @@ function trustedRootForPolicy(policy, override) {
             const text = policy.sigstore.json;
             let root = byText.get(text);
             if (!root) {
-                root = (0, trusted_root_1.loadTrustedRoot)({ kind: 'json', json: JSON.parse(text) });
+                root = (0, trusted_root_1.loadTrustedRoot)({ kind: 'json', json: (0, trusted_root_1.parseTrustedRootText)(text, policy.source) });
                 if (byText.size >= MAX_CACHED_ROOTS)
                     byText.clear();
                 byText.set(text, root);
@@ -36402,6 +36648,7 @@ const node_fs_1 = __nccwpck_require__(3024);
 const protobuf_specs_1 = __nccwpck_require__(9654);
 const seeds_json_1 = __importDefault(__nccwpck_require__(8032));
 const errors_1 = __nccwpck_require__(4296);
+const json_documents_1 = __nccwpck_require__(2658);
 const PUBLIC_GOOD_TUF_MIRROR = 'https://tuf-repo-cdn.sigstore.dev';
 /** The public-good TrustedRoot JSON document shipped in @sigstore/tuf's seeds. */
 function publicGoodTrustedRootJSON() {
@@ -36413,23 +36660,10 @@ function publicGoodTrustedRootJSON() {
 }
 /** Parse a file's text: one JSON document, or JSON Lines of documents. */
 function parseTrustedRootText(text, origin) {
-    const trimmed = text.trim();
-    try {
-        return [JSON.parse(trimmed)];
-    }
-    catch {
-        // not a single document: try JSON Lines
-    }
-    try {
-        return trimmed
-            .split('\n')
-            .map((line) => line.trim())
-            .filter((line) => line.length > 0)
-            .map((line) => JSON.parse(line));
-    }
-    catch {
+    const docs = (0, json_documents_1.parseJsonDocuments)(text);
+    if (!docs)
         throw new errors_1.UserError(`${origin} is not a TrustedRoot JSON document (nor JSON Lines of them); pass trusted_root.json or the output of 'gh attestation trusted-root'`);
-    }
+    return docs;
 }
 function toTrustedRoot(json, origin) {
     const doc = json;
@@ -36544,7 +36778,6 @@ async function verifyImage(imageRef, policy, opts = {}) {
             logger.info(`verify: ${image.display} is ${digest} now; the verdict is about that digest, not the tag`);
         const collected = await (0, collect_1.collectAttestations)(image.store, digest, { trustedRoot, keys: policy.keys });
         const result = (0, evaluate_1.evaluate)(policy, { imageDigest: digest, now, attestations: collected.attestations, rejected: collected.rejected });
-        const setAside = new Set(result.rejected.map((r) => r.referrerDigest));
         return {
             image: image.display,
             digest,
@@ -36552,7 +36785,7 @@ async function verifyImage(imageRef, policy, opts = {}) {
             allowed: result.allowed,
             mode: result.mode,
             rules: result.rules,
-            accepted: collected.attestations.filter((a) => !setAside.has(a.referrerDigest)),
+            accepted: result.accepted,
             rejected: result.rejected,
             referrersSource: collected.source,
             now,
@@ -36747,6 +36980,14 @@ module.exports = require("node:stream");
 
 "use strict";
 module.exports = require("node:stream/promises");
+
+/***/ }),
+
+/***/ 8500:
+/***/ ((module) => {
+
+"use strict";
+module.exports = require("node:timers/promises");
 
 /***/ }),
 

@@ -160,7 +160,6 @@ function registryOptionsFromFlags(values, env, readStdin) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.DeniedError = exports.UserError = void 0;
-exports.isUserError = isUserError;
 exports.oneLine = oneLine;
 /**
  * A problem with what the user gave us (flags, inputs, files, credentials). The CLI and the
@@ -183,9 +182,6 @@ class DeniedError extends Error {
     }
 }
 exports.DeniedError = DeniedError;
-function isUserError(err) {
-    return err instanceof UserError;
-}
 /** One line, whatever the error carried (no stack, no newlines). */
 function oneLine(err) {
     const msg = err instanceof Error ? err.message : String(err);
@@ -265,6 +261,29 @@ function stderrLogger(opts = {}) {
 
 /***/ }),
 
+/***/ 762:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.mapLimited = mapLimited;
+/** `work` over every item, at most `limit` at a time; results in the items' order. */
+async function mapLimited(items, limit, work) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            results[i] = await work(items[i]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return results;
+}
+
+
+/***/ }),
+
 /***/ 291:
 /***/ ((__unused_webpack_module, exports) => {
 
@@ -331,6 +350,7 @@ function detailLine(node) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.discover = discover;
+const map_limited_1 = __nccwpck_require__(762);
 const legacy_cosign_1 = __nccwpck_require__(816);
 const media_types_1 = __nccwpck_require__(217);
 const referrers_1 = __nccwpck_require__(961);
@@ -345,7 +365,7 @@ async function discover(store, reference, opts = {}) {
         const fresh = found.filter(({ descriptor }) => !visited.has(descriptor.digest));
         for (const { descriptor } of fresh)
             visited.add(descriptor.digest);
-        return mapLimited(fresh, PARALLEL_LOOKUPS, async ({ descriptor, source }) => {
+        return (0, map_limited_1.mapLimited)(fresh, PARALLEL_LOOKUPS, async ({ descriptor, source }) => {
             const node = referrerNode(await withAnnotations(store, descriptor), source);
             if (depth < maxDepth)
                 node.referrers = await walk(descriptor.digest, depth + 1);
@@ -422,18 +442,6 @@ async function withAnnotations(store, d) {
     if (!d.annotations && manifest.annotations)
         out.annotations = manifest.annotations;
     return out;
-}
-async function mapLimited(items, limit, work) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const i = next++;
-            results[i] = await work(items[i]);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-    return results;
 }
 
 
@@ -903,6 +911,7 @@ class RegistrySession {
     scheme = 'https';
     schemeKnown = false;
     challenge;
+    tokenRequests = new Map();
     logger;
     constructor(registry, deps) {
         this.registry = registry;
@@ -1015,19 +1024,31 @@ class RegistrySession {
         }
         if (challenge.scheme !== 'bearer' || !challenge.params.realm)
             return undefined;
-        let cached = this.deps.tokens.find(this.registry, scopes);
-        if (!cached) {
-            cached = await (0, token_1.fetchToken)(this.deps.transport, {
-                registry: this.registry,
-                realm: challenge.params.realm,
-                service: challenge.params.service,
-                scopes,
-                credential: cred,
-                clientId: this.deps.clientId ?? 'ship-image',
-            });
-            this.deps.tokens.put(this.registry, cached);
-        }
+        const { realm, service } = challenge.params;
+        const cached = this.deps.tokens.find(this.registry, scopes) ?? (await this.newToken({ realm, service }, scopes, cred));
         return { header: `Bearer ${cached.token}`, token: cached.token };
+    }
+    /** A fresh token for `scopes`; requests that need the same one at the same time share one token request. */
+    newToken(where, scopes, credential) {
+        const key = scopes.join(' ');
+        let pending = this.tokenRequests.get(key);
+        if (!pending) {
+            pending = (0, token_1.fetchToken)(this.deps.transport, {
+                registry: this.registry,
+                realm: where.realm,
+                service: where.service,
+                scopes,
+                credential,
+                clientId: this.deps.clientId ?? 'ship-image',
+            }).then((token) => {
+                this.deps.tokens.put(this.registry, token);
+                return token;
+            });
+            this.tokenRequests.set(key, pending);
+            const done = () => this.tokenRequests.delete(key);
+            pending.then(done, done);
+        }
+        return pending;
     }
 }
 exports.RegistrySession = RegistrySession;
@@ -1341,6 +1362,7 @@ const http = __importStar(__nccwpck_require__(67));
 const https = __importStar(__nccwpck_require__(708));
 const node_stream_1 = __nccwpck_require__(75);
 const tls = __importStar(__nccwpck_require__(692));
+const promises_1 = __nccwpck_require__(500);
 const errors_1 = __nccwpck_require__(296);
 const log_1 = __nccwpck_require__(325);
 const errors_2 = __nccwpck_require__(630);
@@ -1434,14 +1456,14 @@ class HttpTransport {
                 res.stream?.destroy();
                 const wait = this.retryDelay(attempt, res.headers['retry-after']);
                 this.opts.logger.debug(`${req.method} ${redactUrl(req.url)}: ${res.status}, retry ${attempt}/${attempts - 1} in ${wait} ms`);
-                await sleep(wait);
+                await (0, promises_1.setTimeout)(wait);
                 continue;
             }
             if (last || !(failure instanceof HttpConnectionError) || !RETRIABLE_CODES.has(failure.code))
                 throw failure;
             const wait = this.retryDelay(attempt, undefined);
             this.opts.logger.debug(`${req.method} ${redactUrl(req.url)}: ${failure.code}, retry ${attempt}/${attempts - 1} in ${wait} ms`);
-            await sleep(wait);
+            await (0, promises_1.setTimeout)(wait);
         }
     }
     /** Full jitter: uniform in [0, min(max, base·2^(attempt-1))]; a Retry-After (capped) replaces it. */
@@ -1641,9 +1663,6 @@ function connectionError(what, url, err) {
 function redactUrl(url) {
     return `${url.origin}${url.pathname}`;
 }
-function sleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms));
-}
 /** The `rel="next"` target of a `Link` header (RFC 8288), resolved against `base`. */
 function nextLink(header, base) {
     const value = Array.isArray(header) ? header.join(', ') : header;
@@ -1699,11 +1718,11 @@ var __importStar = (this && this.__importStar) || (function () {
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.OciLayoutStore = void 0;
-exports.withFileLock = withFileLock;
-exports.writeFileAtomic = writeFileAtomic;
 const node_fs_1 = __nccwpck_require__(24);
 const node_crypto_1 = __nccwpck_require__(598);
 const path = __importStar(__nccwpck_require__(760));
+const promises_1 = __nccwpck_require__(500);
+const keyed_lock_1 = __nccwpck_require__(69);
 const digest_1 = __nccwpck_require__(825);
 const media_types_1 = __nccwpck_require__(217);
 const store_1 = __nccwpck_require__(800);
@@ -2008,25 +2027,14 @@ function mediaTypeOf(manifest) {
     return (0, types_1.isIndex)(manifest) ? media_types_1.OCI_INDEX : media_types_1.OCI_MANIFEST;
 }
 // ---- file helpers (kept here: only the layout writes files) ----
-const lockChains = new Map();
 /**
- * Mutual exclusion on a path: a promise chain inside this process, and an exclusive-create
+ * Mutual exclusion on a path: turns inside this process (`withKeyedLock`), and an exclusive-create
  * lockfile across processes (retried with backoff; one older than a minute is taken to be
  * left behind by a crashed process and removed).
  */
-async function withFileLock(lockPath, work, timeoutMs = 30_000) {
+function withFileLock(lockPath, work, timeoutMs = 30_000) {
     const key = path.resolve(lockPath);
-    const previous = lockChains.get(key) ?? Promise.resolve();
-    const run = previous.then(() => holdLockfile(key, work, timeoutMs));
-    const settled = run.catch(() => undefined);
-    lockChains.set(key, settled);
-    try {
-        return await run;
-    }
-    finally {
-        if (lockChains.get(key) === settled)
-            lockChains.delete(key);
-    }
+    return (0, keyed_lock_1.withKeyedLock)(`file ${key}`, () => holdLockfile(key, work, timeoutMs));
 }
 const STALE_LOCK_MS = 60_000;
 async function holdLockfile(lockPath, work, timeoutMs) {
@@ -2044,7 +2052,7 @@ async function holdLockfile(lockPath, work, timeoutMs) {
             if (Date.now() > deadline) {
                 throw new Error(`timed out waiting for the lock ${lockPath}; if no other ship-image process uses this layout, remove that file`);
             }
-            await sleep(delay + Math.random() * delay);
+            await (0, promises_1.setTimeout)(delay + Math.random() * delay);
             delay = Math.min(delay * 2, 200);
         }
     }
@@ -2076,9 +2084,6 @@ async function writeFileAtomic(file, data) {
         await node_fs_1.promises.rm(tmp, { force: true });
         throw err;
     }
-}
-function sleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 
@@ -2242,7 +2247,7 @@ function certificateSubject(pem) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.PREDICATE = exports.ANNOTATION = exports.IN_TOTO_PAYLOAD_TYPE = exports.DSSE_ENVELOPE = exports.COSIGN_SIMPLESIGNING = exports.SIGSTORE_BUNDLE_PREFIX = exports.SIGSTORE_BUNDLE_V03 = exports.EMPTY_JSON_DIGEST = exports.EMPTY_JSON = exports.ALL_MANIFEST_MEDIA_TYPES = exports.INDEX_MEDIA_TYPES = exports.MANIFEST_MEDIA_TYPES = exports.DOCKER_LAYER_GZIP = exports.DOCKER_CONFIG = exports.DOCKER_MANIFEST_LIST = exports.DOCKER_MANIFEST = exports.OCI_EMPTY = exports.OCI_LAYER_TAR = exports.OCI_LAYER_TAR_GZIP = exports.OCI_CONFIG = exports.OCI_INDEX = exports.OCI_MANIFEST = void 0;
+exports.PREDICATE = exports.ANNOTATION = exports.IN_TOTO_PAYLOAD_TYPE = exports.DSSE_ENVELOPE = exports.COSIGN_SIMPLESIGNING = exports.SIGSTORE_BUNDLE_PREFIX = exports.SIGSTORE_BUNDLE_V03 = exports.EMPTY_JSON_DIGEST = exports.EMPTY_JSON = exports.ALL_MANIFEST_MEDIA_TYPES = exports.DOCKER_CONFIG = exports.DOCKER_MANIFEST_LIST = exports.DOCKER_MANIFEST = exports.OCI_EMPTY = exports.OCI_LAYER_TAR = exports.OCI_LAYER_TAR_GZIP = exports.OCI_CONFIG = exports.OCI_INDEX = exports.OCI_MANIFEST = void 0;
 // Media types and annotation keys from the OCI image/distribution specs and the Sigstore/cosign specs.
 exports.OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 exports.OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
@@ -2253,9 +2258,6 @@ exports.OCI_EMPTY = 'application/vnd.oci.empty.v1+json';
 exports.DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
 exports.DOCKER_MANIFEST_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
 exports.DOCKER_CONFIG = 'application/vnd.docker.container.image.v1+json';
-exports.DOCKER_LAYER_GZIP = 'application/vnd.docker.image.rootfs.diff.tar.gzip';
-exports.MANIFEST_MEDIA_TYPES = [exports.OCI_MANIFEST, exports.DOCKER_MANIFEST];
-exports.INDEX_MEDIA_TYPES = [exports.OCI_INDEX, exports.DOCKER_MANIFEST_LIST];
 exports.ALL_MANIFEST_MEDIA_TYPES = [exports.OCI_MANIFEST, exports.OCI_INDEX, exports.DOCKER_MANIFEST, exports.DOCKER_MANIFEST_LIST];
 /** The 2-byte `{}` blob every artifact manifest uses as its config. */
 exports.EMPTY_JSON = Buffer.from('{}');
@@ -2336,7 +2338,6 @@ const layout_1 = __nccwpck_require__(823);
 const reference_1 = __nccwpck_require__(148);
 const registry_1 = __nccwpck_require__(494);
 exports.OCI_LAYOUT_PREFIX = 'oci-layout:';
-const TAG_RE = /^[\w][\w.-]{0,127}$/;
 const DIGEST_SUFFIX_RE = /@([a-z0-9]+:[a-zA-Z0-9]+)$/;
 /**
  * `oci-layout:DIR[:TAG|@DIGEST]`. A trailing `@<digest>` selects a manifest by digest. Otherwise
@@ -2361,7 +2362,7 @@ function parseLayoutInput(input) {
     }
     else {
         const colon = rest.lastIndexOf(':');
-        if (colon >= 0 && TAG_RE.test(rest.slice(colon + 1))) {
+        if (colon >= 0 && (0, reference_1.isTag)(rest.slice(colon + 1))) {
             dir = rest.slice(0, colon);
             reference = rest.slice(colon + 1);
         }
@@ -2404,6 +2405,7 @@ function openImage(input, opts = {}, client) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.DOCKER_HUB = void 0;
+exports.isTag = isTag;
 exports.parseReference = parseReference;
 exports.formatReference = formatReference;
 exports.familiarName = familiarName;
@@ -2422,6 +2424,10 @@ const IPV6_HOST_RE = /^\[[a-fA-F0-9:.]+\]$/;
 const PORT_RE = /^[0-9]+$/;
 const DIGEST_ALGORITHM_RE = /^[A-Za-z][A-Za-z0-9]*(?:[+._-][A-Za-z][A-Za-z0-9]*)*$/;
 const DIGEST_HEX_LENGTH = { sha256: 64, sha384: 96, sha512: 128 };
+/** A valid tag: 1-128 of letters, digits, `_`, `.`, `-`, not starting with `.` or `-`. */
+function isTag(s) {
+    return TAG_RE.test(s);
+}
 /** Parse `[registry/]repository[:tag][@digest]`; throws a UserError naming the offending part. */
 function parseReference(input) {
     const fail = (why) => {
@@ -2597,6 +2603,7 @@ exports.updateListedTag = updateListedTag;
 exports.readTombstones = readTombstones;
 exports.withTombstones = withTombstones;
 exports.dedupe = dedupe;
+const promises_1 = __nccwpck_require__(500);
 const keyed_lock_1 = __nccwpck_require__(69);
 const digest_1 = __nccwpck_require__(825);
 const media_types_1 = __nccwpck_require__(217);
@@ -2772,7 +2779,7 @@ async function updateListedTagNow(target, change, opts) {
     };
     const retryLater = async (attempt, why) => {
         opts.logger?.debug(`${target.description}: ${why} (attempt ${attempt}), retrying`);
-        await sleep(backoff(attempt, baseDelayMs, maxDelayMs));
+        await (0, promises_1.setTimeout)(backoff(attempt, baseDelayMs, maxDelayMs));
     };
     let changed = false;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
@@ -2805,7 +2812,7 @@ async function updateListedTagNow(target, change, opts) {
                 return false; // Already as wanted and we wrote nothing: there is no write of ours to lose.
             }
             const settleMs = opts.settleMs ?? Math.min(1000, Math.max(20, 2 * (Date.now() - started)));
-            await sleep(settleMs * (1 + Math.random() / 2));
+            await (0, promises_1.setTimeout)(settleMs * (1 + Math.random() / 2));
             const settled = await target.read();
             remember(settled);
             if (satisfied(settled))
@@ -2850,9 +2857,6 @@ function dedupe(descriptors) {
         if (!byDigest.has(d.digest))
             byDigest.set(d.digest, d);
     return [...byDigest.values()];
-}
-function sleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 
@@ -2902,6 +2906,7 @@ const fs = __importStar(__nccwpck_require__(24));
 const path = __importStar(__nccwpck_require__(760));
 const node_stream_1 = __nccwpck_require__(75);
 const promises_1 = __nccwpck_require__(466);
+const promises_2 = __nccwpck_require__(500);
 const errors_1 = __nccwpck_require__(296);
 const keyed_lock_1 = __nccwpck_require__(69);
 const log_1 = __nccwpck_require__(325);
@@ -2918,7 +2923,6 @@ const DEFAULT_CHUNK_SIZE = 32 * 1024 * 1024;
 const MANIFEST_MAX_BYTES = http_1.DEFAULT_MAX_RESPONSE_BYTES;
 const TAG_PAGE_SIZE = 1000;
 const MAX_PAGES = 1000;
-const TAG_RE = /^[\w][\w.-]{0,127}$/;
 const ACCEPT_MANIFESTS = media_types_1.ALL_MANIFEST_MEDIA_TYPES.join(', ');
 /** The registry side of the OCI distribution client: one per run, shared by every repository. */
 class RegistryClient {
@@ -3065,7 +3069,7 @@ class RegistryRepository {
         for (const wait of LINK_RACE_WAITS_MS) {
             if (!isLinkRace(res))
                 break;
-            await new Promise((resolve) => setTimeout(resolve, wait));
+            await (0, promises_2.setTimeout)(wait);
             res = await this.send({ method: 'PUT', target: this.path('manifests', target), headers, body: bytes, scopes: this.push, op });
         }
         if (res.status < 200 || res.status >= 300)
@@ -3203,28 +3207,18 @@ class RegistryRepository {
     }
     async putBlob(content, mediaType) {
         const digest = (0, digest_1.sha256Digest)(content);
-        const descriptor = { mediaType, digest, size: content.length };
-        await this.oneUploadAtATime(digest, async () => {
-            if (await this.blobExists(digest, this.push))
-                return;
-            await this.upload(digest, { length: content.length, slice: (start, end) => content.subarray(start, end) });
-        });
-        return descriptor;
+        await this.uploadUnlessPresent(digest, { length: content.length, slice: (start, end) => content.subarray(start, end) });
+        return { mediaType, digest, size: content.length };
     }
     /** Upload a file without reading it into memory; its digest is computed first when not given. */
     async putBlobFile(filePath, mediaType, knownDigest) {
         const size = fs.statSync(filePath).size;
         const digest = knownDigest ?? (await fileDigest(filePath));
-        const descriptor = { mediaType, digest, size };
-        await this.oneUploadAtATime(digest, async () => {
-            if (await this.blobExists(digest, this.push))
-                return;
-            await this.upload(digest, {
-                length: size,
-                slice: (start, end) => ({ length: end - start, open: () => fs.createReadStream(filePath, { start, end: end - 1 }) }),
-            });
+        await this.uploadUnlessPresent(digest, {
+            length: size,
+            slice: (start, end) => ({ length: end - start, open: () => fs.createReadStream(filePath, { start, end: end - 1 }) }),
         });
-        return descriptor;
+        return { mediaType, digest, size };
     }
     /**
      * Cross-repository mount (`POST ?mount=&from=`). True when the registry mounted it (201). On 202
@@ -3260,6 +3254,12 @@ class RegistryRepository {
      */
     oneUploadAtATime(digest, upload) {
         return (0, keyed_lock_1.withKeyedLock)(`blob ${this.location}@${digest}`, upload);
+    }
+    uploadUnlessPresent(digest, source) {
+        return this.oneUploadAtATime(digest, async () => {
+            if (!(await this.blobExists(digest, this.push)))
+                await this.upload(digest, source);
+        });
     }
     async upload(digest, source) {
         const op = this.op('POST upload', digest);
@@ -3386,8 +3386,7 @@ function isLinkRace(res) {
     return codes.length > 0 && codes.every((c) => c === 'MANIFEST_BLOB_UNKNOWN' || c === 'DIGEST_INVALID' || c === 'BLOB_UNKNOWN');
 }
 function verifyDigest(bytes, expected, what) {
-    const algorithm = expected.slice(0, expected.indexOf(':'));
-    const actual = `${algorithm}:` + (0, node_crypto_1.createHash)(algorithm).update(bytes).digest('hex');
+    const actual = (0, digest_1.digestOf)(bytes, expected.slice(0, expected.indexOf(':')));
     if (actual !== expected)
         throw new errors_2.DigestMismatchError(`${what}: the bytes hash to ${actual}, expected ${expected}`);
 }
@@ -3398,7 +3397,7 @@ async function fileDigest(filePath) {
     return `sha256:${hash.digest('hex')}`;
 }
 function checkReference(reference, location) {
-    if (!(0, digest_1.isDigest)(reference) && !TAG_RE.test(reference)) {
+    if (!(0, digest_1.isDigest)(reference) && !(0, reference_1.isTag)(reference)) {
         throw new errors_1.UserError(`'${reference}' is neither a tag nor a sha256/sha512 digest (for ${location}); use a tag like v1.2 or a digest sha256:<64 hex>`);
     }
 }
@@ -3530,6 +3529,13 @@ module.exports = require("node:stream");
 /***/ ((module) => {
 
 module.exports = require("node:stream/promises");
+
+/***/ }),
+
+/***/ 500:
+/***/ ((module) => {
+
+module.exports = require("node:timers/promises");
 
 /***/ }),
 

@@ -132,7 +132,6 @@ exports.command = exports.policyCommand;
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.DeniedError = exports.UserError = void 0;
-exports.isUserError = isUserError;
 exports.oneLine = oneLine;
 /**
  * A problem with what the user gave us (flags, inputs, files, credentials). The CLI and the
@@ -155,13 +154,43 @@ class DeniedError extends Error {
     }
 }
 exports.DeniedError = DeniedError;
-function isUserError(err) {
-    return err instanceof UserError;
-}
 /** One line, whatever the error carried (no stack, no newlines). */
 function oneLine(err) {
     const msg = err instanceof Error ? err.message : String(err);
     return msg.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+
+/***/ }),
+
+/***/ 2658:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.parseJsonDocuments = parseJsonDocuments;
+/**
+ * The JSON documents in a text: one document, or JSON Lines of them (as `gh attestation
+ * trusted-root` prints). Undefined when the text is neither.
+ */
+function parseJsonDocuments(text) {
+    const trimmed = text.trim();
+    try {
+        return [JSON.parse(trimmed)];
+    }
+    catch {
+        // not a single document: try JSON Lines
+    }
+    try {
+        const lines = trimmed
+            .split('\n')
+            .map((line) => line.trim())
+            .filter((line) => line.length > 0);
+        return lines.length > 0 ? lines.map((line) => JSON.parse(line)) : undefined;
+    }
+    catch {
+        return undefined;
+    }
 }
 
 
@@ -172,7 +201,7 @@ function oneLine(err) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.PREDICATE = exports.ANNOTATION = exports.IN_TOTO_PAYLOAD_TYPE = exports.DSSE_ENVELOPE = exports.COSIGN_SIMPLESIGNING = exports.SIGSTORE_BUNDLE_PREFIX = exports.SIGSTORE_BUNDLE_V03 = exports.EMPTY_JSON_DIGEST = exports.EMPTY_JSON = exports.ALL_MANIFEST_MEDIA_TYPES = exports.INDEX_MEDIA_TYPES = exports.MANIFEST_MEDIA_TYPES = exports.DOCKER_LAYER_GZIP = exports.DOCKER_CONFIG = exports.DOCKER_MANIFEST_LIST = exports.DOCKER_MANIFEST = exports.OCI_EMPTY = exports.OCI_LAYER_TAR = exports.OCI_LAYER_TAR_GZIP = exports.OCI_CONFIG = exports.OCI_INDEX = exports.OCI_MANIFEST = void 0;
+exports.PREDICATE = exports.ANNOTATION = exports.IN_TOTO_PAYLOAD_TYPE = exports.DSSE_ENVELOPE = exports.COSIGN_SIMPLESIGNING = exports.SIGSTORE_BUNDLE_PREFIX = exports.SIGSTORE_BUNDLE_V03 = exports.EMPTY_JSON_DIGEST = exports.EMPTY_JSON = exports.ALL_MANIFEST_MEDIA_TYPES = exports.DOCKER_CONFIG = exports.DOCKER_MANIFEST_LIST = exports.DOCKER_MANIFEST = exports.OCI_EMPTY = exports.OCI_LAYER_TAR = exports.OCI_LAYER_TAR_GZIP = exports.OCI_CONFIG = exports.OCI_INDEX = exports.OCI_MANIFEST = void 0;
 // Media types and annotation keys from the OCI image/distribution specs and the Sigstore/cosign specs.
 exports.OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 exports.OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
@@ -183,9 +212,6 @@ exports.OCI_EMPTY = 'application/vnd.oci.empty.v1+json';
 exports.DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
 exports.DOCKER_MANIFEST_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
 exports.DOCKER_CONFIG = 'application/vnd.docker.container.image.v1+json';
-exports.DOCKER_LAYER_GZIP = 'application/vnd.docker.image.rootfs.diff.tar.gzip';
-exports.MANIFEST_MEDIA_TYPES = [exports.OCI_MANIFEST, exports.DOCKER_MANIFEST];
-exports.INDEX_MEDIA_TYPES = [exports.OCI_INDEX, exports.DOCKER_MANIFEST_LIST];
 exports.ALL_MANIFEST_MEDIA_TYPES = [exports.OCI_MANIFEST, exports.OCI_INDEX, exports.DOCKER_MANIFEST, exports.DOCKER_MANIFEST_LIST];
 /** The 2-byte `{}` blob every artifact manifest uses as its config. */
 exports.EMPTY_JSON = Buffer.from('{}');
@@ -327,6 +353,7 @@ const node_fs_1 = __nccwpck_require__(3024);
 const node_path_1 = __nccwpck_require__(6760);
 const yaml_1 = __nccwpck_require__(8815);
 const errors_1 = __nccwpck_require__(4296);
+const json_documents_1 = __nccwpck_require__(2658);
 const duration_1 = __nccwpck_require__(5432);
 const regexp_check_1 = __nccwpck_require__(5068);
 const schema_1 = __nccwpck_require__(4139);
@@ -422,16 +449,16 @@ function sigstoreInstance(value, baseDir, fail) {
         return { kind: 'github' };
     const where = 'spec.sigstore.trustedRoot';
     const json = readReferenced(value.trustedRoot, baseDir, (why) => fail(where, why));
-    let parsed;
-    try {
-        parsed = JSON.parse(json);
-    }
-    catch {
+    // One trusted_root.json, or the JSON Lines of several that `gh attestation trusted-root` prints.
+    const docs = (0, json_documents_1.parseJsonDocuments)(json);
+    if (!docs) {
         return fail(where, `'${value.trustedRoot}' is not JSON; give a Sigstore trusted_root.json (e.g. from 'gh attestation trusted-root')`);
     }
-    const mediaType = parsed?.mediaType;
-    if (typeof mediaType !== 'string' || !mediaType.startsWith('application/vnd.dev.sigstore.trustedroot')) {
-        return fail(where, `'${value.trustedRoot}' has no Sigstore trusted-root mediaType; give a trusted_root.json (application/vnd.dev.sigstore.trustedroot+json)`);
+    for (const doc of docs) {
+        const mediaType = doc?.mediaType;
+        if (typeof mediaType !== 'string' || !mediaType.startsWith('application/vnd.dev.sigstore.trustedroot')) {
+            return fail(where, `'${value.trustedRoot}' has no Sigstore trusted-root mediaType; give a trusted_root.json (application/vnd.dev.sigstore.trustedroot+json)`);
+        }
     }
     return { kind: 'trustedRoot', path: value.trustedRoot, json };
 }
@@ -518,6 +545,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.WEBHOOK_TIMEOUT_SECONDS = exports.PUBLIC_GOOD_REKOR = exports.PUBLIC_GOOD_FULCIO = exports.MANAGED_BY_LABELS = exports.ENGINES = void 0;
 exports.requireSomething = requireSomething;
 exports.sbomEitherWarning = sbomEitherWarning;
+exports.identityFields = identityFields;
 const errors_1 = __nccwpck_require__(4296);
 exports.ENGINES = ['kyverno', 'kyverno-ivp', 'policy-controller'];
 exports.MANAGED_BY_LABELS = { 'app.kubernetes.io/managed-by': 'ship-image' };
@@ -534,6 +562,10 @@ function sbomEitherWarning(policy, engine) {
     return policy.require.sbom
         ? [`${engine} cannot accept "CycloneDX or SPDX": the rendered policy requires a CycloneDX SBOM (https://cyclonedx.org/bom), which is what ship-image attests; SPDX-only images will be refused at admission`]
         : [];
+}
+/** A keyless identity as the engines spell it: the issuer, and the subject or its regexp. */
+function identityFields(id) {
+    return id.subject !== undefined ? { issuer: id.issuer, subject: id.subject } : { issuer: id.issuer, subjectRegExp: id.subjectRegExp };
 }
 
 
@@ -577,7 +609,6 @@ function toYaml(documents, header) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.ivpVulnerabilityExpressions = ivpVulnerabilityExpressions;
 exports.renderKyvernoImageValidatingPolicy = renderKyvernoImageValidatingPolicy;
 // Kyverno ImageValidatingPolicy (policies.kyverno.io/v1, Kyverno >= 1.17; inline trustedRoot >= 1.19), CEL.
 const errors_1 = __nccwpck_require__(4296);
@@ -623,9 +654,7 @@ function renderKyvernoImageValidatingPolicy(policy) {
         attestors.push({
             name: 'keyless',
             cosign: {
-                keyless: {
-                    identities: policy.identities.map((id) => id.subject !== undefined ? { issuer: id.issuer, subject: id.subject } : { issuer: id.issuer, subjectRegExp: id.subjectRegExp }),
-                },
+                keyless: { identities: policy.identities.map(common_1.identityFields) },
                 ...trust,
             },
         });
@@ -694,7 +723,6 @@ function renderKyvernoImageValidatingPolicy(policy) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.kyvernoVulnerabilityConditions = kyvernoVulnerabilityConditions;
 exports.renderKyvernoClusterPolicy = renderKyvernoClusterPolicy;
 // Kyverno ClusterPolicy (kyverno.io/v1) with verifyImages type SigstoreBundle (Kyverno >= 1.13).
 const errors_1 = __nccwpck_require__(4296);
@@ -726,11 +754,7 @@ function attestorSets(policy) {
     const entries = [
         ...policy.identities.map((id) => ({
             // Kyverno's admission check wants a Rekor URL or roots on every keyless entry.
-            keyless: {
-                issuer: id.issuer,
-                ...(id.subject !== undefined ? { subject: id.subject } : { subjectRegExp: id.subjectRegExp }),
-                rekor: { url: common_1.PUBLIC_GOOD_REKOR },
-            },
+            keyless: { ...(0, common_1.identityFields)(id), rekor: { url: common_1.PUBLIC_GOOD_REKOR } },
         })),
         ...policy.keys.map((k) => ({ keys: { publicKeys: k.pem } })),
     ];
@@ -870,7 +894,7 @@ function renderClusterImagePolicy(policy) {
             signer: {
                 keyless: {
                     url: common_1.PUBLIC_GOOD_FULCIO,
-                    identities: policy.identities.map((id) => id.subject !== undefined ? { issuer: id.issuer, subject: id.subject } : { issuer: id.issuer, subjectRegExp: id.subjectRegExp }),
+                    identities: policy.identities.map(common_1.identityFields),
                     ...(trustRootRef ? { trustRootRef } : {}),
                 },
             },
@@ -923,7 +947,6 @@ function renderClusterImagePolicy(policy) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.dottedPath = dottedPath;
 exports.schemaProblem = schemaProblem;
 /** schema/policy.schema.json compiled ahead of time (scripts/gen-policy-validator.mjs). */
 function compiled() {

@@ -6386,7 +6386,6 @@ exports.command = exports.verifyBundleCommand;
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.DeniedError = exports.UserError = void 0;
-exports.isUserError = isUserError;
 exports.oneLine = oneLine;
 /**
  * A problem with what the user gave us (flags, inputs, files, credentials). The CLI and the
@@ -6409,13 +6408,43 @@ class DeniedError extends Error {
     }
 }
 exports.DeniedError = DeniedError;
-function isUserError(err) {
-    return err instanceof UserError;
-}
 /** One line, whatever the error carried (no stack, no newlines). */
 function oneLine(err) {
     const msg = err instanceof Error ? err.message : String(err);
     return msg.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+
+/***/ }),
+
+/***/ 2658:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.parseJsonDocuments = parseJsonDocuments;
+/**
+ * The JSON documents in a text: one document, or JSON Lines of them (as `gh attestation
+ * trusted-root` prints). Undefined when the text is neither.
+ */
+function parseJsonDocuments(text) {
+    const trimmed = text.trim();
+    try {
+        return [JSON.parse(trimmed)];
+    }
+    catch {
+        // not a single document: try JSON Lines
+    }
+    try {
+        const lines = trimmed
+            .split('\n')
+            .map((line) => line.trim())
+            .filter((line) => line.length > 0);
+        return lines.length > 0 ? lines.map((line) => JSON.parse(line)) : undefined;
+    }
+    catch {
+        return undefined;
+    }
 }
 
 
@@ -6426,7 +6455,7 @@ function oneLine(err) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.PREDICATE = exports.ANNOTATION = exports.IN_TOTO_PAYLOAD_TYPE = exports.DSSE_ENVELOPE = exports.COSIGN_SIMPLESIGNING = exports.SIGSTORE_BUNDLE_PREFIX = exports.SIGSTORE_BUNDLE_V03 = exports.EMPTY_JSON_DIGEST = exports.EMPTY_JSON = exports.ALL_MANIFEST_MEDIA_TYPES = exports.INDEX_MEDIA_TYPES = exports.MANIFEST_MEDIA_TYPES = exports.DOCKER_LAYER_GZIP = exports.DOCKER_CONFIG = exports.DOCKER_MANIFEST_LIST = exports.DOCKER_MANIFEST = exports.OCI_EMPTY = exports.OCI_LAYER_TAR = exports.OCI_LAYER_TAR_GZIP = exports.OCI_CONFIG = exports.OCI_INDEX = exports.OCI_MANIFEST = void 0;
+exports.PREDICATE = exports.ANNOTATION = exports.IN_TOTO_PAYLOAD_TYPE = exports.DSSE_ENVELOPE = exports.COSIGN_SIMPLESIGNING = exports.SIGSTORE_BUNDLE_PREFIX = exports.SIGSTORE_BUNDLE_V03 = exports.EMPTY_JSON_DIGEST = exports.EMPTY_JSON = exports.ALL_MANIFEST_MEDIA_TYPES = exports.DOCKER_CONFIG = exports.DOCKER_MANIFEST_LIST = exports.DOCKER_MANIFEST = exports.OCI_EMPTY = exports.OCI_LAYER_TAR = exports.OCI_LAYER_TAR_GZIP = exports.OCI_CONFIG = exports.OCI_INDEX = exports.OCI_MANIFEST = void 0;
 // Media types and annotation keys from the OCI image/distribution specs and the Sigstore/cosign specs.
 exports.OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 exports.OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
@@ -6437,9 +6466,6 @@ exports.OCI_EMPTY = 'application/vnd.oci.empty.v1+json';
 exports.DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
 exports.DOCKER_MANIFEST_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
 exports.DOCKER_CONFIG = 'application/vnd.docker.container.image.v1+json';
-exports.DOCKER_LAYER_GZIP = 'application/vnd.docker.image.rootfs.diff.tar.gzip';
-exports.MANIFEST_MEDIA_TYPES = [exports.OCI_MANIFEST, exports.DOCKER_MANIFEST];
-exports.INDEX_MEDIA_TYPES = [exports.OCI_INDEX, exports.DOCKER_MANIFEST_LIST];
 exports.ALL_MANIFEST_MEDIA_TYPES = [exports.OCI_MANIFEST, exports.OCI_INDEX, exports.DOCKER_MANIFEST, exports.DOCKER_MANIFEST_LIST];
 /** The 2-byte `{}` blob every artifact manifest uses as its config. */
 exports.EMPTY_JSON = Buffer.from('{}');
@@ -6533,22 +6559,13 @@ exports.verifyArtifactBundle = verifyArtifactBundle;
 // Verifies one Sigstore bundle for an artifact (a file or a `sha256:` digest): the semantics of
 // `cosign verify-blob --bundle` and of the sigstore-conformance `verify-bundle` protocol.
 const node_crypto_1 = __nccwpck_require__(7598);
-const bundle_1 = __nccwpck_require__(1040);
 const verify_1 = __nccwpck_require__(4187);
 const errors_1 = __nccwpck_require__(4296);
 const media_types_1 = __nccwpck_require__(9217);
-const bundle_2 = __nccwpck_require__(3853);
+const bundle_1 = __nccwpck_require__(3853);
 const ecdsa_prehashed_1 = __nccwpck_require__(3876);
 function fail(message) {
-    throw new bundle_2.BundleVerificationError(message);
-}
-function parse(json) {
-    try {
-        return (0, bundle_1.bundleFromJSON)(json);
-    }
-    catch (err) {
-        return fail(`not a valid Sigstore bundle: ${err.message}`);
-    }
+    throw new bundle_1.BundleVerificationError(message);
 }
 function artifactDigest(artifact) {
     return 'bytes' in artifact ? (0, node_crypto_1.createHash)('sha256').update(artifact.bytes).digest() : artifact.sha256;
@@ -6631,7 +6648,7 @@ function checkArtifactBinding(bundle, artifact) {
 }
 /** Verify `bundleJson` for `artifact` against `trustedRoot` and the expected signer. Throws BundleVerificationError. */
 function verifyArtifactBundle(bundleJson, artifact, signer, trustedRoot) {
-    const bundle = parse(bundleJson);
+    const bundle = (0, bundle_1.parseBundle)(bundleJson);
     const keyBundle = bundle.verificationMaterial.content.$case === 'publicKey';
     let key;
     if ('publicKeyPem' in signer) {
@@ -6648,9 +6665,7 @@ function verifyArtifactBundle(bundleJson, artifact, signer, trustedRoot) {
         fail('the bundle is signed with a key; verify it with --key');
     }
     checkArtifactBinding(bundle, artifact);
-    const publicKey = key;
-    const trust = (0, verify_1.toTrustMaterial)(trustedRoot, publicKey ? () => ({ publicKey, validFor: () => true }) : undefined);
-    const verifier = new verify_1.Verifier(trust, (0, bundle_2.defaultThresholds)(bundle, trustedRoot));
+    const verifier = (0, bundle_1.bundleVerifier)(bundle, trustedRoot, key);
     const policy = 'identity' in signer ? { subjectAlternativeName: signer.identity, extensions: { issuer: signer.issuer } } : undefined;
     try {
         const result = verifier.verify(signedEntity(bundle, artifact), policy);
@@ -6658,7 +6673,7 @@ function verifyArtifactBundle(bundleJson, artifact, signer, trustedRoot) {
         return { kind: bundle.content.$case === 'dsseEnvelope' ? 'dsse-envelope' : 'message-signature', signer: who };
     }
     catch (err) {
-        if (err instanceof bundle_2.BundleVerificationError)
+        if (err instanceof bundle_1.BundleVerificationError)
             throw err;
         return fail(`bundle verification failed: ${err.message}`);
     }
@@ -6674,6 +6689,8 @@ function verifyArtifactBundle(bundleJson, artifact, signer, trustedRoot) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.BundleVerificationError = void 0;
 exports.defaultThresholds = defaultThresholds;
+exports.bundleVerifier = bundleVerifier;
+exports.parseBundle = parseBundle;
 exports.verifyBundle = verifyBundle;
 const node_crypto_1 = __nccwpck_require__(7598);
 const bundle_1 = __nccwpck_require__(1040);
@@ -6704,6 +6721,17 @@ function defaultThresholds(bundle, root) {
     }
     const tsaOnly = tlogs === 0 && tsas > 0;
     return { ctlogThreshold: 1, tlogThreshold: root.tlogs.length > 0 && !tsaOnly ? 1 : 0, timestampThreshold: 1 };
+}
+// The root's authorities as @sigstore/verify wants them, converted once per root object (keys and
+// certificates parsed), not once per bundle.
+const trustByRoot = new WeakMap();
+/** A Verifier for `bundle` under `trustedRoot`; `key` is the only key a key-signed bundle may be verified with. */
+function bundleVerifier(bundle, trustedRoot, key, thresholds) {
+    let trust = trustByRoot.get(trustedRoot);
+    if (!trust)
+        trustByRoot.set(trustedRoot, (trust = (0, verify_1.toTrustMaterial)(trustedRoot)));
+    const material = key ? { ...trust, publicKey: () => ({ publicKey: key, validFor: () => true }) } : trust;
+    return new verify_1.Verifier(material, thresholds ?? defaultThresholds(bundle, trustedRoot));
 }
 function leafCertificate(bundle) {
     const content = bundle.verificationMaterial.content;
@@ -6779,9 +6807,7 @@ function verifyBundle(serialized, opts) {
             throw new errors_1.UserError('the public key is not a PEM public key; pass the .pub file cosign generate-key-pair wrote');
         }
     }
-    const key = expectedKey;
-    const trust = (0, verify_1.toTrustMaterial)(opts.trustedRoot, key ? () => ({ publicKey: key, validFor: () => true }) : undefined);
-    const verifier = new verify_1.Verifier(trust, opts.thresholds ?? defaultThresholds(bundle, opts.trustedRoot));
+    const verifier = bundleVerifier(bundle, opts.trustedRoot, expectedKey, opts.thresholds);
     let signerKey;
     try {
         signerKey = verifier.verify((0, verify_1.toSignedEntity)(bundle)).key;
@@ -6973,6 +6999,7 @@ const node_fs_1 = __nccwpck_require__(3024);
 const protobuf_specs_1 = __nccwpck_require__(9654);
 const seeds_json_1 = __importDefault(__nccwpck_require__(8032));
 const errors_1 = __nccwpck_require__(4296);
+const json_documents_1 = __nccwpck_require__(2658);
 const PUBLIC_GOOD_TUF_MIRROR = 'https://tuf-repo-cdn.sigstore.dev';
 /** The public-good TrustedRoot JSON document shipped in @sigstore/tuf's seeds. */
 function publicGoodTrustedRootJSON() {
@@ -6984,23 +7011,10 @@ function publicGoodTrustedRootJSON() {
 }
 /** Parse a file's text: one JSON document, or JSON Lines of documents. */
 function parseTrustedRootText(text, origin) {
-    const trimmed = text.trim();
-    try {
-        return [JSON.parse(trimmed)];
-    }
-    catch {
-        // not a single document: try JSON Lines
-    }
-    try {
-        return trimmed
-            .split('\n')
-            .map((line) => line.trim())
-            .filter((line) => line.length > 0)
-            .map((line) => JSON.parse(line));
-    }
-    catch {
+    const docs = (0, json_documents_1.parseJsonDocuments)(text);
+    if (!docs)
         throw new errors_1.UserError(`${origin} is not a TrustedRoot JSON document (nor JSON Lines of them); pass trusted_root.json or the output of 'gh attestation trusted-root'`);
-    }
+    return docs;
 }
 function toTrustedRoot(json, origin) {
     const doc = json;

@@ -6465,7 +6465,6 @@ function registryOptionsFromFlags(values, env, readStdin) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.DeniedError = exports.UserError = void 0;
-exports.isUserError = isUserError;
 exports.oneLine = oneLine;
 /**
  * A problem with what the user gave us (flags, inputs, files, credentials). The CLI and the
@@ -6488,13 +6487,43 @@ class DeniedError extends Error {
     }
 }
 exports.DeniedError = DeniedError;
-function isUserError(err) {
-    return err instanceof UserError;
-}
 /** One line, whatever the error carried (no stack, no newlines). */
 function oneLine(err) {
     const msg = err instanceof Error ? err.message : String(err);
     return msg.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+
+/***/ }),
+
+/***/ 2658:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.parseJsonDocuments = parseJsonDocuments;
+/**
+ * The JSON documents in a text: one document, or JSON Lines of them (as `gh attestation
+ * trusted-root` prints). Undefined when the text is neither.
+ */
+function parseJsonDocuments(text) {
+    const trimmed = text.trim();
+    try {
+        return [JSON.parse(trimmed)];
+    }
+    catch {
+        // not a single document: try JSON Lines
+    }
+    try {
+        const lines = trimmed
+            .split('\n')
+            .map((line) => line.trim())
+            .filter((line) => line.length > 0);
+        return lines.length > 0 ? lines.map((line) => JSON.parse(line)) : undefined;
+    }
+    catch {
+        return undefined;
+    }
 }
 
 
@@ -6565,6 +6594,29 @@ function stderrLogger(opts = {}) {
                 write('debug: ', m);
         },
     };
+}
+
+
+/***/ }),
+
+/***/ 5762:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.mapLimited = mapLimited;
+/** `work` over every item, at most `limit` at a time; results in the items' order. */
+async function mapLimited(items, limit, work) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            results[i] = await work(items[i]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return results;
 }
 
 
@@ -7034,6 +7086,7 @@ class RegistrySession {
     scheme = 'https';
     schemeKnown = false;
     challenge;
+    tokenRequests = new Map();
     logger;
     constructor(registry, deps) {
         this.registry = registry;
@@ -7146,19 +7199,31 @@ class RegistrySession {
         }
         if (challenge.scheme !== 'bearer' || !challenge.params.realm)
             return undefined;
-        let cached = this.deps.tokens.find(this.registry, scopes);
-        if (!cached) {
-            cached = await (0, token_1.fetchToken)(this.deps.transport, {
-                registry: this.registry,
-                realm: challenge.params.realm,
-                service: challenge.params.service,
-                scopes,
-                credential: cred,
-                clientId: this.deps.clientId ?? 'ship-image',
-            });
-            this.deps.tokens.put(this.registry, cached);
-        }
+        const { realm, service } = challenge.params;
+        const cached = this.deps.tokens.find(this.registry, scopes) ?? (await this.newToken({ realm, service }, scopes, cred));
         return { header: `Bearer ${cached.token}`, token: cached.token };
+    }
+    /** A fresh token for `scopes`; requests that need the same one at the same time share one token request. */
+    newToken(where, scopes, credential) {
+        const key = scopes.join(' ');
+        let pending = this.tokenRequests.get(key);
+        if (!pending) {
+            pending = (0, token_1.fetchToken)(this.deps.transport, {
+                registry: this.registry,
+                realm: where.realm,
+                service: where.service,
+                scopes,
+                credential,
+                clientId: this.deps.clientId ?? 'ship-image',
+            }).then((token) => {
+                this.deps.tokens.put(this.registry, token);
+                return token;
+            });
+            this.tokenRequests.set(key, pending);
+            const done = () => this.tokenRequests.delete(key);
+            pending.then(done, done);
+        }
+        return pending;
     }
 }
 exports.RegistrySession = RegistrySession;
@@ -7472,6 +7537,7 @@ const http = __importStar(__nccwpck_require__(7067));
 const https = __importStar(__nccwpck_require__(4708));
 const node_stream_1 = __nccwpck_require__(7075);
 const tls = __importStar(__nccwpck_require__(1692));
+const promises_1 = __nccwpck_require__(8500);
 const errors_1 = __nccwpck_require__(4296);
 const log_1 = __nccwpck_require__(4325);
 const errors_2 = __nccwpck_require__(8630);
@@ -7565,14 +7631,14 @@ class HttpTransport {
                 res.stream?.destroy();
                 const wait = this.retryDelay(attempt, res.headers['retry-after']);
                 this.opts.logger.debug(`${req.method} ${redactUrl(req.url)}: ${res.status}, retry ${attempt}/${attempts - 1} in ${wait} ms`);
-                await sleep(wait);
+                await (0, promises_1.setTimeout)(wait);
                 continue;
             }
             if (last || !(failure instanceof HttpConnectionError) || !RETRIABLE_CODES.has(failure.code))
                 throw failure;
             const wait = this.retryDelay(attempt, undefined);
             this.opts.logger.debug(`${req.method} ${redactUrl(req.url)}: ${failure.code}, retry ${attempt}/${attempts - 1} in ${wait} ms`);
-            await sleep(wait);
+            await (0, promises_1.setTimeout)(wait);
         }
     }
     /** Full jitter: uniform in [0, min(max, base·2^(attempt-1))]; a Retry-After (capped) replaces it. */
@@ -7772,9 +7838,6 @@ function connectionError(what, url, err) {
 function redactUrl(url) {
     return `${url.origin}${url.pathname}`;
 }
-function sleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms));
-}
 /** The `rel="next"` target of a `Link` header (RFC 8288), resolved against `base`. */
 function nextLink(header, base) {
     const value = Array.isArray(header) ? header.join(', ') : header;
@@ -7830,11 +7893,11 @@ var __importStar = (this && this.__importStar) || (function () {
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.OciLayoutStore = void 0;
-exports.withFileLock = withFileLock;
-exports.writeFileAtomic = writeFileAtomic;
 const node_fs_1 = __nccwpck_require__(3024);
 const node_crypto_1 = __nccwpck_require__(7598);
 const path = __importStar(__nccwpck_require__(6760));
+const promises_1 = __nccwpck_require__(8500);
+const keyed_lock_1 = __nccwpck_require__(1069);
 const digest_1 = __nccwpck_require__(8825);
 const media_types_1 = __nccwpck_require__(9217);
 const store_1 = __nccwpck_require__(9800);
@@ -8139,25 +8202,14 @@ function mediaTypeOf(manifest) {
     return (0, types_1.isIndex)(manifest) ? media_types_1.OCI_INDEX : media_types_1.OCI_MANIFEST;
 }
 // ---- file helpers (kept here: only the layout writes files) ----
-const lockChains = new Map();
 /**
- * Mutual exclusion on a path: a promise chain inside this process, and an exclusive-create
+ * Mutual exclusion on a path: turns inside this process (`withKeyedLock`), and an exclusive-create
  * lockfile across processes (retried with backoff; one older than a minute is taken to be
  * left behind by a crashed process and removed).
  */
-async function withFileLock(lockPath, work, timeoutMs = 30_000) {
+function withFileLock(lockPath, work, timeoutMs = 30_000) {
     const key = path.resolve(lockPath);
-    const previous = lockChains.get(key) ?? Promise.resolve();
-    const run = previous.then(() => holdLockfile(key, work, timeoutMs));
-    const settled = run.catch(() => undefined);
-    lockChains.set(key, settled);
-    try {
-        return await run;
-    }
-    finally {
-        if (lockChains.get(key) === settled)
-            lockChains.delete(key);
-    }
+    return (0, keyed_lock_1.withKeyedLock)(`file ${key}`, () => holdLockfile(key, work, timeoutMs));
 }
 const STALE_LOCK_MS = 60_000;
 async function holdLockfile(lockPath, work, timeoutMs) {
@@ -8175,7 +8227,7 @@ async function holdLockfile(lockPath, work, timeoutMs) {
             if (Date.now() > deadline) {
                 throw new Error(`timed out waiting for the lock ${lockPath}; if no other ship-image process uses this layout, remove that file`);
             }
-            await sleep(delay + Math.random() * delay);
+            await (0, promises_1.setTimeout)(delay + Math.random() * delay);
             delay = Math.min(delay * 2, 200);
         }
     }
@@ -8207,9 +8259,6 @@ async function writeFileAtomic(file, data) {
         await node_fs_1.promises.rm(tmp, { force: true });
         throw err;
     }
-}
-function sleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 
@@ -8373,7 +8422,7 @@ function certificateSubject(pem) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.PREDICATE = exports.ANNOTATION = exports.IN_TOTO_PAYLOAD_TYPE = exports.DSSE_ENVELOPE = exports.COSIGN_SIMPLESIGNING = exports.SIGSTORE_BUNDLE_PREFIX = exports.SIGSTORE_BUNDLE_V03 = exports.EMPTY_JSON_DIGEST = exports.EMPTY_JSON = exports.ALL_MANIFEST_MEDIA_TYPES = exports.INDEX_MEDIA_TYPES = exports.MANIFEST_MEDIA_TYPES = exports.DOCKER_LAYER_GZIP = exports.DOCKER_CONFIG = exports.DOCKER_MANIFEST_LIST = exports.DOCKER_MANIFEST = exports.OCI_EMPTY = exports.OCI_LAYER_TAR = exports.OCI_LAYER_TAR_GZIP = exports.OCI_CONFIG = exports.OCI_INDEX = exports.OCI_MANIFEST = void 0;
+exports.PREDICATE = exports.ANNOTATION = exports.IN_TOTO_PAYLOAD_TYPE = exports.DSSE_ENVELOPE = exports.COSIGN_SIMPLESIGNING = exports.SIGSTORE_BUNDLE_PREFIX = exports.SIGSTORE_BUNDLE_V03 = exports.EMPTY_JSON_DIGEST = exports.EMPTY_JSON = exports.ALL_MANIFEST_MEDIA_TYPES = exports.DOCKER_CONFIG = exports.DOCKER_MANIFEST_LIST = exports.DOCKER_MANIFEST = exports.OCI_EMPTY = exports.OCI_LAYER_TAR = exports.OCI_LAYER_TAR_GZIP = exports.OCI_CONFIG = exports.OCI_INDEX = exports.OCI_MANIFEST = void 0;
 // Media types and annotation keys from the OCI image/distribution specs and the Sigstore/cosign specs.
 exports.OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 exports.OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
@@ -8384,9 +8433,6 @@ exports.OCI_EMPTY = 'application/vnd.oci.empty.v1+json';
 exports.DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
 exports.DOCKER_MANIFEST_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
 exports.DOCKER_CONFIG = 'application/vnd.docker.container.image.v1+json';
-exports.DOCKER_LAYER_GZIP = 'application/vnd.docker.image.rootfs.diff.tar.gzip';
-exports.MANIFEST_MEDIA_TYPES = [exports.OCI_MANIFEST, exports.DOCKER_MANIFEST];
-exports.INDEX_MEDIA_TYPES = [exports.OCI_INDEX, exports.DOCKER_MANIFEST_LIST];
 exports.ALL_MANIFEST_MEDIA_TYPES = [exports.OCI_MANIFEST, exports.OCI_INDEX, exports.DOCKER_MANIFEST, exports.DOCKER_MANIFEST_LIST];
 /** The 2-byte `{}` blob every artifact manifest uses as its config. */
 exports.EMPTY_JSON = Buffer.from('{}');
@@ -8467,7 +8513,6 @@ const layout_1 = __nccwpck_require__(5823);
 const reference_1 = __nccwpck_require__(9767);
 const registry_1 = __nccwpck_require__(494);
 exports.OCI_LAYOUT_PREFIX = 'oci-layout:';
-const TAG_RE = /^[\w][\w.-]{0,127}$/;
 const DIGEST_SUFFIX_RE = /@([a-z0-9]+:[a-zA-Z0-9]+)$/;
 /**
  * `oci-layout:DIR[:TAG|@DIGEST]`. A trailing `@<digest>` selects a manifest by digest. Otherwise
@@ -8492,7 +8537,7 @@ function parseLayoutInput(input) {
     }
     else {
         const colon = rest.lastIndexOf(':');
-        if (colon >= 0 && TAG_RE.test(rest.slice(colon + 1))) {
+        if (colon >= 0 && (0, reference_1.isTag)(rest.slice(colon + 1))) {
             dir = rest.slice(0, colon);
             reference = rest.slice(colon + 1);
         }
@@ -8535,6 +8580,7 @@ function openImage(input, opts = {}, client) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.DOCKER_HUB = void 0;
+exports.isTag = isTag;
 exports.parseReference = parseReference;
 exports.formatReference = formatReference;
 exports.familiarName = familiarName;
@@ -8553,6 +8599,10 @@ const IPV6_HOST_RE = /^\[[a-fA-F0-9:.]+\]$/;
 const PORT_RE = /^[0-9]+$/;
 const DIGEST_ALGORITHM_RE = /^[A-Za-z][A-Za-z0-9]*(?:[+._-][A-Za-z][A-Za-z0-9]*)*$/;
 const DIGEST_HEX_LENGTH = { sha256: 64, sha384: 96, sha512: 128 };
+/** A valid tag: 1-128 of letters, digits, `_`, `.`, `-`, not starting with `.` or `-`. */
+function isTag(s) {
+    return TAG_RE.test(s);
+}
 /** Parse `[registry/]repository[:tag][@digest]`; throws a UserError naming the offending part. */
 function parseReference(input) {
     const fail = (why) => {
@@ -8728,6 +8778,7 @@ exports.updateListedTag = updateListedTag;
 exports.readTombstones = readTombstones;
 exports.withTombstones = withTombstones;
 exports.dedupe = dedupe;
+const promises_1 = __nccwpck_require__(8500);
 const keyed_lock_1 = __nccwpck_require__(1069);
 const digest_1 = __nccwpck_require__(8825);
 const media_types_1 = __nccwpck_require__(9217);
@@ -8903,7 +8954,7 @@ async function updateListedTagNow(target, change, opts) {
     };
     const retryLater = async (attempt, why) => {
         opts.logger?.debug(`${target.description}: ${why} (attempt ${attempt}), retrying`);
-        await sleep(backoff(attempt, baseDelayMs, maxDelayMs));
+        await (0, promises_1.setTimeout)(backoff(attempt, baseDelayMs, maxDelayMs));
     };
     let changed = false;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
@@ -8936,7 +8987,7 @@ async function updateListedTagNow(target, change, opts) {
                 return false; // Already as wanted and we wrote nothing: there is no write of ours to lose.
             }
             const settleMs = opts.settleMs ?? Math.min(1000, Math.max(20, 2 * (Date.now() - started)));
-            await sleep(settleMs * (1 + Math.random() / 2));
+            await (0, promises_1.setTimeout)(settleMs * (1 + Math.random() / 2));
             const settled = await target.read();
             remember(settled);
             if (satisfied(settled))
@@ -8981,9 +9032,6 @@ function dedupe(descriptors) {
         if (!byDigest.has(d.digest))
             byDigest.set(d.digest, d);
     return [...byDigest.values()];
-}
-function sleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 
@@ -9033,6 +9081,7 @@ const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
 const node_stream_1 = __nccwpck_require__(7075);
 const promises_1 = __nccwpck_require__(6466);
+const promises_2 = __nccwpck_require__(8500);
 const errors_1 = __nccwpck_require__(4296);
 const keyed_lock_1 = __nccwpck_require__(1069);
 const log_1 = __nccwpck_require__(4325);
@@ -9049,7 +9098,6 @@ const DEFAULT_CHUNK_SIZE = 32 * 1024 * 1024;
 const MANIFEST_MAX_BYTES = http_1.DEFAULT_MAX_RESPONSE_BYTES;
 const TAG_PAGE_SIZE = 1000;
 const MAX_PAGES = 1000;
-const TAG_RE = /^[\w][\w.-]{0,127}$/;
 const ACCEPT_MANIFESTS = media_types_1.ALL_MANIFEST_MEDIA_TYPES.join(', ');
 /** The registry side of the OCI distribution client: one per run, shared by every repository. */
 class RegistryClient {
@@ -9196,7 +9244,7 @@ class RegistryRepository {
         for (const wait of LINK_RACE_WAITS_MS) {
             if (!isLinkRace(res))
                 break;
-            await new Promise((resolve) => setTimeout(resolve, wait));
+            await (0, promises_2.setTimeout)(wait);
             res = await this.send({ method: 'PUT', target: this.path('manifests', target), headers, body: bytes, scopes: this.push, op });
         }
         if (res.status < 200 || res.status >= 300)
@@ -9334,28 +9382,18 @@ class RegistryRepository {
     }
     async putBlob(content, mediaType) {
         const digest = (0, digest_1.sha256Digest)(content);
-        const descriptor = { mediaType, digest, size: content.length };
-        await this.oneUploadAtATime(digest, async () => {
-            if (await this.blobExists(digest, this.push))
-                return;
-            await this.upload(digest, { length: content.length, slice: (start, end) => content.subarray(start, end) });
-        });
-        return descriptor;
+        await this.uploadUnlessPresent(digest, { length: content.length, slice: (start, end) => content.subarray(start, end) });
+        return { mediaType, digest, size: content.length };
     }
     /** Upload a file without reading it into memory; its digest is computed first when not given. */
     async putBlobFile(filePath, mediaType, knownDigest) {
         const size = fs.statSync(filePath).size;
         const digest = knownDigest ?? (await fileDigest(filePath));
-        const descriptor = { mediaType, digest, size };
-        await this.oneUploadAtATime(digest, async () => {
-            if (await this.blobExists(digest, this.push))
-                return;
-            await this.upload(digest, {
-                length: size,
-                slice: (start, end) => ({ length: end - start, open: () => fs.createReadStream(filePath, { start, end: end - 1 }) }),
-            });
+        await this.uploadUnlessPresent(digest, {
+            length: size,
+            slice: (start, end) => ({ length: end - start, open: () => fs.createReadStream(filePath, { start, end: end - 1 }) }),
         });
-        return descriptor;
+        return { mediaType, digest, size };
     }
     /**
      * Cross-repository mount (`POST ?mount=&from=`). True when the registry mounted it (201). On 202
@@ -9391,6 +9429,12 @@ class RegistryRepository {
      */
     oneUploadAtATime(digest, upload) {
         return (0, keyed_lock_1.withKeyedLock)(`blob ${this.location}@${digest}`, upload);
+    }
+    uploadUnlessPresent(digest, source) {
+        return this.oneUploadAtATime(digest, async () => {
+            if (!(await this.blobExists(digest, this.push)))
+                await this.upload(digest, source);
+        });
     }
     async upload(digest, source) {
         const op = this.op('POST upload', digest);
@@ -9517,8 +9561,7 @@ function isLinkRace(res) {
     return codes.length > 0 && codes.every((c) => c === 'MANIFEST_BLOB_UNKNOWN' || c === 'DIGEST_INVALID' || c === 'BLOB_UNKNOWN');
 }
 function verifyDigest(bytes, expected, what) {
-    const algorithm = expected.slice(0, expected.indexOf(':'));
-    const actual = `${algorithm}:` + (0, node_crypto_1.createHash)(algorithm).update(bytes).digest('hex');
+    const actual = (0, digest_1.digestOf)(bytes, expected.slice(0, expected.indexOf(':')));
     if (actual !== expected)
         throw new errors_2.DigestMismatchError(`${what}: the bytes hash to ${actual}, expected ${expected}`);
 }
@@ -9529,7 +9572,7 @@ async function fileDigest(filePath) {
     return `sha256:${hash.digest('hex')}`;
 }
 function checkReference(reference, location) {
-    if (!(0, digest_1.isDigest)(reference) && !TAG_RE.test(reference)) {
+    if (!(0, digest_1.isDigest)(reference) && !(0, reference_1.isTag)(reference)) {
         throw new errors_1.UserError(`'${reference}' is neither a tag nor a sha256/sha512 digest (for ${location}); use a tag like v1.2 or a digest sha256:<64 hex>`);
     }
 }
@@ -9742,7 +9785,7 @@ function evaluate(policy, input) {
         rules.push(vulnerabilityRule(policy.require.vulnerabilities, ofType([media_types_1.PREDICATE.vuln]), input, setAside));
     }
     const failed = rules.some((r) => !r.passed);
-    return { allowed: !failed || policy.mode === 'audit', mode: policy.mode, rules, rejected };
+    return { allowed: !failed || policy.mode === 'audit', mode: policy.mode, rules, accepted, rejected };
 }
 function rejectionReason(policy, imageDigest, att) {
     const st = att.statement;
@@ -9834,12 +9877,10 @@ function vulnerabilityRule(req, scans, input, setAside) {
 
 // Image globs in `spec.images`. One meaning for every engine: `*` matches any run of characters,
 // including `/` and `:` (Kyverno's wildcard and ImageValidatingPolicy's glob do this; the
-// policy-controller renderer writes `**` for it). Only the characters policy-controller accepts.
+// policy-controller renderer writes `**` for it). Only the characters policy-controller accepts
+// (schema/policy.schema.json holds the pattern).
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.IMAGE_GLOB_PATTERN = void 0;
-exports.imageGlobToRegExp = imageGlobToRegExp;
 exports.imageMatchesGlobs = imageMatchesGlobs;
-exports.IMAGE_GLOB_PATTERN = '^[a-zA-Z0-9_:/*.@-]+$';
 function imageGlobToRegExp(glob) {
     const body = glob
         .split('*')
@@ -9866,6 +9907,7 @@ const node_fs_1 = __nccwpck_require__(3024);
 const node_path_1 = __nccwpck_require__(6760);
 const yaml_1 = __nccwpck_require__(8815);
 const errors_1 = __nccwpck_require__(4296);
+const json_documents_1 = __nccwpck_require__(2658);
 const duration_1 = __nccwpck_require__(5432);
 const regexp_check_1 = __nccwpck_require__(5068);
 const schema_1 = __nccwpck_require__(4139);
@@ -9961,16 +10003,16 @@ function sigstoreInstance(value, baseDir, fail) {
         return { kind: 'github' };
     const where = 'spec.sigstore.trustedRoot';
     const json = readReferenced(value.trustedRoot, baseDir, (why) => fail(where, why));
-    let parsed;
-    try {
-        parsed = JSON.parse(json);
-    }
-    catch {
+    // One trusted_root.json, or the JSON Lines of several that `gh attestation trusted-root` prints.
+    const docs = (0, json_documents_1.parseJsonDocuments)(json);
+    if (!docs) {
         return fail(where, `'${value.trustedRoot}' is not JSON; give a Sigstore trusted_root.json (e.g. from 'gh attestation trusted-root')`);
     }
-    const mediaType = parsed?.mediaType;
-    if (typeof mediaType !== 'string' || !mediaType.startsWith('application/vnd.dev.sigstore.trustedroot')) {
-        return fail(where, `'${value.trustedRoot}' has no Sigstore trusted-root mediaType; give a trusted_root.json (application/vnd.dev.sigstore.trustedroot+json)`);
+    for (const doc of docs) {
+        const mediaType = doc?.mediaType;
+        if (typeof mediaType !== 'string' || !mediaType.startsWith('application/vnd.dev.sigstore.trustedroot')) {
+            return fail(where, `'${value.trustedRoot}' has no Sigstore trusted-root mediaType; give a trusted_root.json (application/vnd.dev.sigstore.trustedroot+json)`);
+        }
     }
     return { kind: 'trustedRoot', path: value.trustedRoot, json };
 }
@@ -10102,7 +10144,6 @@ function formatRfc3339(ms) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.dottedPath = dottedPath;
 exports.schemaProblem = schemaProblem;
 /** schema/policy.schema.json compiled ahead of time (scripts/gen-policy-validator.mjs). */
 function compiled() {
@@ -10274,6 +10315,8 @@ function decodeExtensionValue(value, legacy) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.BundleVerificationError = void 0;
 exports.defaultThresholds = defaultThresholds;
+exports.bundleVerifier = bundleVerifier;
+exports.parseBundle = parseBundle;
 exports.verifyBundle = verifyBundle;
 const node_crypto_1 = __nccwpck_require__(7598);
 const bundle_1 = __nccwpck_require__(1040);
@@ -10304,6 +10347,17 @@ function defaultThresholds(bundle, root) {
     }
     const tsaOnly = tlogs === 0 && tsas > 0;
     return { ctlogThreshold: 1, tlogThreshold: root.tlogs.length > 0 && !tsaOnly ? 1 : 0, timestampThreshold: 1 };
+}
+// The root's authorities as @sigstore/verify wants them, converted once per root object (keys and
+// certificates parsed), not once per bundle.
+const trustByRoot = new WeakMap();
+/** A Verifier for `bundle` under `trustedRoot`; `key` is the only key a key-signed bundle may be verified with. */
+function bundleVerifier(bundle, trustedRoot, key, thresholds) {
+    let trust = trustByRoot.get(trustedRoot);
+    if (!trust)
+        trustByRoot.set(trustedRoot, (trust = (0, verify_1.toTrustMaterial)(trustedRoot)));
+    const material = key ? { ...trust, publicKey: () => ({ publicKey: key, validFor: () => true }) } : trust;
+    return new verify_1.Verifier(material, thresholds ?? defaultThresholds(bundle, trustedRoot));
 }
 function leafCertificate(bundle) {
     const content = bundle.verificationMaterial.content;
@@ -10379,9 +10433,7 @@ function verifyBundle(serialized, opts) {
             throw new errors_1.UserError('the public key is not a PEM public key; pass the .pub file cosign generate-key-pair wrote');
         }
     }
-    const key = expectedKey;
-    const trust = (0, verify_1.toTrustMaterial)(opts.trustedRoot, key ? () => ({ publicKey: key, validFor: () => true }) : undefined);
-    const verifier = new verify_1.Verifier(trust, opts.thresholds ?? defaultThresholds(bundle, opts.trustedRoot));
+    const verifier = bundleVerifier(bundle, opts.trustedRoot, expectedKey, opts.thresholds);
     let signerKey;
     try {
         signerKey = verifier.verify((0, verify_1.toSignedEntity)(bundle)).key;
@@ -10429,6 +10481,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.UNTIMESTAMPED = exports.MAX_BUNDLE_REFERRERS = exports.MAX_BUNDLE_BYTES = void 0;
 exports.collectAttestations = collectAttestations;
 const errors_1 = __nccwpck_require__(4296);
+const map_limited_1 = __nccwpck_require__(5762);
 const legacy_cosign_1 = __nccwpck_require__(3816);
 const media_types_1 = __nccwpck_require__(9217);
 const referrers_1 = __nccwpck_require__(961);
@@ -10448,7 +10501,7 @@ async function collectAttestations(store, imageDigest, opts) {
     if (bundles.length > exports.MAX_BUNDLE_REFERRERS) {
         throw new errors_1.UserError(`${store.location}@${imageDigest} has ${bundles.length} Sigstore bundle referrers, more than ${exports.MAX_BUNDLE_REFERRERS}; prune superseded attestations`);
     }
-    const outcomes = await mapLimited(bundles, PARALLEL_FETCHES, (d) => cachedOutcome(store, imageDigest, d, opts));
+    const outcomes = await (0, map_limited_1.mapLimited)(bundles, PARALLEL_FETCHES, (d) => cachedOutcome(store, imageDigest, d, opts));
     const attestations = [];
     const rejected = [];
     for (const o of outcomes) {
@@ -10571,18 +10624,6 @@ function toSigner(verified) {
         return 'the signing certificate carries no subject alternative name or no OIDC issuer';
     return { kind: 'keyless', san: s.subjectAlternativeName, issuer: s.issuer };
 }
-async function mapLimited(items, limit, fn) {
-    const out = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const i = next++;
-            out[i] = await fn(items[i]);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-    return out;
-}
 
 
 /***/ }),
@@ -10614,7 +10655,7 @@ function trustedRootForPolicy(policy, override) {
             const text = policy.sigstore.json;
             let root = byText.get(text);
             if (!root) {
-                root = (0, trusted_root_1.loadTrustedRoot)({ kind: 'json', json: JSON.parse(text) });
+                root = (0, trusted_root_1.loadTrustedRoot)({ kind: 'json', json: (0, trusted_root_1.parseTrustedRootText)(text, policy.source) });
                 if (byText.size >= MAX_CACHED_ROOTS)
                     byText.clear();
                 byText.set(text, root);
@@ -10702,6 +10743,7 @@ const node_fs_1 = __nccwpck_require__(3024);
 const protobuf_specs_1 = __nccwpck_require__(9654);
 const seeds_json_1 = __importDefault(__nccwpck_require__(8032));
 const errors_1 = __nccwpck_require__(4296);
+const json_documents_1 = __nccwpck_require__(2658);
 const PUBLIC_GOOD_TUF_MIRROR = 'https://tuf-repo-cdn.sigstore.dev';
 /** The public-good TrustedRoot JSON document shipped in @sigstore/tuf's seeds. */
 function publicGoodTrustedRootJSON() {
@@ -10713,23 +10755,10 @@ function publicGoodTrustedRootJSON() {
 }
 /** Parse a file's text: one JSON document, or JSON Lines of documents. */
 function parseTrustedRootText(text, origin) {
-    const trimmed = text.trim();
-    try {
-        return [JSON.parse(trimmed)];
-    }
-    catch {
-        // not a single document: try JSON Lines
-    }
-    try {
-        return trimmed
-            .split('\n')
-            .map((line) => line.trim())
-            .filter((line) => line.length > 0)
-            .map((line) => JSON.parse(line));
-    }
-    catch {
+    const docs = (0, json_documents_1.parseJsonDocuments)(text);
+    if (!docs)
         throw new errors_1.UserError(`${origin} is not a TrustedRoot JSON document (nor JSON Lines of them); pass trusted_root.json or the output of 'gh attestation trusted-root'`);
-    }
+    return docs;
 }
 function toTrustedRoot(json, origin) {
     const doc = json;
@@ -10843,7 +10872,6 @@ async function verifyImage(imageRef, policy, opts = {}) {
             logger.info(`verify: ${image.display} is ${digest} now; the verdict is about that digest, not the tag`);
         const collected = await (0, collect_1.collectAttestations)(image.store, digest, { trustedRoot, keys: policy.keys });
         const result = (0, evaluate_1.evaluate)(policy, { imageDigest: digest, now, attestations: collected.attestations, rejected: collected.rejected });
-        const setAside = new Set(result.rejected.map((r) => r.referrerDigest));
         return {
             image: image.display,
             digest,
@@ -10851,7 +10879,7 @@ async function verifyImage(imageRef, policy, opts = {}) {
             allowed: result.allowed,
             mode: result.mode,
             rules: result.rules,
-            accepted: collected.attestations.filter((a) => !setAside.has(a.referrerDigest)),
+            accepted: result.accepted,
             rejected: result.rejected,
             referrersSource: collected.source,
             now,
@@ -10939,6 +10967,13 @@ module.exports = require("node:stream");
 /***/ ((module) => {
 
 module.exports = require("node:stream/promises");
+
+/***/ }),
+
+/***/ 8500:
+/***/ ((module) => {
+
+module.exports = require("node:timers/promises");
 
 /***/ }),
 
