@@ -12,7 +12,7 @@ import { OciLayoutStore } from '../src/oci/layout';
 import { appendLegacyCosign, legacySignatureLayer, readLegacyCosign, simpleSigningPayload } from '../src/oci/legacy-cosign';
 import { EMPTY_JSON, OCI_CONFIG, OCI_EMPTY, OCI_INDEX, OCI_LAYER_TAR, OCI_MANIFEST, SIGSTORE_BUNDLE_V03 } from '../src/oci/media-types';
 import { RegistryClient } from '../src/oci/registry';
-import { attachReferrer, findReferrers, listReferrers, pushArtifact, removeReferrer } from '../src/oci/referrers';
+import { attachReferrer, ensureReferrersListed, findReferrers, listReferrers, pushArtifact, removeReferrer } from '../src/oci/referrers';
 import { NotFoundError, type RepositoryStore } from '../src/oci/store';
 import { isIndex, type Descriptor, type ImageManifest } from '../src/oci/types';
 import { startReferrersDouble, type ReferrersDouble } from './support/referrers-double';
@@ -113,6 +113,21 @@ describe('CNCF distribution without a referrers API (fallback tag)', () => {
     expect(removals.every((r) => r.removedFromFallback)).toBe(true);
     const expected = [...first.slice(4), ...added].map((d) => d.digest);
     expect(new Set(await fallbackDigests(store, image.digest))).toEqual(new Set(expected));
+  });
+
+  test('an entry a stale writer dropped from the fallback index is attached again by ensureReferrersListed', async () => {
+    const store = client.repository(registry.host, 'acme/ensure');
+    const image = await pushImage(store, 'latest');
+    const attached = await Promise.all([0, 1, 2].map(async (i) => attachReferrer(store, await bundleReferrer(store, image, i))));
+    const expected = attached.map((d) => ({ subject: image.digest, referrer: d.digest }));
+    const full = (await store.getManifest(fallbackTag(image.digest))).manifest as { manifests: Descriptor[] };
+    // What a writer in another process does when it read the index before the last attach.
+    const stale = { schemaVersion: 2, mediaType: OCI_INDEX, manifests: full.manifests.filter((d) => d.digest !== attached[2]!.digest) };
+    await store.putManifest(Buffer.from(JSON.stringify(stale)), OCI_INDEX, fallbackTag(image.digest));
+    expect(await fallbackDigests(store, image.digest)).toHaveLength(2);
+    expect(await ensureReferrersListed(store, expected)).toBe(1);
+    expect(new Set(await fallbackDigests(store, image.digest))).toEqual(new Set(attached.map((d) => d.digest)));
+    expect(await ensureReferrersListed(store, expected)).toBe(0);
   });
 
   test('pushArtifact pushes blobs and attaches', async () => {

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { fallbackTag, sha256Digest } from './digest';
 import { OciLayoutStore } from './layout';
 import { EMPTY_JSON_DIGEST, OCI_EMPTY, OCI_INDEX, OCI_MANIFEST } from './media-types';
-import { attachReferrer, findReferrers, listReferrers, pushArtifact, removeReferrer } from './referrers';
+import { attachReferrer, ensureReferrersListed, findReferrers, listReferrers, pushArtifact, removeReferrer } from './referrers';
 import { ConflictError, NotFoundError, type PutManifestOptions, type PutManifestResult, type RepositoryStore } from './store';
 import { isIndex, type Descriptor, type FetchedManifest, type ImageIndex, type ImageManifest, type Manifest } from './types';
 
@@ -166,6 +166,36 @@ test('gives up with a clear error when the tag never shows our entry', async () 
   await expect(attachReferrer(store, referrer(1), { maxAttempts: 3, baseDelayMs: 1, settleMs: 1 })).rejects.toThrow(
     /could not update the referrers fallback tag sha256-[0-9a-f]{64} in memory after 3 attempts/,
   );
+});
+
+test('ensureReferrersListed attaches again what a stale writer dropped from the index, and only that', async () => {
+  const store = new RacyMemoryStore({ honourConditional: false, maxLatencyMs: 0 });
+  const attached = await Promise.all([0, 1, 2].map((i) => attachReferrer(store, referrer(i), { settleMs: 1 })));
+  const expected = attached.map((d) => ({ subject: subject.digest, referrer: d.digest }));
+  expect(await ensureReferrersListed(store, expected)).toBe(0);
+  // Another process read the index before the third attach and wrote its own view after it.
+  const stale: ImageIndex = { schemaVersion: 2, mediaType: OCI_INDEX, manifests: (await fallbackEntries(store)).filter((d) => d.digest !== attached[2]!.digest) };
+  await store.putManifest(Buffer.from(JSON.stringify(stale)), OCI_INDEX, fallbackTag(subject.digest));
+  const writes = store.tagWrites;
+  expect(await ensureReferrersListed(store, expected, { settleMs: 1 })).toBe(1);
+  expect(store.tagWrites - writes).toBe(1);
+  expect(new Set((await fallbackEntries(store)).map((d) => d.digest))).toEqual(new Set(attached.map((d) => d.digest)));
+});
+
+test('ensureReferrersListed fails rather than report a push complete when it cannot bring an entry back', async () => {
+  const store = new RacyMemoryStore({ honourConditional: false, maxLatencyMs: 0 });
+  const kept = await attachReferrer(store, referrer(0), { settleMs: 1 });
+  const lost = await attachReferrer(store, referrer(1), { settleMs: 1 });
+  const realPut = store.putManifest.bind(store);
+  // From now on the registry drops every tag write, and the index holds only the first entry.
+  await realPut(Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [kept] })), OCI_INDEX, fallbackTag(subject.digest));
+  store.putManifest = async (bytes, mediaType, reference, opts) => {
+    if (reference && !reference.startsWith('sha256:')) return { descriptor: { mediaType, digest: sha256Digest(bytes), size: bytes.length }, subjectIndexed: false };
+    return realPut(bytes, mediaType, reference, opts);
+  };
+  await expect(
+    ensureReferrersListed(store, [kept, lost].map((d) => ({ subject: subject.digest, referrer: d.digest })), { maxAttempts: 2, baseDelayMs: 1, settleMs: 1 }),
+  ).rejects.toThrow(ConflictError);
 });
 
 describe('on an OCI layout (a store that indexes subjects itself)', () => {

@@ -72,6 +72,41 @@ export async function attachReferrer(store: RepositoryStore, manifest: ImageMani
   return entry;
 }
 
+/** A referrer that should be listed for its subject. */
+export interface ExpectedReferrer {
+  subject: string;
+  referrer: string;
+}
+
+/**
+ * Check that each referrer is listed for its subject, and attach again any that a concurrent writer
+ * of the fallback index (another process) overwrote, up to `rounds` times. Returns how many had to be
+ * attached again; throws when some are still missing, so a push is never reported complete without them.
+ */
+export async function ensureReferrersListed(store: RepositoryStore, expected: readonly ExpectedReferrer[], opts: FallbackUpdateOptions & { rounds?: number } = {}): Promise<number> {
+  const rounds = opts.rounds ?? 3;
+  let reattached = 0;
+  for (let round = 1; ; round++) {
+    const missing: ExpectedReferrer[] = [];
+    for (const subject of new Set(expected.map((e) => e.subject))) {
+      const listed = new Set((await listReferrers(store, subject)).map((d) => d.digest));
+      missing.push(...expected.filter((e) => e.subject === subject && !listed.has(e.referrer)));
+    }
+    if (missing.length === 0) return reattached;
+    if (round > rounds) {
+      const names = missing.map((m) => `${m.referrer} (of ${m.subject})`).join(', ');
+      throw new ConflictError(`${store.location}: referrers still not listed after ${rounds} attempts: ${names}; another writer keeps overwriting the referrers fallback index, push again later`);
+    }
+    opts.logger?.warn(`${store.location}: ${missing.length} referrer(s) were dropped from the fallback index by a concurrent writer; attaching them again`);
+    for (const m of missing) {
+      const fetched = await store.getManifest(m.referrer);
+      const again = await attachReferrer(store, fetched.manifest, opts);
+      if (again.digest !== m.referrer) throw new Error(`${store.location}: re-attaching ${m.referrer} produced ${again.digest}`);
+      reattached++;
+    }
+  }
+}
+
 export interface RemoveReferrerOptions extends FallbackUpdateOptions {
   /** Also delete the referrer manifest itself (where the store allows deletes). */
   deleteManifest?: boolean;

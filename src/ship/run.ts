@@ -1,6 +1,7 @@
 import { DeniedError } from '../core/errors';
 import { applyTags } from '../build/apply-tags';
 import { PREDICATE } from '../oci/media-types';
+import { ensureReferrersListed } from '../oci/referrers';
 import { isIndex, type Descriptor } from '../oci/types';
 import { countBySeverity, failOnExceeded, type Vulnerability } from '../scan/vulnerability';
 import type { ShipInputs } from './inputs';
@@ -8,7 +9,7 @@ import { verifyCommands, type ShipOutputs } from './outputs';
 import { planShip, type ShipEnvironment, type ShipPlan } from './plan';
 import { chooseSigner } from './signer';
 import { analyzeStep } from './steps/analyze';
-import { planAttestations, pushReferrers, signStatements, type SignedAttestation } from './steps/attest';
+import { expectedReferrers, planAttestations, pushReferrers, signStatements, type SignedAttestation } from './steps/attest';
 import { buildStep } from './steps/build';
 import { legacyStep } from './steps/legacy';
 import { supersedeOldScans } from './steps/supersede';
@@ -44,6 +45,7 @@ export async function ship(inputs: ShipInputs, world: ShipEnvironment): Promise<
         attestations = await pushReferrers(plan, attestations, world);
         world.logger.info(`attest: ${attestations.length} referrers pushed to ${plan.target.name}`);
         await supersedeOldScans(plan.store, attestations, built.digest, world.logger);
+        await ensureReferrersListed(plan.store, expectedReferrers(attestations, built.digest), { logger: world.logger });
       }
       if (inputs.signatureFormat !== 'bundle') await legacyStep(plan, built.digest, attestations, chosen.signer, world);
     } else {

@@ -11,7 +11,7 @@ import {
   type SubjectInput,
 } from '../../attest/statements';
 import type { BuiltImage } from '../../build/types';
-import { attachReferrer } from '../../oci/referrers';
+import { attachReferrer, type ExpectedReferrer } from '../../oci/referrers';
 import type { Descriptor } from '../../oci/types';
 import type { SerializedBundle, StatementSigner } from '../../sign';
 import type { ReferrerKind } from '../outputs';
@@ -136,4 +136,12 @@ export async function pushReferrers(plan: ShipPlan, signed: SignedAttestation[],
       return { ...s, referrerDigest: pushed.digest, indexReferrerDigest: onIndex?.digest };
     }),
   );
+}
+
+/** Each referrer a push made, with the subject it was attached to (the index too, for platform SBOMs and scans). */
+export function expectedReferrers(pushed: readonly SignedAttestation[], indexDigest: string): ExpectedReferrer[] {
+  return pushed.flatMap((p) => [
+    { subject: p.subjectDigest, referrer: p.referrerDigest },
+    ...(p.indexReferrerDigest ? [{ subject: indexDigest, referrer: p.indexReferrerDigest }] : []),
+  ]);
 }

@@ -2,7 +2,7 @@ import type { Logger } from '../../core/log';
 import { ANNOTATION, PREDICATE, SIGSTORE_BUNDLE_V03 } from '../../oci/media-types';
 import { listReferrers, removeReferrer } from '../../oci/referrers';
 import type { RepositoryStore } from '../../oci/store';
-import type { SignedAttestation } from './attest';
+import { expectedReferrers, type SignedAttestation } from './attest';
 
 /**
  * Kyverno's ClusterPolicy judges *every* scan attestation of an image, so a scan superseded by a
@@ -13,10 +13,8 @@ import type { SignedAttestation } from './attest';
 export async function supersedeOldScans(store: RepositoryStore, pushed: SignedAttestation[], indexDigest: string, logger: Logger): Promise<number> {
   // subject digest → the scan referrers this run attached to it (the index carries one per platform)
   const current = new Map<string, Set<string>>();
-  const keep = (subject: string, referrer: string) => current.set(subject, (current.get(subject) ?? new Set()).add(referrer));
-  for (const scan of pushed.filter((p) => p.kind === 'vulnerabilities')) {
-    keep(scan.subjectDigest, scan.referrerDigest);
-    if (scan.indexReferrerDigest) keep(indexDigest, scan.indexReferrerDigest);
+  for (const { subject, referrer } of expectedReferrers(pushed.filter((p) => p.kind === 'vulnerabilities'), indexDigest)) {
+    current.set(subject, (current.get(subject) ?? new Set()).add(referrer));
   }
   let removed = 0;
   for (const [subject, ours] of current) {
