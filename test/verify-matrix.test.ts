@@ -93,6 +93,10 @@ describe('verify: allow/deny matrix over shipped images', () => {
 
   async function check(imageRef: string, policy: Policy, expected: { allowed: boolean; failing: RuleName[] }, at: Date = now): Promise<VerifyReport> {
     const report = await verifyImage(imageRef, policy, { client, now: at });
+    if (report.allowed !== expected.allowed) {
+      // What a failure on a loaded CI machine needs to be understood: what was listed and why it was set aside.
+      console.error(`${imageRef}: ${JSON.stringify({ rules: report.rules.map((r) => `${r.rule}: ${r.reason}`), rejected: report.rejected })}`);
+    }
     expect({ allowed: report.allowed, failing: report.rules.filter((r) => !r.passed).map((r) => r.rule) }).toEqual(expected);
     const vulnRule = report.rules.find((r) => r.rule === 'vulnerabilities')!;
     expect(kyvernoVulnPasses(policy, report, at)).toBe(vulnRule.passed);
