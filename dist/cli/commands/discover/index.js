@@ -2596,6 +2596,7 @@ exports.findReferrers = findReferrers;
 exports.listFallbackReferrers = listFallbackReferrers;
 exports.listReferrers = listReferrers;
 exports.attachReferrer = attachReferrer;
+exports.ensureReferrersListed = ensureReferrersListed;
 exports.removeReferrer = removeReferrer;
 exports.pushArtifact = pushArtifact;
 exports.conditionFor = conditionFor;
@@ -2647,6 +2648,36 @@ async function attachReferrer(store, manifest, opts = {}) {
     if (!subjectIndexed)
         await updateFallbackIndex(store, manifest.subject.digest, { add: entry }, opts);
     return entry;
+}
+/**
+ * Check that each referrer is listed for its subject, and attach again any that a concurrent writer
+ * of the fallback index (another process) overwrote, up to `rounds` times. Returns how many had to be
+ * attached again; throws when some are still missing, so a push is never reported complete without them.
+ */
+async function ensureReferrersListed(store, expected, opts = {}) {
+    const rounds = opts.rounds ?? 3;
+    let reattached = 0;
+    for (let round = 1;; round++) {
+        const missing = [];
+        for (const subject of new Set(expected.map((e) => e.subject))) {
+            const listed = new Set((await listReferrers(store, subject)).map((d) => d.digest));
+            missing.push(...expected.filter((e) => e.subject === subject && !listed.has(e.referrer)));
+        }
+        if (missing.length === 0)
+            return reattached;
+        if (round > rounds) {
+            const names = missing.map((m) => `${m.referrer} (of ${m.subject})`).join(', ');
+            throw new store_1.ConflictError(`${store.location}: referrers still not listed after ${rounds} attempts: ${names}; another writer keeps overwriting the referrers fallback index, push again later`);
+        }
+        opts.logger?.warn(`${store.location}: ${missing.length} referrer(s) were dropped from the fallback index by a concurrent writer; attaching them again`);
+        for (const m of missing) {
+            const fetched = await store.getManifest(m.referrer);
+            const again = await attachReferrer(store, fetched.manifest, opts);
+            if (again.digest !== m.referrer)
+                throw new Error(`${store.location}: re-attaching ${m.referrer} produced ${again.digest}`);
+            reattached++;
+        }
+    }
 }
 /**
  * Take a referrer away from a subject (to supersede a stale attestation). With a fallback index
