@@ -39,6 +39,11 @@ export const PREDICATE = {
   signature: 'https://sigstore.dev/cosign/sign/v1',
   cyclonedx: 'https://cyclonedx.org/bom',
   spdx: 'https://spdx.dev/Document',
+  /** What GitHub's actions/attest-sbom writes for SPDX 2.3; read as SBOM evidence, never written. */
+  spdxV23: 'https://spdx.dev/Document/v2.3',
   vuln: 'https://cosign.sigstore.dev/attestation/vuln/v1',
   slsaProvenance: 'https://slsa.dev/provenance/v1',
 } as const;
+
+/** Every predicate type accepted as SBOM evidence: CycloneDX, SPDX as cosign writes it, SPDX as GitHub writes it. */
+export const SBOM_PREDICATE_TYPES: readonly string[] = [PREDICATE.cyclonedx, PREDICATE.spdx, PREDICATE.spdxV23];

@@ -45,6 +45,13 @@ describe('evaluate', () => {
     expect(run([signature(), attestation(PREDICATE.spdx, { spdxVersion: 'SPDX-2.3' }), cleanScan()]).allowed).toBe(true);
   });
 
+  it("accepts GitHub's SPDX predicate type (actions/attest-sbom) as SBOM evidence too", () => {
+    expect(PREDICATE.spdxV23).toBe('https://spdx.dev/Document/v2.3');
+    const result = run([signature(), attestation(PREDICATE.spdxV23, { spdxVersion: 'SPDX-2.3' }), cleanScan()]);
+    expect(result.allowed).toBe(true);
+    expect(result.rules.find((r) => r.rule === 'sbom')?.reason).toContain(PREDICATE.spdxV23);
+  });
+
   it('sets aside attestations from other signers and for other images, saying why', () => {
     const stranger = { kind: 'keyless' as const, san: 'https://github.com/evil/x/.github/workflows/ship.yml@refs/tags/v1', issuer: GITHUB_ISSUER };
     const wrongIssuer = { ...PIPELINE, issuer: 'https://accounts.google.com' };

@@ -1,6 +1,6 @@
 // The rule engine: pure, no I/O. `verify` gathers and cryptographically verifies the attestations;
 // this decides whether they satisfy the policy. Any doubt (missing or unreadable data) denies.
-import { PREDICATE } from '../oci/media-types';
+import { PREDICATE, SBOM_PREDICATE_TYPES } from '../oci/media-types';
 import { formatMillis } from './duration';
 import { parseRfc3339 } from './rfc3339';
 import { describeSigner, signerAllowed } from './signer';
@@ -17,7 +17,6 @@ import type {
 } from './types';
 
 const STATEMENT_TYPES = new Set(['https://in-toto.io/Statement/v1', 'https://in-toto.io/Statement/v0.1']);
-const SBOM_TYPES: readonly string[] = [PREDICATE.cyclonedx, PREDICATE.spdx];
 
 export function evaluate(policy: Policy, input: EvaluationInput): EvaluationResult {
   const rejected: RejectedAttestation[] = [...input.rejected];
@@ -40,11 +39,11 @@ export function evaluate(policy: Policy, input: EvaluationInput): EvaluationResu
     );
   }
   if (policy.require.sbom) {
-    const found = ofType(SBOM_TYPES);
+    const found = ofType(SBOM_PREDICATE_TYPES);
     rules.push(
       found.length > 0
         ? { rule: 'sbom', passed: true, reason: `SBOM ${found[0].predicateType} from ${describeSigner(found[0].signer)}`, evidence: { attestations: found.map(evidenceOf) } }
-        : { rule: 'sbom', passed: false, reason: `no SBOM attestation (${SBOM_TYPES.join(' or ')}) for ${input.imageDigest} from an allowed signer${setAside}`, evidence: {} },
+        : { rule: 'sbom', passed: false, reason: `no SBOM attestation (${SBOM_PREDICATE_TYPES.join(' or ')}) for ${input.imageDigest} from an allowed signer${setAside}`, evidence: {} },
     );
   }
   if (policy.require.vulnerabilities) {
