@@ -34,9 +34,11 @@ describe('legacy cosign material', () => {
     expect(rekorSet(bundleWith([{ ...TLOG_ENTRY, inclusionPromise: undefined }]))).toBeUndefined();
   });
 
-  test('the envelope keeps cosign key order and an empty keyid', () => {
-    const text = envelopeJson({ payload: 'cA==', payloadType: 'application/vnd.in-toto+json', signatures: [{ sig: 'cw==', keyid: '' }] }).toString();
-    expect(text).toBe('{"payloadType":"application/vnd.in-toto+json","payload":"cA==","signatures":[{"keyid":"","sig":"cw=="}]}');
+  test('the envelope is written as sigstore-js proposed it to Rekor: its key order, an empty keyid left out', () => {
+    const text = envelopeJson({ payloadType: 'application/vnd.in-toto+json', payload: 'cA==', signatures: [{ keyid: '', sig: 'cw==' }] }).toString();
+    expect(text).toBe('{"payload":"cA==","payloadType":"application/vnd.in-toto+json","signatures":[{"sig":"cw=="}]}');
+    const withKeyId = envelopeJson({ payloadType: 'application/vnd.in-toto+json', payload: 'cA==', signatures: [{ keyid: 'k1', sig: 'cw==' }] }).toString();
+    expect(withKeyId).toBe('{"payload":"cA==","payloadType":"application/vnd.in-toto+json","signatures":[{"sig":"cw==","keyid":"k1"}]}');
   });
 
   test('a key bundle without Rekor gives no certificate, chain or SET', async () => {

@@ -1,4 +1,5 @@
 import { X509Certificate } from 'node:crypto';
+import { envelopeFromJSON, envelopeToJSON } from '@sigstore/bundle';
 import {
   appendLegacyCosign,
   legacyAttestationLayer,
@@ -67,15 +68,13 @@ export async function legacyStep(
   return written;
 }
 
-/** The envelope as cosign writes it into an `.att` layer: payloadType, payload, signatures[{keyid, sig}]. */
+/**
+ * The envelope exactly as it was sent to Rekor: sigstore-js proposes `JSON.stringify(envelopeToJSON(e))`
+ * (payload, payloadType, signatures[{sig}], an empty keyid left out), and Rekor logs the sha256 of those
+ * bytes. cosign's legacy check hashes the `.att` layer and compares, so any other key order fails it.
+ */
 export function envelopeJson(envelope: NonNullable<SerializedBundle['dsseEnvelope']>): Buffer {
-  return Buffer.from(
-    JSON.stringify({
-      payloadType: envelope.payloadType,
-      payload: envelope.payload,
-      signatures: envelope.signatures.map((s) => ({ keyid: s.keyid ?? '', sig: s.sig })),
-    }),
-  );
+  return Buffer.from(JSON.stringify(envelopeToJSON(envelopeFromJSON(envelope))));
 }
 
 /** Certificate, chain and Rekor SET annotations for a layer signed as in `bundle` (none for a bare key). */
