@@ -1,5 +1,4 @@
 import * as core from '@actions/core';
-import * as github from '@actions/github';
 import { oneLine } from '../core/errors';
 import { redact, type Logger } from '../core/log';
 import { identityTokenSource } from '../ship/identity-token';
@@ -13,11 +12,8 @@ const logger: Logger = { info: (m) => core.info(redact(m)), warn: (m) => core.wa
 async function run(): Promise<void> {
   try {
     const inputs = readShipInputs(process.env);
-    if (!inputs.sigstore.visibility) {
-      // `sigstore: auto`: private and internal repositories sign on GitHub's instance (no public log).
-      const visibility = (github.context.payload.repository as { visibility?: string } | undefined)?.visibility;
-      inputs.sigstore.visibility = visibility === 'private' || visibility === 'internal' ? visibility : 'public';
-    }
+    // `sigstore: auto` leaves the visibility to the job token's `repository_visibility` claim, read by the
+    // core before it signs: unknown fails closed (GitHub's instance), never the public log.
     const result = await ship(inputs, { env: process.env, cwd: process.cwd(), logger, identityToken: identityTokenSource(process.env) });
     const o = result.outputs;
     core.setOutput('image', o.image);

@@ -21,6 +21,8 @@ export interface BuildContext {
    * workflow. Only the OIDC token carries it (`job_workflow_ref`); callers that have it set it.
    */
   jobWorkflowRef?: string;
+  /** The commit of `jobWorkflowRef`'s repository that ran (`job_workflow_sha`). */
+  jobWorkflowSha?: string;
   runId?: string;
   runAttempt?: string;
   eventName?: string;
@@ -82,4 +84,18 @@ export function splitWorkflowRef(workflowRef: string): { repository: string; pat
   const match = /^([^/]+\/[^/]+)\/(.+?)@(.+)$/.exec(workflowRef);
   if (!match) return undefined;
   return { repository: match[1] as string, path: match[2] as string, ref: match[3] as string };
+}
+
+/**
+ * The context with the running job's own workflow, as the job's OIDC token names it. Only for the
+ * token of this very run (same repository and commit): a token from elsewhere tells nothing of it.
+ */
+export function withJobWorkflow(
+  ctx: BuildContext,
+  job: { repository?: string; sha?: string; jobWorkflowRef?: string; jobWorkflowSha?: string },
+): BuildContext {
+  if (ctx.ci !== 'github' || !job.jobWorkflowRef || !splitWorkflowRef(job.jobWorkflowRef)) return ctx;
+  if (job.repository?.toLowerCase() !== ctx.repository.toLowerCase() || job.sha !== ctx.commit) return ctx;
+  const jobWorkflowSha = job.jobWorkflowSha && COMMIT.test(job.jobWorkflowSha) ? job.jobWorkflowSha : undefined;
+  return { ...ctx, jobWorkflowRef: job.jobWorkflowRef, ...(jobWorkflowSha ? { jobWorkflowSha } : {}) };
 }

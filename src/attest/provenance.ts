@@ -58,13 +58,25 @@ export function provenancePredicate(ctx: BuildContext, times: ProvenanceTimes = 
           runner_environment: ctx.runnerEnvironment ?? (ctx.ci === 'local' ? 'local' : ''),
         },
       },
-      resolvedDependencies: [{ uri: `git+${server}/${ctx.repository}${ctx.ref ? `@${ctx.ref}` : ''}`, digest: { gitCommit: ctx.commit } }],
+      resolvedDependencies: resolvedDependencies(ctx, server),
     },
     runDetails: {
       builder: { id: builderRef ? `${server}/${builderRef}` : `${server}/${ctx.repository}` },
       metadata,
     },
   };
+}
+
+/**
+ * The source built, then, when the job runs another workflow file (a reusable workflow), that
+ * workflow's repository at the commit that ran: the code that built and signed is part of the input.
+ */
+function resolvedDependencies(ctx: BuildContext, server: string): ProvenancePredicate['buildDefinition']['resolvedDependencies'] {
+  const source = { uri: `git+${server}/${ctx.repository}${ctx.ref ? `@${ctx.ref}` : ''}`, digest: { gitCommit: ctx.commit } };
+  const job = ctx.jobWorkflowRef ? splitWorkflowRef(ctx.jobWorkflowRef) : undefined;
+  if (!job || !ctx.jobWorkflowSha) return [source];
+  if (job.repository.toLowerCase() === ctx.repository.toLowerCase() && ctx.jobWorkflowSha === ctx.commit) return [source];
+  return [source, { uri: `git+${server}/${job.repository}@${job.ref}`, digest: { gitCommit: ctx.jobWorkflowSha } }];
 }
 
 export function provenanceStatement(subject: SubjectInput | SubjectInput[], ctx: BuildContext, times?: ProvenanceTimes): Statement<ProvenancePredicate> {

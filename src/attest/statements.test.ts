@@ -12,6 +12,7 @@ import {
   serializeStatement,
   signatureStatement,
   vulnStatement,
+  withJobWorkflow,
 } from './statements';
 
 const HEX = 'ab'.repeat(32);
@@ -135,6 +136,36 @@ describe('SLSA provenance', () => {
     expect(s.predicate.runDetails.builder.id).toBe('https://github.com/acme/shared/.github/workflows/build.yml@refs/tags/v1');
     expect(s.predicate.buildDefinition.externalParameters.workflow.path).toBe('.github/workflows/ship.yml');
     expect(s.predicate.runDetails.metadata.startedOn).toBe('2026-01-01T00:00:00.000Z');
+  });
+
+  test('signed inside a reusable workflow: builder.id and a resolved dependency name its path@ref and commit', () => {
+    const base = buildContextFromEnv(env);
+    const ctx = withJobWorkflow(base, {
+      repository: base.repository,
+      sha: base.commit,
+      jobWorkflowRef: 'octo-org/ship-image/.github/workflows/ship.yml@refs/tags/v1.2.3',
+      jobWorkflowSha: 'f'.repeat(40),
+    });
+    const p = provenanceStatement(IMAGE, ctx).predicate;
+    expect(p.runDetails.builder.id).toBe('https://github.com/octo-org/ship-image/.github/workflows/ship.yml@refs/tags/v1.2.3');
+    expect(p.buildDefinition.resolvedDependencies).toEqual([
+      { uri: 'git+https://github.com/acme/api@refs/heads/main', digest: { gitCommit: 'c'.repeat(40) } },
+      { uri: 'git+https://github.com/octo-org/ship-image@refs/tags/v1.2.3', digest: { gitCommit: 'f'.repeat(40) } },
+    ]);
+    // The caller's workflow stays the external parameter: it is what the caller chose to run.
+    expect(p.buildDefinition.externalParameters.workflow).toEqual({ ref: 'refs/heads/main', repository: 'https://github.com/acme/api', path: '.github/workflows/ship.yml' });
+  });
+
+  test('a workflow of the repository itself adds no second dependency; a token of another run changes nothing', () => {
+    const base = buildContextFromEnv(env);
+    const own = withJobWorkflow(base, { repository: 'ACME/api', sha: base.commit, jobWorkflowRef: 'acme/api/.github/workflows/ship.yml@refs/heads/main', jobWorkflowSha: base.commit });
+    expect(provenanceStatement(IMAGE, own).predicate.buildDefinition.resolvedDependencies).toHaveLength(1);
+    const job = { jobWorkflowRef: 'evil/x/.github/workflows/x.yml@refs/heads/main', jobWorkflowSha: 'e'.repeat(40) };
+    expect(withJobWorkflow(base, { ...job, repository: 'evil/x', sha: base.commit })).toBe(base);
+    expect(withJobWorkflow(base, { ...job, repository: base.repository, sha: 'e'.repeat(40) })).toBe(base);
+    expect(withJobWorkflow(base, { repository: base.repository, sha: base.commit, jobWorkflowRef: 'not a ref' })).toBe(base);
+    const local = buildContextFromEnv({}, { commit: 'd'.repeat(40), repository: 'acme/api' });
+    expect(withJobWorkflow(local, { ...job, repository: 'acme/api', sha: 'd'.repeat(40) })).toBe(local);
   });
 
   test('local runs need the commit from git and get the local build type', () => {

@@ -23,4 +23,4 @@ export {
   type ProvenancePredicate,
   type ProvenanceTimes,
 } from './provenance';
-export { buildContextFromEnv, splitWorkflowRef, type BuildContext, type LocalBuildFacts } from './build-context';
+export { buildContextFromEnv, splitWorkflowRef, withJobWorkflow, type BuildContext, type LocalBuildFacts } from './build-context';

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { UserError } from '../core/errors';
 import type { Logger } from '../core/log';
-import { buildContextFromEnv, type BuildContext } from '../attest/statements';
+import { buildContextFromEnv, withJobWorkflow, type BuildContext } from '../attest/statements';
 import { allowsPlainHttp, planTags, resolveCommitSha, type TagPlan } from '../build/tags';
 import type { BuildTarget } from '../build/types';
 import { OciLayoutStore } from '../oci/layout';
@@ -9,6 +9,8 @@ import { OCI_LAYOUT_PREFIX } from '../oci/open';
 import { formatReference, parseReference } from '../oci/reference';
 import { RegistryClient, type RegistryClientOptions } from '../oci/registry';
 import type { RepositoryStore } from '../oci/store';
+import type { GitHubTokenClaims } from '../workflow-ref/claims';
+import { readTokenClaims } from './identity-token';
 import type { ShipInputs } from './inputs';
 
 /** Where the image and its referrers go. */
@@ -34,6 +36,8 @@ export interface ShipPlan {
   registryOptions: RegistryClientOptions;
   client?: RegistryClient;
   tags: TagPlan;
+  /** GitHub's claims in the token a keyless run signs with: visibility and the job's own workflow. */
+  tokenClaims?: GitHubTokenClaims;
   /** Undefined outside a git checkout with an explicit --tag: then no provenance is attested. */
   buildContext?: BuildContext;
   buildTarget: BuildTarget;
@@ -104,7 +108,18 @@ export async function planShip(inputs: ShipInputs, world: ShipEnvironment): Prom
     buildTarget = { kind: 'oci-layout', dir: target.dir };
   }
   const knownCommit = commit ?? (await resolveCommitSha(world.env, world.cwd).catch(() => undefined));
-  const buildContext = knownCommit || world.env.GITHUB_ACTIONS === 'true' ? buildContextFromEnv(world.env, { commit: knownCommit }) : undefined;
+  const envContext = knownCommit || world.env.GITHUB_ACTIONS === 'true' ? buildContextFromEnv(world.env, { commit: knownCommit }) : undefined;
+  const tokenClaims = inputs.sign === 'keyless' ? await readTokenClaims(world.identityToken, oidcIssuer(world.env)) : undefined;
+  // Inside a reusable workflow only the token names the workflow that builds and signs.
+  const buildContext =
+    envContext && tokenClaims
+      ? withJobWorkflow(envContext, {
+          repository: tokenClaims.repository,
+          sha: tokenClaims.sha,
+          jobWorkflowRef: tokenClaims.job_workflow_ref,
+          jobWorkflowSha: tokenClaims.job_workflow_sha,
+        })
+      : envContext;
   return {
     inputs,
     target,
@@ -112,9 +127,15 @@ export async function planShip(inputs: ShipInputs, world: ShipEnvironment): Prom
     registryOptions,
     client,
     tags,
+    tokenClaims,
     buildContext,
     buildTarget,
     targetCredentials,
     outputDir: path.resolve(world.cwd, inputs.outputDir),
   };
+}
+
+/** The issuer whose tokens carry GitHub's job claims (a test stack may name its own). */
+export function oidcIssuer(env: NodeJS.ProcessEnv): string {
+  return env.SHIP_IMAGE_OIDC_ISSUER ?? 'https://token.actions.githubusercontent.com';
 }

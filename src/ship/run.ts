@@ -6,7 +6,7 @@ import { isIndex, type Descriptor } from '../oci/types';
 import { countBySeverity, failOnExceeded, type Vulnerability } from '../scan/vulnerability';
 import type { ShipInputs } from './inputs';
 import { verifyCommands, type ShipOutputs } from './outputs';
-import { planShip, type ShipEnvironment, type ShipPlan } from './plan';
+import { oidcIssuer, planShip, type ShipEnvironment, type ShipPlan } from './plan';
 import { chooseSigner } from './signer';
 import { analyzeStep } from './steps/analyze';
 import { expectedReferrers, planAttestations, pushReferrers, signStatements, type SignedAttestation } from './steps/attest';
@@ -26,7 +26,7 @@ export async function ship(inputs: ShipInputs, world: ShipEnvironment): Promise<
   const plan = await planShip(inputs, world);
   try {
     // Choose the signer before any push, so a missing key or token fails before anything is written.
-    const chosen = await chooseSigner(inputs, world, plan.outputDir);
+    const chosen = await chooseSigner(inputs, world, plan.outputDir, plan.tokenClaims);
     const built = await buildStep(plan, world);
     world.logger.info(`build: ${plan.target.name}:${plan.tags.immutableTag} is ${built.digest}`);
 
@@ -91,7 +91,7 @@ export function gate(result: ShipResult, failOn: ShipInputs['failOn']): void {
 }
 
 function issuerFor(world: ShipEnvironment): string {
-  return world.env.SHIP_IMAGE_OIDC_ISSUER ?? 'https://token.actions.githubusercontent.com';
+  return oidcIssuer(world.env);
 }
 
 async function platformManifests(plan: ShipPlan, digest: string): Promise<Record<string, Descriptor>> {

@@ -1,19 +1,27 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { UserError } from '../core/errors';
-import { keylessSigner, keySigner, resolveEndpoints, type StatementSigner } from '../sign';
-import type { ShipInputs } from './inputs';
+import { keylessSigner, keySigner, resolveEndpoints, type SigstoreEndpoints, type StatementSigner } from '../sign';
+import type { GitHubTokenClaims } from '../workflow-ref/claims';
+import type { ShipInputs, Visibility } from './inputs';
 import type { ShipEnvironment } from './plan';
 
 export interface ChosenSigner {
   signer: StatementSigner;
   mode: 'keyless' | 'key';
+  /** Which Sigstore instance signed (keyless only): what a verifier needs to be told. */
+  instance?: SigstoreEndpoints['instance'];
   /** For the verify hints: the public key, written next to the outputs. */
   publicKeyFile?: string;
 }
 
 /** The signer the inputs ask for, or undefined for `sign: none`. */
-export async function chooseSigner(inputs: ShipInputs, world: ShipEnvironment, outputDir: string): Promise<ChosenSigner | undefined> {
+export async function chooseSigner(
+  inputs: ShipInputs,
+  world: ShipEnvironment,
+  outputDir: string,
+  claims?: GitHubTokenClaims,
+): Promise<ChosenSigner | undefined> {
   if (inputs.sign === 'none') return undefined;
   if (inputs.sign === 'key') {
     const file = inputs.keyFile as string;
@@ -35,18 +43,41 @@ export async function chooseSigner(inputs: ShipInputs, world: ShipEnvironment, o
     await writeFile(publicKeyFile, signer.publicKeyPem);
     return { signer, mode: 'key', publicKeyFile };
   }
-  const endpoints = resolveEndpoints({
-    visibility: inputs.sigstore.visibility,
-    fulcioURL: inputs.sigstore.fulcioURL,
-    rekorURL: inputs.sigstore.rekorURL,
-    tsaURL: inputs.sigstore.tsaURL,
-  });
   const identityToken = world.identityToken;
   if (!identityToken) {
     throw new UserError(
       'keyless signing needs an OIDC token: run in GitHub Actions with `permissions: id-token: write`, set SIGSTORE_ID_TOKEN, or use --sign key --key FILE',
     );
   }
+  const endpoints = resolveEndpoints({
+    visibility: signingVisibility(inputs.sigstore.visibility, claims, world),
+    fulcioURL: inputs.sigstore.fulcioURL,
+    rekorURL: inputs.sigstore.rekorURL,
+    tsaURL: inputs.sigstore.tsaURL,
+  });
+  world.logger.info(`sign: keyless on ${endpoints.instance === 'custom' ? endpoints.fulcioURL : `the ${endpoints.instance} Sigstore instance`}${endpoints.rekorURL ? '' : ' (no transparency log)'}`);
   const signer = keylessSigner({ fulcioURL: endpoints.fulcioURL, rekorURL: endpoints.rekorURL, tsaURL: endpoints.tsaURL, identityToken });
-  return { signer, mode: 'keyless' };
+  return { signer, mode: 'keyless', instance: endpoints.instance };
+}
+
+/**
+ * The visibility that picks the Sigstore instance: the user's explicit choice, else what the job
+ * token says. A GitHub token without the claim means GitHub's instance (no public log); without a
+ * GitHub token it stays unknown, and resolveEndpoints asks for a choice.
+ */
+export function signingVisibility(explicit: Visibility | undefined, claims: GitHubTokenClaims | undefined, world: Pick<ShipEnvironment, 'logger'>): Visibility | undefined {
+  const claimed = claims?.repository_visibility?.toLowerCase();
+  const confirmed = claimed === 'public' || claimed === 'private' || claimed === 'internal' ? claimed : undefined;
+  if (explicit) {
+    if (explicit === 'public' && confirmed && confirmed !== 'public') {
+      world.logger.warn(`sign: the repository is ${confirmed} but the public-good instance was chosen: its name and workflow go into the public Rekor log`);
+    }
+    return explicit;
+  }
+  if (confirmed) return confirmed;
+  if (claims) {
+    world.logger.info("sign: the job token does not say the repository's visibility; signing on GitHub's instance (no public log)");
+    return 'private';
+  }
+  return undefined;
 }

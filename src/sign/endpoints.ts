@@ -23,7 +23,7 @@ export const GITHUB_ENDPOINTS: SigstoreEndpoints = {
 };
 
 export interface EndpointChoice {
-  /** The repository's visibility (GitHub event payload `repository.visibility`). */
+  /** The repository's visibility, when confirmed (the job token's `repository_visibility`, or the user's choice). */
   visibility?: string;
   /** Explicit URLs win over the choice by visibility; an empty string removes that service. */
   fulcioURL?: string;
@@ -44,19 +44,26 @@ function checkURL(url: string, what: string): string {
 
 /**
  * Public repositories sign on the public-good instance (Fulcio + Rekor); private and internal ones
- * on GitHub's (Fulcio + TSA, no public log, so nothing about the repository becomes public).
+ * on GitHub's (Fulcio + TSA, no public log, so nothing about the repository becomes public). An
+ * unknown visibility fails closed: only explicitly given URLs are used, and with none of them this
+ * is an error, never a guess that could publish a private repository's name in Rekor.
  */
 export function resolveEndpoints(choice: EndpointChoice = {}): SigstoreEndpoints {
   const visibility = choice.visibility?.trim().toLowerCase();
   if (visibility && !['public', 'private', 'internal'].includes(visibility)) {
     throw new UserError(`repository visibility '${choice.visibility}' is not public, private or internal; pass one of those`);
   }
-  const base = visibility === 'private' || visibility === 'internal' ? GITHUB_ENDPOINTS : PUBLIC_GOOD_ENDPOINTS;
   const overridden = [choice.fulcioURL, choice.rekorURL, choice.tsaURL].some((u) => u !== undefined);
+  if (!visibility && !overridden) {
+    throw new UserError(
+      "the repository's visibility is unknown, so no Sigstore instance is chosen (the public log would publish the repository name); pass sigstore public-good or github (CLI: --visibility public|private), or explicit Fulcio and Rekor/TSA URLs",
+    );
+  }
+  const base: Partial<SigstoreEndpoints> = !visibility ? {} : visibility === 'public' ? PUBLIC_GOOD_ENDPOINTS : GITHUB_ENDPOINTS;
   const pick = (explicit: string | undefined, fallback: string | undefined, what: string) =>
     explicit === undefined ? fallback : explicit === '' ? undefined : checkURL(explicit, what);
   const endpoints: SigstoreEndpoints = {
-    instance: overridden ? 'custom' : base.instance,
+    instance: overridden ? 'custom' : (base.instance as SigstoreEndpoints['instance']),
     fulcioURL: pick(choice.fulcioURL, base.fulcioURL, 'Fulcio URL') ?? '',
     rekorURL: pick(choice.rekorURL, base.rekorURL, 'Rekor URL'),
     tsaURL: pick(choice.tsaURL, base.tsaURL, 'timestamp authority URL'),
