@@ -101,6 +101,9 @@ describe('ship: source to signed, scanned, attested image', () => {
       expect(o.vulnerabilities.critical).toBeGreaterThan(0);
       expect(o.verify.cosign).toContain(`--certificate-identity ${IDENTITY}`);
       expect(o.verify.gh).toContain('--repo acme/api');
+      // The loopback stack timestamps and logs: nothing tells cosign to skip the log.
+      expect(o.verify.cosign).toContain('--use-signed-timestamps');
+      expect(o.verify.cosign).not.toContain('--insecure-ignore-tlog');
     });
 
     test('every bundle verifies against the local Sigstore root, and its subject is the shipped digest', () => {

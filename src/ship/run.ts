@@ -1,13 +1,14 @@
 import { DeniedError } from '../core/errors';
 import { applyTags } from '../build/apply-tags';
+import { splitWorkflowRef } from '../attest/statements';
 import { PREDICATE } from '../oci/media-types';
 import { ensureReferrersListed } from '../oci/referrers';
 import { isIndex, type Descriptor } from '../oci/types';
 import { countBySeverity, failOnExceeded, type Vulnerability } from '../scan/vulnerability';
 import type { ShipInputs } from './inputs';
-import { verifyCommands, type ShipOutputs } from './outputs';
+import { verifyCommands, type ShipOutputs, type VerifyHintInput } from './outputs';
 import { oidcIssuer, planShip, type ShipEnvironment, type ShipPlan } from './plan';
-import { chooseSigner } from './signer';
+import { chooseSigner, type ChosenSigner } from './signer';
 import { analyzeStep } from './steps/analyze';
 import { expectedReferrers, planAttestations, pushReferrers, signStatements, type SignedAttestation } from './steps/attest';
 import { buildStep } from './steps/build';
@@ -65,13 +66,7 @@ export async function ship(inputs: ShipInputs, world: ShipEnvironment): Promise<
       referrers: referrerOutputs(attestations),
       vulnerabilities: counts,
       bundles: attestations.map((p) => p.bundlePath),
-      verify: verifyCommands({
-        imageRef,
-        identity: chosen?.mode === 'keyless' && chosen.signer.identity ? { san: chosen.signer.identity, issuer: issuerFor(world) } : undefined,
-        keyPath: chosen?.publicKeyFile,
-        sbomPredicateType: inputs.sbomFormat === 'spdx' ? PREDICATE.spdx : PREDICATE.cyclonedx,
-        repository: plan.buildContext?.ci === 'github' ? plan.buildContext.repository : undefined,
-      }),
+      verify: verifyCommands(verifyHintInput(plan, world, chosen, imageRef, attestations)),
     };
     const offenders = failOnExceeded(vulnerabilities, inputs.failOn, inputs.ignoreUnfixed);
     return { outputs, offenders, vulnerabilities };
@@ -92,6 +87,28 @@ export function gate(result: ShipResult, failOn: ShipInputs['failOn']): void {
 
 function issuerFor(world: ShipEnvironment): string {
   return oidcIssuer(world.env);
+}
+
+function verifyHintInput(plan: ShipPlan, world: ShipEnvironment, chosen: ChosenSigner | undefined, imageRef: string, attestations: SignedAttestation[]): VerifyHintInput {
+  const { inputs, buildContext: ctx } = plan;
+  const bundle = attestations[0]?.bundle;
+  const job = ctx?.jobWorkflowRef ? splitWorkflowRef(ctx.jobWorkflowRef) : undefined;
+  const signerWorkflow = job && ctx && job.repository.toLowerCase() !== ctx.repository.toLowerCase() ? `${job.repository}/${job.path}` : undefined;
+  return {
+    imageRef,
+    ociLayout: plan.target.kind === 'oci-layout',
+    plainHttp: plan.target.kind === 'registry' && plan.target.insecure,
+    signatureFormat: inputs.signatureFormat,
+    identity: chosen?.mode === 'keyless' && chosen.signer.identity ? { san: chosen.signer.identity, issuer: issuerFor(world) } : undefined,
+    instance: chosen?.instance,
+    keyPath: chosen?.publicKeyFile,
+    rekor: (bundle?.verificationMaterial?.tlogEntries?.length ?? 0) > 0,
+    timestamps: (bundle?.verificationMaterial?.timestampVerificationData?.rfc3161Timestamps?.length ?? 0) > 0,
+    sbomPredicateType: inputs.sbomFormat === 'spdx' ? PREDICATE.spdx : PREDICATE.cyclonedx,
+    provenance: attestations.some((a) => a.kind === 'provenance'),
+    repository: ctx?.ci === 'github' ? ctx.repository : undefined,
+    signerWorkflow,
+  };
 }
 
 async function platformManifests(plan: ShipPlan, digest: string): Promise<Record<string, Descriptor>> {

@@ -25,7 +25,8 @@ export function summaryMarkdown(o: ShipOutputs, vulns: Vulnerability[], offender
     lines.push('');
   }
   if (offenders.length > 0) lines.push(`**Gate failed**: ${offenders.length} finding(s) at or above fail-on.`, '');
-  lines.push('Verify:', '```sh', o.verify.cosign, o.verify.cosignAttestation, o.verify.gh, '```');
+  const verify = [o.verify.cosign, o.verify.cosignAttestation, o.verify.gh].filter((line): line is string => !!line);
+  if (verify.length > 0) lines.push('Verify:', '```sh', ...verify, '```');
   return lines.join('\n') + '\n';
 }
 
@@ -37,6 +38,6 @@ export function summaryText(o: ShipOutputs): string {
     `  digest          ${o.digest}`,
     ...Object.entries(r).map(([k, d]) => `  ${k.padEnd(15)} ${d}`),
     `  vulnerabilities critical=${o.vulnerabilities.critical} high=${o.vulnerabilities.high} medium=${o.vulnerabilities.medium} low=${o.vulnerabilities.low} unknown=${o.vulnerabilities.unknown}`,
-    `  verify          ${o.verify.cosign}`,
+    ...(o.verify.cosign ? [`  verify          ${o.verify.cosign}`] : []),
   ].join('\n');
 }
