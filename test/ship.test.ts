@@ -152,6 +152,31 @@ describe('ship: source to signed, scanned, attested image', () => {
     });
   });
 
+  test('inside a reusable workflow of another repository: certificate, provenance and verify lines name it', async () => {
+    const jobWorkflowRef = 'octo-org/ship-image/.github/workflows/ship.yml@refs/tags/v1.2.3';
+    const jobWorkflowSha = 'fedcba9876543210fedcba9876543210fedcba98';
+    oidc.setClaims({ job_workflow_ref: jobWorkflowRef, job_workflow_sha: jobWorkflowSha });
+    try {
+      const inputs = fixtureInputs(fx, { image: `${registry.host}/acme/reusable`, sign: 'keyless', sigstore: keyless() });
+      const result = await ship(inputs, world(keylessEnv(), { identityToken }));
+      const san = `https://github.com/${jobWorkflowRef}`;
+      const trustedRoot = loadTrustedRoot({ kind: 'file', path: stack.trustedRootPath });
+      const provenanceFile = result.outputs.bundles.find((f) => path.basename(f) === 'provenance.sigstore.json') as string;
+      const verified = verifyBundle(readBundle(provenanceFile), { trustedRoot, policy: { certificateIssuer: GITHUB_ISSUER, subjectAlternativeName: san } });
+      const predicate = verified.statement.predicate as { runDetails: { builder: { id: string } }; buildDefinition: { resolvedDependencies: unknown[] } };
+      // builder.id is the certificate's SAN, and the reusable workflow's commit is a resolved dependency.
+      expect(predicate.runDetails.builder.id).toBe(san);
+      expect(predicate.buildDefinition.resolvedDependencies).toEqual([
+        { uri: `git+https://github.com/acme/api@${GITHUB_ENV.GITHUB_REF}`, digest: { gitCommit: GITHUB_ENV.GITHUB_SHA } },
+        { uri: 'git+https://github.com/octo-org/ship-image@refs/tags/v1.2.3', digest: { gitCommit: jobWorkflowSha } },
+      ]);
+      expect(result.outputs.verify.cosign).toContain(`--certificate-identity ${san}`);
+      expect(result.outputs.verify.gh).toContain('--repo acme/api --signer-workflow octo-org/ship-image/.github/workflows/ship.yml');
+    } finally {
+      oidc.setClaims({});
+    }
+  });
+
   test('key signing into an OCI layout; discover lists the four referrers', async () => {
     const keyDir = mkdtempSync(path.join(tmpdir(), 'ship-image-key-'));
     try {

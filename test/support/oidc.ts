@@ -43,6 +43,8 @@ export interface OidcServer {
   publicKey: KeyObject;
   /** How many tokens were handed out. */
   issued(): number;
+  /** Claims for the tokens handed out from now on, over the defaults and the start claims (e.g. another job workflow). */
+  setClaims(claims: OidcClaims): void;
   stop(): Promise<void>;
 }
 
@@ -58,7 +60,8 @@ export async function startOidcServer(claims: OidcClaims = {}): Promise<OidcServ
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const keyId = randomBytes(8).toString('hex');
   const requestToken = randomBytes(24).toString('hex');
-  const merged: OidcClaims = { ...DEFAULT_GITHUB_CLAIMS, ...claims };
+  let merged: OidcClaims = { ...DEFAULT_GITHUB_CLAIMS, ...claims };
+  const startClaims = merged;
   let issuedCount = 0;
 
   const mintToken = (audience: string): string => {
@@ -94,6 +97,9 @@ export async function startOidcServer(claims: OidcClaims = {}): Promise<OidcServ
     issuer: String(merged.iss),
     publicKey,
     issued: () => issuedCount,
+    setClaims: (next) => {
+      merged = { ...startClaims, ...next };
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
