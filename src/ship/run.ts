@@ -85,10 +85,6 @@ export function gate(result: ShipResult, failOn: ShipInputs['failOn']): void {
   );
 }
 
-function issuerFor(world: ShipEnvironment): string {
-  return oidcIssuer(world.env);
-}
-
 function verifyHintInput(plan: ShipPlan, world: ShipEnvironment, chosen: ChosenSigner | undefined, imageRef: string, attestations: SignedAttestation[]): VerifyHintInput {
   const { inputs, buildContext: ctx } = plan;
   const bundle = attestations[0]?.bundle;
@@ -99,7 +95,7 @@ function verifyHintInput(plan: ShipPlan, world: ShipEnvironment, chosen: ChosenS
     ociLayout: plan.target.kind === 'oci-layout',
     plainHttp: plan.target.kind === 'registry' && plan.target.insecure,
     signatureFormat: inputs.signatureFormat,
-    identity: chosen?.mode === 'keyless' && chosen.signer.identity ? { san: chosen.signer.identity, issuer: issuerFor(world) } : undefined,
+    identity: chosen?.mode === 'keyless' && chosen.signer.identity ? { san: chosen.signer.identity, issuer: oidcIssuer(world.env) } : undefined,
     instance: chosen?.instance,
     keyPath: chosen?.publicKeyFile,
     rekor: (bundle?.verificationMaterial?.tlogEntries?.length ?? 0) > 0,
