@@ -39,6 +39,8 @@ export const PREDICATE = {
   signature: 'https://sigstore.dev/cosign/sign/v1',
   cyclonedx: 'https://cyclonedx.org/bom',
   spdx: 'https://spdx.dev/Document',
+  /** GitHub's attest-sbom / actions/attest spelling of SPDX 2.3. */
+  spdxV23: 'https://spdx.dev/Document/v2.3',
   vuln: 'https://cosign.sigstore.dev/attestation/vuln/v1',
   slsaProvenance: 'https://slsa.dev/provenance/v1',
 } as const;
