@@ -198,15 +198,17 @@ describe('policy rendering', () => {
       // The JSON Lines of `gh attestation trusted-root`: one attestor per root, each root inlined alone.
       const jsonl = loadPolicy(policyFile('enforce', '{trustedRoot: roots.jsonl}'));
       const two = ivp(jsonl).spec;
-      expect(two.attestors.map((a: Doc) => a.name)).toEqual(['keyless0-root0', 'keyless1-root0', 'key0-root0', 'keyless0-root1', 'keyless1-root1', 'key0-root1']);
+      expect(two.attestors.map((a: Doc) => a.name)).toEqual(['keyless0_root0', 'keyless1_root0', 'key0_root0', 'keyless0_root1', 'keyless1_root1', 'key0_root1']);
       expect(JSON.parse(two.attestors[0].cosign.trustedRoot.value)).toMatchObject({ tlogs: [{ baseUrl: 'https://rekor.example' }] });
       expect(two.attestors[0].cosign.ctlog).toBeUndefined();
       expect(JSON.parse(two.attestors[3].cosign.trustedRoot.value)).toMatchObject({ tlogs: [] });
       expect(two.attestors[3].cosign.ctlog).toEqual({ insecureIgnoreTlog: true });
       expect(validators.ImageValidatingPolicy(ivp(jsonl))).toBe(true);
+      // The validations name them as CEL field selections (`attestors.<name>`): identifiers only.
+      for (const a of [...two.attestors, ...two.attestations]) expect(a.name).toMatch(/^[A-Za-z_][A-Za-z0-9_]*$/);
       // A key that must be logged has no attestor under a root without a log.
       const logged = ivp({ ...jsonl, keys: jsonl.keys.map((k) => ({ ...k, requireTlog: true })) }).spec;
-      expect(logged.attestors.map((a: Doc) => a.name)).toEqual(['keyless0-root0', 'keyless1-root0', 'key0-root0', 'keyless0-root1', 'keyless1-root1']);
+      expect(logged.attestors.map((a: Doc) => a.name)).toEqual(['keyless0_root0', 'keyless1_root0', 'key0_root0', 'keyless0_root1', 'keyless1_root1']);
       expect(logged.attestors[2].cosign.ctlog).toBeUndefined();
       expect(() => renderPolicy(loadPolicy(policyFile('enforce', 'github')), 'kyverno-ivp')).toThrow(/gh attestation trusted-root/);
     });

@@ -7,7 +7,7 @@ import { identityFields, MANAGED_BY_LABELS, refuseExtensionPins, requireSomethin
 const ALL_IMAGES = '(images.containers + images.initContainers + images.ephemeralContainers)';
 
 interface Trust {
-  /** Appended to attestor names when there are several roots. */
+  /** Appended to attestor names when there are several roots; names are CEL identifiers (`attestors.<name>`), so no '-'. */
   suffix: string;
   fields: Record<string, unknown>;
   /** The root has no transparency log (GitHub's private instance): only signed timestamps. */
@@ -29,7 +29,7 @@ function trusts(policy: Policy): Trust[] {
     case 'trustedRoot': {
       const roots = trustedRootDocuments(policy);
       return roots.map((root, j) => ({
-        suffix: roots.length > 1 ? `-root${j}` : '',
+        suffix: roots.length > 1 ? `_root${j}` : '',
         fields: { trustedRoot: { value: root.json } },
         noTlog: !root.hasTlogs,
       }));
