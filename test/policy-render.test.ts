@@ -50,9 +50,9 @@ type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 
 describe('policy rendering', () => {
   let dir: string;
-  const policyFile = (mode = 'enforce', sigstore = 'public-good') => {
-    const file = join(dir, `policy-${mode}-${sigstore.replace(/\W/g, '')}.yaml`);
-    writeFileSync(file, POLICY.replace('MODE', mode).replace('SIGSTORE', sigstore));
+  const policyFile = (mode = 'enforce', sigstore = 'public-good', keys = true) => {
+    const file = join(dir, `policy-${mode}-${sigstore.replace(/\W/g, '')}${keys ? '' : '-keyless'}.yaml`);
+    writeFileSync(file, POLICY.replace('MODE', mode).replace('SIGSTORE', sigstore).replace(keys ? '' : '  keys: [cosign.pub]\n', ''));
     return file;
   };
   let enforce: Policy;
@@ -62,14 +62,20 @@ describe('policy rendering', () => {
     dir = mkdtempSync(join(tmpdir(), 'ship-image-render-'));
     writeFileSync(join(dir, 'cosign.pub'), generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString());
     writeFileSync(join(dir, 'github-root.json'), JSON.stringify({ mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1', tlogs: [], certificateAuthorities: [] }));
+    // What `gh attestation trusted-root` prints: one root per line (public-good first, then GitHub's).
+    const root = (tlogs: unknown[]) => JSON.stringify({ mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1', tlogs, certificateAuthorities: [] });
+    writeFileSync(join(dir, 'roots.jsonl'), `${root([{ baseUrl: 'https://rekor.example' }])}\n${root([])}\n`);
     enforce = loadPolicy(policyFile());
     audit = loadPolicy(policyFile('audit'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+  // policy-controller's bundle mode is keyless-only: it refuses spec.keys (tested below).
+  const forEngine = (p: Policy, engine: string): Policy => (engine === 'policy-controller' ? { ...p, keys: [] } : p);
+
   describe.each(ENGINES.map((e) => [e]))('%s', (engine) => {
     it.each([['enforce'], ['audit']])('renders a %s manifest its CRD schema accepts', (mode) => {
-      const rendered = renderPolicy(mode === 'enforce' ? enforce : audit, engine);
+      const rendered = renderPolicy(forEngine(mode === 'enforce' ? enforce : audit, engine), engine);
       expect(rendered.documents).toHaveLength(1);
       for (const doc of rendered.documents) {
         const validate = validators[doc.kind as keyof typeof validators];
@@ -83,14 +89,20 @@ describe('policy rendering', () => {
     });
 
     it('is checked by a closed schema (an unknown field would be caught)', () => {
-      const doc = JSON.parse(JSON.stringify(renderPolicy(enforce, engine).documents[0]));
+      const doc = JSON.parse(JSON.stringify(renderPolicy(forEngine(enforce, engine), engine).documents[0]));
       doc.spec.notAField = true;
       expect(validators[doc.kind as keyof typeof validators](doc)).toBe(false);
     });
 
     it('uses the full https predicate URIs', () => {
-      const text = JSON.stringify(renderPolicy(enforce, engine).documents);
+      const text = JSON.stringify(renderPolicy(forEngine(enforce, engine), engine).documents);
       for (const uri of [PREDICATE.signature, PREDICATE.cyclonedx, PREDICATE.vuln]) expect(text).toContain(JSON.stringify(uri));
+    });
+
+    it('refuses identities that pin certificate extensions, which the engine cannot check', () => {
+      const pinned = { ...forEngine(enforce, engine), identities: [{ ...enforce.identities[0]!, extensions: { sourceRepositoryURI: 'https://github.com/acme/api' } }] };
+      expect(() => renderPolicy(pinned, engine)).toThrow(UserError);
+      expect(() => renderPolicy(pinned, engine)).toThrow(/spec\.identities\[0\]\.extensions: .* checks only the issuer and subject/);
     });
   });
 
@@ -112,7 +124,11 @@ describe('policy rendering', () => {
         expect(a.attestors[0].entries).toHaveLength(3);
         // Kyverno's own admission validation: keyless needs a Rekor URL or roots.
         for (const e of a.attestors[0].entries.filter((x: Doc) => x.keyless)) expect(e.keyless.rekor.url).toBe('https://rekor.sigstore.dev');
+        // A key that needs no Rekor entry (the default) tells Kyverno to look for neither log entry nor SCT.
+        expect(a.attestors[0].entries[2].keys).toMatchObject({ rekor: { ignoreTlog: true }, ctlog: { ignoreSCT: true } });
       }
+      const logged = clusterPolicy({ ...enforce, keys: enforce.keys.map((k) => ({ ...k, requireTlog: true })) });
+      expect(logged.spec.rules[0].verifyImages[0].attestations[0].attestors[0].entries[2].keys).toEqual({ publicKeys: enforce.keys[0]!.pem, rekor: { url: 'https://rekor.sigstore.dev' } });
     });
 
     it('turns mutateDigest off in audit mode (Kyverno refuses it with Audit)', () => {
@@ -158,11 +174,16 @@ describe('policy rendering', () => {
       expect(spec.validationActions).toEqual(['Deny']);
       expect(spec.matchImageReferences).toEqual([{ glob: 'ghcr.io/acme/*' }]);
       expect(spec.matchConstraints.namespaceSelector.matchExpressions[0]).toEqual({ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system'] });
-      expect(spec.attestors.map((a: Doc) => a.name)).toEqual(['keyless', 'key0']);
-      expect(spec.attestors[0].cosign.keyless.identities).toHaveLength(2);
+      // One identity per attestor: cosign's bundle path refuses several in one check.
+      expect(spec.attestors.map((a: Doc) => a.name)).toEqual(['keyless0', 'keyless1', 'key0']);
+      expect(spec.attestors[0].cosign.keyless.identities).toHaveLength(1);
+      expect(spec.attestors[1].cosign.keyless.identities).toEqual([{ issuer: enforce.identities[1]!.issuer, subject: enforce.identities[1]!.subject }]);
+      expect(spec.attestors[2].cosign.ctlog).toEqual({ insecureIgnoreTlog: true, insecureIgnoreSCT: true });
       const expressions = spec.validations.map((v: Doc) => v.expression).join('\n');
-      expect(expressions).toContain('verifyAttestationSignatures(image, attestations.signature, [attestors.keyless, attestors.key0]) > 0');
-      expect(expressions).toContain('|| verifyAttestationSignatures(image, attestations.spdx');
+      expect(expressions).toContain('verifyAttestationSignatures(image, attestations.signature, [attestors.keyless0, attestors.keyless1, attestors.key0]) > 0');
+      expect(expressions).toContain('|| verifyAttestationSignatures(image, attestations.spdx, ');
+      expect(expressions).toContain('|| verifyAttestationSignatures(image, attestations.spdx23, ');
+      expect(spec.attestations.map((a: Doc) => a.intoto.type)).toContain(PREDICATE.spdxV23);
       expect(expressions).toContain("time.now() - timestamp(extractPayload(image, attestations.vuln).predicate.metadata.scanFinishedOn) <= duration('168h')");
       expect(expressions).toContain("v.Severity != 'CRITICAL' || time.now() - timestamp(v.PublishedDate) <= duration('168h')");
       expect(expressions).toContain('images.ephemeralContainers');
@@ -174,26 +195,51 @@ describe('policy rendering', () => {
       expect(withRoot.spec.attestors[0].cosign.trustedRoot.value).toContain('trustedroot');
       expect(withRoot.spec.attestors[0].cosign.ctlog).toEqual({ insecureIgnoreTlog: true });
       expect(validators.ImageValidatingPolicy(withRoot)).toBe(true);
+      // The JSON Lines of `gh attestation trusted-root`: one attestor per root, each root inlined alone.
+      const jsonl = loadPolicy(policyFile('enforce', '{trustedRoot: roots.jsonl}'));
+      const two = ivp(jsonl).spec;
+      expect(two.attestors.map((a: Doc) => a.name)).toEqual(['keyless0_root0', 'keyless1_root0', 'key0_root0', 'keyless0_root1', 'keyless1_root1', 'key0_root1']);
+      expect(JSON.parse(two.attestors[0].cosign.trustedRoot.value)).toMatchObject({ tlogs: [{ baseUrl: 'https://rekor.example' }] });
+      expect(two.attestors[0].cosign.ctlog).toBeUndefined();
+      expect(JSON.parse(two.attestors[3].cosign.trustedRoot.value)).toMatchObject({ tlogs: [] });
+      expect(two.attestors[3].cosign.ctlog).toEqual({ insecureIgnoreTlog: true });
+      expect(validators.ImageValidatingPolicy(ivp(jsonl))).toBe(true);
+      // The validations name them as CEL field selections (`attestors.<name>`): identifiers only.
+      for (const a of [...two.attestors, ...two.attestations]) expect(a.name).toMatch(/^[A-Za-z_][A-Za-z0-9_]*$/);
+      // A key that must be logged has no attestor under a root without a log.
+      const logged = ivp({ ...jsonl, keys: jsonl.keys.map((k) => ({ ...k, requireTlog: true })) }).spec;
+      expect(logged.attestors.map((a: Doc) => a.name)).toEqual(['keyless0_root0', 'keyless1_root0', 'key0_root0', 'keyless0_root1', 'keyless1_root1']);
+      expect(logged.attestors[2].cosign.ctlog).toBeUndefined();
       expect(() => renderPolicy(loadPolicy(policyFile('enforce', 'github')), 'kyverno-ivp')).toThrow(/gh attestation trusted-root/);
     });
   });
 
   describe('policy-controller ClusterImagePolicy', () => {
     const cip = (p: Policy): Doc => renderPolicy(p, 'policy-controller').documents[0];
+    let keyless: Policy;
+    beforeAll(() => (keyless = { ...enforce, keys: [] }));
 
     it('ORs authorities over (signer, SBOM format) and ANDs the attestations inside each', () => {
-      const spec = cip(enforce).spec;
+      const spec = cip(keyless).spec;
       expect(spec.mode).toBe('enforce');
-      expect(cip(audit).spec.mode).toBe('warn');
+      expect(cip({ ...audit, keys: [] }).spec.mode).toBe('warn');
       expect(spec.images).toEqual([{ glob: 'ghcr.io/acme/**' }]);
-      expect(spec.authorities.map((a: Doc) => a.name)).toEqual(['keyless-cyclonedx', 'keyless-spdx', 'key0-cyclonedx', 'key0-spdx']);
+      // One identity per authority: cosign's bundle path refuses several in one check.
+      expect(spec.authorities.map((a: Doc) => a.name)).toEqual(['keyless0-cyclonedx', 'keyless0-spdx', 'keyless0-spdx23', 'keyless1-cyclonedx', 'keyless1-spdx', 'keyless1-spdx23']);
+      const sbomType: Record<string, string> = { cyclonedx: PREDICATE.cyclonedx, spdx: PREDICATE.spdx, spdx23: PREDICATE.spdxV23 };
       for (const a of spec.authorities) {
         expect(a.signatureFormat).toBe('bundle');
-        expect(a.attestations.map((x: Doc) => x.predicateType)).toEqual([PREDICATE.signature, a.name.endsWith('spdx') ? PREDICATE.spdx : PREDICATE.cyclonedx, PREDICATE.vuln]);
+        expect(a.keyless.identities).toHaveLength(1);
+        expect(a.attestations.map((x: Doc) => x.predicateType)).toEqual([PREDICATE.signature, sbomType[a.name.split('-')[1]], PREDICATE.vuln]);
         // policy-controller's webhook validation: keyless needs a Fulcio url or CA; policy type cue|rego.
         if (a.keyless) expect(a.keyless.url).toBe('https://fulcio.sigstore.dev');
         expect(a.attestations[2].policy.type).toBe('rego');
       }
+    });
+
+    it('refuses key-signed images: its bundle mode verifies keyless signers only', () => {
+      expect(() => cip(enforce)).toThrow(UserError);
+      expect(() => cip(enforce)).toThrow(/spec\.keys: policy-controller verifies Sigstore bundles .* keyless signers only/);
     });
 
     it('writes Rego the cosign evaluator queries, with exact nanosecond windows', () => {
@@ -211,7 +257,7 @@ describe('policy rendering', () => {
     });
 
     it('warns about what it cannot express', () => {
-      const warnings = renderPolicy(enforce, 'policy-controller').warnings.join('\n');
+      const warnings = renderPolicy(keyless, 'policy-controller').warnings.join('\n');
       expect(warnings).toMatch(/policy\.sigstore\.dev\/include/);
       expect(warnings).toMatch(/ANY verified scan/);
     });
@@ -232,7 +278,7 @@ describe('policy rendering', () => {
     }
 
     it.each(ENGINES.map((e) => [e]))('render --engine %s prints valid multi-document YAML', async (engine) => {
-      const { code, stdout } = await run(['render', '--policy', policyFile(), '--engine', engine]);
+      const { code, stdout } = await run(['render', '--policy', policyFile('enforce', 'public-good', engine !== 'policy-controller'), '--engine', engine]);
       expect(code).toBe(0);
       expect(stdout.startsWith('# Rendered by')).toBe(true);
       const docs = parseAllDocuments(stdout).map((d) => d.toJS());

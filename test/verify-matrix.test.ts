@@ -1,8 +1,11 @@
 /**
  * The allow/deny matrix of `verify` over REAL shipped images: a real registry (CNCF distribution,
  * fallback tag), the real trivy with the fixture DB, real keyless signing on the loopback Sigstore
- * stack with GitHub-shaped OIDC tokens, and key signing. Each case also evaluates the rendered Kyverno
- * ClusterPolicy vulnerability conditions on the same verified payloads and checks they agree.
+ * stack with GitHub-shaped OIDC tokens, and key signing. Every case also renders the policy for each
+ * engine and checks that the engine's verdict, computed from the rendered manifest by
+ * test/support/admission-models.ts (Kyverno JMESPath conditions, IVP CEL through @bufbuild/cel,
+ * policy-controller authorities; its Rego is left to the e2e job), equals `verify`'s; or that the
+ * renderer refuses the policy when the engine cannot express it.
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,12 +16,23 @@ import { ANNOTATION, PREDICATE } from '../src/oci/media-types';
 import { removeReferrer, listReferrers } from '../src/oci/referrers';
 import { RegistryClient } from '../src/oci/registry';
 import type { RepositoryStore } from '../src/oci/store';
+import { UserError } from '../src/core/errors';
 import { loadPolicy } from '../src/policy/load';
-import { renderPolicy } from '../src/policy/render';
+import { ENGINES, renderPolicy, type Engine } from '../src/policy/render';
 import type { Policy, RuleName } from '../src/policy/types';
 import { ship, type ShipResult } from '../src/ship/run';
+import { trustedRootForPolicy } from '../src/verify/policy-root';
+import { publicGoodTrustedRootJSON } from '../src/verify/trusted-root';
 import { verifyImage, type VerifyReport } from '../src/verify/verify-image';
-import { evaluateKyvernoConditions, type KyvernoConditionBlock } from './support/kyverno-jmespath';
+import {
+  bundlesSeen,
+  clusterImagePolicyPresence,
+  imageValidatingPolicyVerdict,
+  ivpKeys,
+  kyvernoClusterPolicyKeys,
+  kyvernoClusterPolicyVerdict,
+  type EngineVerdict,
+} from './support/admission-models';
 import { DEFAULT_GITHUB_CLAIMS, GITHUB_ISSUER, startOidcServer, type OidcServer } from './support/oidc';
 import { startRegistry, type TestRegistry } from './support/registry';
 import { attachBundleReferrer, copyWithReferrers, makeFixtureSources, shipInputs, shipWorld, type CopiedReferrer, type FixtureSources } from './support/ship-fixture';
@@ -53,8 +67,21 @@ describe('verify: allow/deny matrix over shipped images', () => {
   const repoRef = (repo: string, ref: string) => `${registry.host}/${repo}${ref.startsWith('sha256:') ? '@' : ':'}${ref}`;
   const store = (repo: string): RepositoryStore => client.repository(registry.host, repo);
 
-  function policyFile(name: string, opts: { keys?: string[]; criticalGrace?: string; maxScanAge?: string; mode?: string; images?: string } = {}): string {
+  interface PolicyOptions {
+    keys?: string[];
+    criticalGrace?: string;
+    maxScanAge?: string;
+    mode?: string;
+    images?: string;
+    /** YAML flow mappings, one identity each; default: the W1 workflow. */
+    identities?: string[];
+    /** A trusted-root file; default: the stack's trusted_root.json. */
+    trustedRoot?: string;
+  }
+
+  function policyFile(name: string, opts: PolicyOptions = {}): string {
     const file = path.join(dir, `${name}.yaml`);
+    const identities = opts.identities ?? [`{issuer: ${JSON.stringify(GITHUB_ISSUER)}, subject: ${JSON.stringify(W1_SAN)}}`];
     writeFileSync(
       file,
       [
@@ -64,10 +91,10 @@ describe('verify: allow/deny matrix over shipped images', () => {
         'spec:',
         `  images: ["${opts.images ?? `${registry.host}/*`}"]`,
         `  mode: ${opts.mode ?? 'enforce'}`,
-        `  sigstore: {trustedRoot: ${JSON.stringify(stack.trustedRootPath)}}`,
+        `  sigstore: {trustedRoot: ${JSON.stringify(opts.trustedRoot ?? stack.trustedRootPath)}}`,
         '  identities:',
-        `    - {issuer: ${JSON.stringify(GITHUB_ISSUER)}, subject: ${JSON.stringify(W1_SAN)}}`,
-        ...(opts.keys ? [`  keys: [${opts.keys.map((k) => JSON.stringify(k)).join(', ')}]`] : []),
+        ...identities.map((id) => `    - ${id}`),
+        ...(opts.keys ? [`  keys: [${opts.keys.join(', ')}]`] : []),
         '  require:',
         `    vulnerabilities: {maxScanAge: ${opts.maxScanAge ?? '168h'}, criticalGrace: ${opts.criticalGrace ?? '168h'}}`,
         '',
@@ -76,19 +103,46 @@ describe('verify: allow/deny matrix over shipped images', () => {
     return file;
   }
 
-  function kyvernoVulnConditions(policy: Policy): KyvernoConditionBlock[] {
-    // Kyverno ClusterPolicy only renders for public-good; the conditions do not depend on the root.
-    const doc = renderPolicy({ ...policy, sigstore: { kind: 'public-good' } }, 'kyverno').documents[0] as {
-      spec: { rules: Array<{ verifyImages: Array<{ attestations: Array<{ type: string; conditions: KyvernoConditionBlock[] }> }> }> };
-    };
-    return doc.spec.rules[0]!.verifyImages[0]!.attestations.find((a) => a.type === PREDICATE.vuln)!.conditions;
+  /** Why the renderer must refuse this policy for this engine (what the engine cannot check), or undefined. */
+  function expectedRefusal(policy: Policy, engine: Engine): RegExp | undefined {
+    if (policy.identities.some((id) => id.extensions)) return /extensions: .* checks only the issuer and subject/;
+    if (engine === 'policy-controller' && policy.keys.length > 0) return /spec\.keys: policy-controller verifies Sigstore bundles .* keyless signers only/;
+    return undefined;
   }
 
-  /** Kyverno's verdict on the vulnerability attestation entry: every verified scan must pass; none is a failure. */
-  function kyvernoVulnPasses(policy: Policy, report: VerifyReport, at: Date): boolean {
-    const scans = report.accepted.filter((a) => a.predicateType === PREDICATE.vuln);
-    if (scans.length === 0) return false;
-    return scans.every((s) => evaluateKyvernoConditions(kyvernoVulnConditions(policy), s.statement.predicate, at).passed);
+  /**
+   * Each engine's verdict on the image, from its rendered manifest, equals `verify`'s. Kyverno
+   * ClusterPolicy only renders for the public-good root: it is rendered so, while the bundles are
+   * verified against the stack's root (trust roots are not what this compares).
+   */
+  async function expectEnginesAgree(imageRef: string, policy: Policy, report: VerifyReport, at: Date): Promise<void> {
+    const repo = imageRef.slice(registry.host.length + 1).split(/[@:]/)[0]!;
+    const trustedRoot = trustedRootForPolicy(policy);
+    for (const engine of ENGINES) {
+      const refusal = expectedRefusal(policy, engine);
+      const renderable: Policy = engine === 'kyverno' ? { ...policy, sigstore: { kind: 'public-good' } } : policy;
+      if (refusal) {
+        expect(() => renderPolicy(renderable, engine)).toThrow(UserError);
+        expect(() => renderPolicy(renderable, engine)).toThrow(refusal);
+        continue;
+      }
+      const doc = renderPolicy(renderable, engine).documents[0] as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      let verdict: EngineVerdict;
+      let expected = report.allowed;
+      if (engine === 'kyverno') {
+        verdict = kyvernoClusterPolicyVerdict(doc, await bundlesSeen(store(repo), report.digest, trustedRoot, kyvernoClusterPolicyKeys(doc)), at);
+      } else if (engine === 'kyverno-ivp') {
+        verdict = imageValidatingPolicyVerdict(doc, imageRef, await bundlesSeen(store(repo), report.digest, trustedRoot, ivpKeys(doc)), at);
+      } else {
+        // Rego is not evaluated here: compare the authority/presence part with verify's signature and
+        // SBOM rules plus "an allowed scan exists"; the scan's content is the e2e job's to judge.
+        verdict = clusterImagePolicyPresence(doc, await bundlesSeen(store(repo), report.digest, trustedRoot, []));
+        const others = report.rules.filter((r) => r.rule !== 'vulnerabilities').every((r) => r.passed);
+        expected = others && (!policy.require.vulnerabilities || report.accepted.some((a) => a.predicateType === PREDICATE.vuln));
+      }
+      if (verdict.allowed !== expected) console.error(`${engine} on ${imageRef}: ${JSON.stringify(verdict.why)}`);
+      expect({ engine, allowed: verdict.allowed }).toEqual({ engine, allowed: expected });
+    }
   }
 
   async function check(imageRef: string, policy: Policy, expected: { allowed: boolean; failing: RuleName[] }, at: Date = now): Promise<VerifyReport> {
@@ -98,8 +152,7 @@ describe('verify: allow/deny matrix over shipped images', () => {
       console.error(`${imageRef}: ${JSON.stringify({ rules: report.rules.map((r) => `${r.rule}: ${r.reason}`), rejected: report.rejected })}`);
     }
     expect({ allowed: report.allowed, failing: report.rules.filter((r) => !r.passed).map((r) => r.rule) }).toEqual(expected);
-    const vulnRule = report.rules.find((r) => r.rule === 'vulnerabilities')!;
-    expect(kyvernoVulnPasses(policy, report, at)).toBe(vulnRule.passed);
+    await expectEnginesAgree(imageRef, policy, report, at);
     return report;
   }
 
@@ -159,7 +212,7 @@ describe('verify: allow/deny matrix over shipped images', () => {
     expect(report.digest).toBe(digest);
     expect(report.rejected).toEqual([]);
     const signature = report.rules.find((r) => r.rule === 'signature')!;
-    expect(signature.evidence.attestations?.[0]?.signer).toEqual({ kind: 'keyless', san: W1_SAN, issuer: GITHUB_ISSUER });
+    expect(signature.evidence.attestations?.[0]?.signer).toMatchObject({ kind: 'keyless', san: W1_SAN, issuer: GITHUB_ISSUER });
     expect(report.rules.find((r) => r.rule === 'vulnerabilities')!.evidence).toMatchObject({ offending: [], withinGrace: [] });
   });
 
@@ -286,6 +339,83 @@ describe('verify: allow/deny matrix over shipped images', () => {
       const other = await check(repoRef('acme/key-signed', 'v1'), loadPolicy(policyFile('other-key', { keys: ['other.pub'] })), { allowed: false, failing: ['signature', 'sbom', 'vulnerabilities'] });
       for (const r of other.rejected) expect(r.reason).toMatch(/verification failed/);
     });
+  });
+
+  describe('key-signed image and the transparency log', () => {
+    const noTlog = async () => {
+      // The same key signatures without their Rekor entries and TSA timestamps: still valid signatures.
+      const strip = (r: CopiedReferrer): Buffer => {
+        const bundle = JSON.parse(r.layer.toString('utf8')) as { verificationMaterial: { tlogEntries?: unknown[]; timestampVerificationData?: unknown } };
+        bundle.verificationMaterial.tlogEntries = [];
+        delete bundle.verificationMaterial.timestampVerificationData;
+        return Buffer.from(JSON.stringify(bundle));
+      };
+      await copyWithReferrers(store('acme/key-signed'), store('acme/key-no-tlog'), shipped.keySigned.result.outputs.digest, 'v1', () => true, strip);
+    };
+    beforeAll(noTlog);
+
+    test('a key without requireTlog admits signatures with and without a Rekor entry', async () => {
+      const policy = loadPolicy(policyFile('key-any-tlog', { keys: ['cosign.pub'] }));
+      await check(repoRef('acme/key-signed', 'v1'), policy, { allowed: true, failing: [] });
+      const report = await check(repoRef('acme/key-no-tlog', 'v1'), policy, { allowed: true, failing: [] });
+      expect(report.rules[0]!.evidence.attestations?.[0]?.signer).toEqual({ kind: 'key', keyId: policy.keys[0]!.keyId, tlog: false });
+    });
+
+    test('a key with requireTlog admits only signatures with a verified Rekor entry', async () => {
+      const policy = loadPolicy(policyFile('key-tlog', { keys: ['{path: cosign.pub, requireTlog: true}'] }));
+      await check(repoRef('acme/key-signed', 'v1'), policy, { allowed: true, failing: [] });
+      const report = await check(repoRef('acme/key-no-tlog', 'v1'), policy, { allowed: false, failing: ['signature', 'sbom', 'vulnerabilities'] });
+      for (const r of report.rejected) expect(r.reason).toMatch(/sets requireTlog and the bundle has no transparency-log entry/);
+    });
+  });
+
+  describe('several identities', () => {
+    const both = () =>
+      loadPolicy(
+        policyFile('two-identities', {
+          identities: [`{issuer: ${JSON.stringify(GITHUB_ISSUER)}, subject: "https://github.com/${W2}"}`, `{issuer: ${JSON.stringify(GITHUB_ISSUER)}, subjectRegExp: '^https://github\\.com/acme/api/\\.github/workflows/ship\\.yml@refs/heads/main$'}`],
+        }),
+      );
+
+    test('an image signed by either allowed identity is admitted, by verify and every engine', async () => {
+      await check(repoRef('acme/good', 'v1'), both(), { allowed: true, failing: [] });
+      await check(repoRef('acme/other-workflow', 'v1'), both(), { allowed: true, failing: [] });
+    });
+
+    test('an identity of another issuer still denies', async () => {
+      await check(repoRef('acme/other-issuer', 'v1'), both(), { allowed: false, failing: ['signature', 'sbom', 'vulnerabilities'] });
+    });
+  });
+
+  describe('certificate extension pins', () => {
+    const pinned = (ref: string) =>
+      loadPolicy(
+        policyFile(`pinned-${ref.replace(/\W/g, '-')}`, {
+          identities: [
+            `{issuer: ${JSON.stringify(GITHUB_ISSUER)}, subject: ${JSON.stringify(W1_SAN)}, extensions: {sourceRepositoryURI: "https://github.com/acme/api", sourceRepositoryOwnerURI: "https://github.com/acme", sourceRepositoryRef: ${ref}, buildSignerURI: ${JSON.stringify(W1_SAN)}}}`,
+          ],
+        }),
+      );
+
+    test('matching pins: allowed by verify; every renderer refuses, since no engine checks extensions', async () => {
+      await check(repoRef('acme/good', 'v1'), pinned('refs/heads/main'), { allowed: true, failing: [] });
+    });
+
+    test('a pin the certificate does not carry denies, naming the extension', async () => {
+      const report = await check(repoRef('acme/good', 'v1'), pinned('refs/heads/release'), { allowed: false, failing: ['signature', 'sbom', 'vulnerabilities'] });
+      for (const r of report.rejected) expect(r.reason).toContain("certificate sourceRepositoryRef is 'refs/heads/main', the policy pins 'refs/heads/release'");
+    });
+  });
+
+  test("trusted roots as the JSON Lines 'gh attestation trusted-root' prints: verify and IVP (one attestor per root) agree", async () => {
+    const jsonl = path.join(dir, 'roots.jsonl');
+    writeFileSync(jsonl, `${JSON.stringify(publicGoodTrustedRootJSON())}\n${JSON.stringify(stack.trustedRoot)}\n`);
+    const policy = loadPolicy(policyFile('jsonl-root', { trustedRoot: jsonl }));
+    const ivp = renderPolicy(policy, 'kyverno-ivp').documents[0] as { spec: { attestors: Array<{ name: string }> } };
+    expect(ivp.spec.attestors.map((a) => a.name)).toEqual(['keyless0_root0', 'keyless0_root1']);
+    await check(repoRef('acme/good', 'v1'), policy, { allowed: true, failing: [] });
+    await check(repoRef('acme/vulnerable', 'v1'), policy, { allowed: false, failing: ['vulnerabilities'] });
+    await check(repoRef('acme/other-workflow', 'v1'), policy, { allowed: false, failing: ['signature', 'sbom', 'vulnerabilities'] });
   });
 
   test('audit mode reports the failures and allows', async () => {

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { PREDICATE } from '../oci/media-types';
 import { evaluate } from './evaluate';
 import { publicKeyId } from './signer';
-import { attestation, GITHUB_ISSUER, IMAGE_DIGEST, PIPELINE, testPolicy } from './testdata/policy';
+import { attestation, GITHUB_ISSUER, IMAGE_DIGEST, PIPELINE, PIPELINE_SAN, testPolicy } from './testdata/policy';
 import { ago, FIXTURE_NOW, VULN_CASES, vulnPredicate } from './testdata/vuln-fixtures';
 import type { VerifiedAttestation } from './types';
 
@@ -82,10 +82,39 @@ describe('evaluate', () => {
   it('accepts key-signed attestations when the key is in the policy', () => {
     const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
     const keyId = publicKeyId(pem);
-    const policy = testPolicy({ identities: [], keys: [{ path: 'cosign.pub', pem, keyId }] });
+    const policy = testPolicy({ identities: [], keys: [{ path: 'cosign.pub', pem, keyId, requireTlog: false }] });
     const signer = { kind: 'key' as const, keyId };
     expect(run([attestation(PREDICATE.signature, {}, signer), attestation(PREDICATE.cyclonedx, {}, signer), attestation(PREDICATE.vuln, vulnPredicate(ago(1), []), signer)], policy).allowed).toBe(true);
     expect(run([signature(), cyclonedx(), cleanScan()], policy).allowed).toBe(false);
+  });
+
+  it('a key with requireTlog counts only bundles that carried a verified transparency-log entry', () => {
+    const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const keyId = publicKeyId(pem);
+    const policy = testPolicy({ identities: [], keys: [{ path: 'cosign.pub', pem, keyId, requireTlog: true }] });
+    const all = (signer: { kind: 'key'; keyId: string; tlog?: boolean }) => [
+      attestation(PREDICATE.signature, {}, signer),
+      attestation(PREDICATE.cyclonedx, {}, signer),
+      attestation(PREDICATE.vuln, vulnPredicate(ago(1), []), signer),
+    ];
+    expect(run(all({ kind: 'key', keyId, tlog: true }), policy).allowed).toBe(true);
+    const without = run(all({ kind: 'key', keyId, tlog: false }), policy);
+    expect(without.allowed).toBe(false);
+    expect(without.rejected[0].reason).toMatch(/cosign\.pub sets requireTlog and the bundle has no transparency-log entry/);
+  });
+
+  it('extension pins: every pinned certificate extension must be present and equal', () => {
+    const pins = { sourceRepositoryURI: 'https://github.com/acme/api', sourceRepositoryRef: 'refs/heads/main' };
+    const policy = testPolicy({ identities: [{ ...testPolicy().identities[0]!, extensions: pins }] });
+    const signed = (extensions: Record<string, string> | undefined) => {
+      const signer = { ...PIPELINE, extensions } as typeof PIPELINE;
+      return [attestation(PREDICATE.signature, {}, signer), attestation(PREDICATE.cyclonedx, {}, signer), attestation(PREDICATE.vuln, vulnPredicate(ago(1), []), signer)];
+    };
+    expect(run(signed({ ...pins, buildSignerURI: PIPELINE_SAN }), policy).allowed).toBe(true);
+    const otherRef = run(signed({ ...pins, sourceRepositoryRef: 'refs/heads/dev' }), policy);
+    expect(otherRef.allowed).toBe(false);
+    expect(otherRef.rejected[0].reason).toMatch(/certificate sourceRepositoryRef is 'refs\/heads\/dev', the policy pins 'refs\/heads\/main'/);
+    expect(run(signed(undefined), policy).rejected[0].reason).toMatch(/sourceRepositoryURI is absent/);
   });
 
   it('judges the NEWEST scan: a newer clean scan supersedes an older one with an old CRITICAL', () => {

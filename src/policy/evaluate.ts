@@ -3,7 +3,7 @@
 import { PREDICATE, SBOM_PREDICATE_TYPES } from '../oci/media-types';
 import { formatMillis } from './duration';
 import { parseRfc3339 } from './rfc3339';
-import { describeSigner, signerAllowed } from './signer';
+import { describeSigner, signerRefusal } from './signer';
 import type {
   AttestationEvidence,
   CveEvidence,
@@ -62,8 +62,7 @@ function rejectionReason(policy: Policy, imageDigest: string, att: VerifiedAttes
   if (!subjects.some((s) => s && typeof s.digest === 'object' && s.digest !== null && s.digest[alg] === hex)) {
     return `statement subject is not ${imageDigest}`;
   }
-  if (!signerAllowed(policy, att.signer)) return `signer ${describeSigner(att.signer)} is not allowed by the policy`;
-  return undefined;
+  return signerRefusal(policy, att.signer);
 }
 
 function evidenceOf(att: VerifiedAttestation): AttestationEvidence {

@@ -84,6 +84,19 @@ spec:
     expect(policy.require.vulnerabilities?.maxScanAge.text).toBe('168h');
   });
 
+  it('reads identity extension pins and per-key requireTlog (a bare path requires no tlog)', () => {
+    const policy = loadPolicy(
+      write(
+        GOOD.replace('  keys:', '      extensions: {sourceRepositoryURI: https://github.com/acme/api, sourceRepositoryRef: refs/heads/main}\n  keys:').replace('keys: [cosign.pub]', 'keys: [cosign.pub, {path: cosign.pub, requireTlog: true}]'),
+      ),
+    );
+    expect(policy.identities[0].extensions).toEqual({ sourceRepositoryURI: 'https://github.com/acme/api', sourceRepositoryRef: 'refs/heads/main' });
+    expect(policy.keys.map((k) => [k.path, k.requireTlog])).toEqual([
+      ['cosign.pub', false],
+      ['cosign.pub', true],
+    ]);
+  });
+
   it('reads a trusted root relative to the policy file', () => {
     const policy = loadPolicy(write(GOOD.replace('sigstore: public-good', 'sigstore: {trustedRoot: root.json}')));
     expect(policy.sigstore.kind).toBe('trustedRoot');
@@ -100,6 +113,9 @@ spec:
     ['lookahead', GOOD.replace('v.*$', 'v(?=1).*$'), /^spec\.identities\[0\]\.subjectRegExp: uses lookaround/],
     ['subject and subjectRegExp', GOOD.replace('      subjectRegExp', '      subject: x\n      subjectRegExp'), /^spec\.identities\[0\]: set exactly one of subject/],
     ['identity without issuer', GOOD.replace('    - issuer: https://token.actions.githubusercontent.com\n      subjectRegExp', '    - subjectRegExp'), /^spec\.identities\[0\]\.issuer: missing/],
+    ['unknown extension', GOOD.replace('  keys:', '      extensions: {sourceRepo: x}\n  keys:'), /^spec\.identities\[0\]\.extensions\.sourceRepo: unknown key; allowed here: sourceRepositoryURI/],
+    ['empty extensions', GOOD.replace('  keys:', '      extensions: {}\n  keys:'), /^spec\.identities\[0\]\.extensions: must not be empty/],
+    ['key entry without path', GOOD.replace('[cosign.pub]', '[{requireTlog: true}]'), /^spec\.keys\[0\]: must be a key file path or \{path: FILE, requireTlog: true\|false\}/],
     ['unreadable key', GOOD.replace('[cosign.pub]', '[cosign.pub, missing.pub]'), /^spec\.keys\[1\]: cannot read 'missing\.pub' \(ENOENT\)/],
     ['not a key', GOOD.replace('[cosign.pub]', '[not-a-key.pub]'), /^spec\.keys\[0\]: 'not-a-key\.pub' is not a PEM public key/],
     ['unreadable trusted root', GOOD.replace('sigstore: public-good', 'sigstore: {trustedRoot: nope.json}'), /^spec\.sigstore\.trustedRoot: cannot read 'nope\.json'/],

@@ -7,7 +7,7 @@ import { positiveDuration } from './duration';
 import { subjectRegExpProblem } from './regexp-check';
 import { schemaProblem } from './schema';
 import { publicKeyId } from './signer';
-import type { Duration, Policy, PolicyIdentity, PolicyKey, SigstoreInstance } from './types';
+import type { Duration, ExtensionPins, Policy, PolicyIdentity, PolicyKey, SigstoreInstance } from './types';
 
 const DEFAULT_WINDOW = '168h';
 
@@ -19,8 +19,8 @@ interface PolicyDocument {
     exclude?: { namespaces?: string[] };
     mode?: 'enforce' | 'audit';
     sigstore?: 'public-good' | 'github' | { trustedRoot: string };
-    identities?: Array<{ issuer: string; subject?: string; subjectRegExp?: string }>;
-    keys?: string[];
+    identities?: Array<{ issuer: string; subject?: string; subjectRegExp?: string; extensions?: ExtensionPins }>;
+    keys?: Array<string | { path: string; requireTlog?: boolean }>;
     require?: {
       signature?: boolean;
       sbom?: boolean;
@@ -56,18 +56,21 @@ export function parsePolicy(text: string, source: string, baseDir: string): Poli
   const { metadata, spec } = raw as PolicyDocument;
 
   const identities: PolicyIdentity[] = (spec.identities ?? []).map((id, i) => {
+    const pins = id.extensions ? { extensions: { ...id.extensions } } : {};
     if (id.subjectRegExp !== undefined) {
       const why = subjectRegExpProblem(id.subjectRegExp);
       if (why) fail(`spec.identities[${i}].subjectRegExp`, why);
-      return { issuer: id.issuer, subjectRegExp: id.subjectRegExp };
+      return { issuer: id.issuer, subjectRegExp: id.subjectRegExp, ...pins };
     }
-    return { issuer: id.issuer, subject: id.subject! };
+    return { issuer: id.issuer, subject: id.subject!, ...pins };
   });
 
-  const keys: PolicyKey[] = (spec.keys ?? []).map((keyPath, i) => {
+  const keys: PolicyKey[] = (spec.keys ?? []).map((entry, i) => {
+    const keyPath = typeof entry === 'string' ? entry : entry.path;
+    const requireTlog = typeof entry === 'string' ? false : (entry.requireTlog ?? false);
     const pem = readReferenced(keyPath, baseDir, (why) => fail(`spec.keys[${i}]`, why));
     try {
-      return { path: keyPath, pem, keyId: publicKeyId(pem) };
+      return { path: keyPath, pem, keyId: publicKeyId(pem), requireTlog };
     } catch {
       return fail(`spec.keys[${i}]`, `'${keyPath}' is not a PEM public key; give the public half (cosign.pub)`);
     }

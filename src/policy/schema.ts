@@ -40,6 +40,7 @@ function describe(err: ErrorObject): string {
       if (/namespaces\[|^metadata\.name$/.test(path)) return `${path}: must be a DNS label (lowercase letters, digits, '-')`;
       return `${path}: does not match ${String(p.pattern)}`;
     case 'minItems':
+    case 'minProperties':
       return `${path}: must not be empty`;
     case 'minLength':
       return `${path}: must not be empty`;
@@ -49,6 +50,7 @@ function describe(err: ErrorObject): string {
       const last = err.instancePath.split('/').pop() ?? '';
       if (ONE_OF_MESSAGES[last]) return `${path}: ${ONE_OF_MESSAGES[last]}`;
       if (/identities\/\d+$/.test(err.instancePath)) return `${path}: set exactly one of subject (exact) or subjectRegExp`;
+      if (/keys\/\d+$/.test(err.instancePath)) return `${path}: must be a key file path or {path: FILE, requireTlog: true|false}`;
       return `${path}: ${err.message ?? 'is invalid'}`;
     }
     default:

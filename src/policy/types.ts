@@ -10,10 +10,30 @@ export interface Duration {
   milliseconds: number;
 }
 
-/** A keyless signer the policy allows: issuer matched exactly, subject exactly or by an anchored RE2-compatible regexp. */
-export type PolicyIdentity =
+/**
+ * The Fulcio certificate extensions a policy identity can pin (fulcio docs/oid-info.md), by the
+ * names Fulcio and sigstore-go give them; each is matched exactly.
+ */
+export const PINNABLE_EXTENSIONS = {
+  buildSignerURI: '1.3.6.1.4.1.57264.1.9',
+  sourceRepositoryURI: '1.3.6.1.4.1.57264.1.12',
+  sourceRepositoryRef: '1.3.6.1.4.1.57264.1.14',
+  sourceRepositoryIdentifier: '1.3.6.1.4.1.57264.1.15',
+  sourceRepositoryOwnerURI: '1.3.6.1.4.1.57264.1.16',
+  buildConfigURI: '1.3.6.1.4.1.57264.1.18',
+} as const;
+
+export type PinnableExtension = keyof typeof PINNABLE_EXTENSIONS;
+export type ExtensionPins = Partial<Record<PinnableExtension, string>>;
+
+/**
+ * A keyless signer the policy allows: issuer matched exactly, subject exactly or by an anchored
+ * RE2-compatible regexp, and every pinned certificate extension exactly.
+ */
+export type PolicyIdentity = (
   | { issuer: string; subject: string; subjectRegExp?: undefined }
-  | { issuer: string; subjectRegExp: string; subject?: undefined };
+  | { issuer: string; subjectRegExp: string; subject?: undefined }
+) & { extensions?: ExtensionPins };
 
 export interface PolicyKey {
   /** As written in the policy (relative to the policy file). */
@@ -22,6 +42,8 @@ export interface PolicyKey {
   pem: string;
   /** `sha256:<hex>` of the DER SubjectPublicKeyInfo; see publicKeyId(). */
   keyId: string;
+  /** Whether a signature by this key counts only with a verified transparency-log (Rekor) entry. */
+  requireTlog: boolean;
 }
 
 export type SigstoreInstance =
@@ -65,8 +87,8 @@ export interface InTotoStatement {
 }
 
 export type Signer =
-  | { kind: 'keyless'; san: string; issuer: string }
-  | { kind: 'key'; keyId: string };
+  | { kind: 'keyless'; san: string; issuer: string; /** The pinnable extensions the certificate carries. */ extensions?: ExtensionPins }
+  | { kind: 'key'; keyId: string; /** Whether the bundle carried a transparency-log entry that verified. */ tlog?: boolean };
 
 /** One bundle whose signature and transparency/timestamp proofs already verified (filled by `verify`). */
 export interface VerifiedAttestation {

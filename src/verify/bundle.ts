@@ -36,6 +36,8 @@ export interface VerifiedBundle {
   /** The earliest verified time (tlog integrated time or TSA time); undefined for an untimestamped key signature. */
   signedAt?: Date;
   timestamps: VerifiedTimestamp[];
+  /** Transparency-log entries in the bundle; every one was verified (inclusion and body) by @sigstore/verify. */
+  tlogEntries: number;
 }
 
 export interface VerifyBundleOptions {
@@ -189,5 +191,5 @@ export function verifyBundle(serialized: SerializedBundle | unknown, opts: Verif
   }
   const timestamps = verifiedTimestamps(bundle);
   const signedAt = timestamps.length > 0 ? new Date(Math.min(...timestamps.map((t) => t.time.getTime()))) : undefined;
-  return { statement, signer, signedAt, timestamps };
+  return { statement, signer, signedAt, timestamps, tlogEntries: bundle.verificationMaterial.tlogEntries.length };
 }

@@ -8,7 +8,7 @@ import { ANNOTATION, SIGSTORE_BUNDLE_PREFIX } from '../oci/media-types';
 import { findReferrers, type ReferrersSource } from '../oci/referrers';
 import type { RepositoryStore } from '../oci/store';
 import { isIndex, type Descriptor } from '../oci/types';
-import type { InTotoStatement, PolicyKey, RejectedAttestation, Signer, VerifiedAttestation } from '../policy/types';
+import { PINNABLE_EXTENSIONS, type ExtensionPins, type InTotoStatement, type PinnableExtension, type PolicyKey, type RejectedAttestation, type Signer, type VerifiedAttestation } from '../policy/types';
 import { verifyBundle, type VerifiedBundle } from './bundle';
 
 /** Bundle layers above this are refused unread (a 16 MiB predicate, base64-encoded, fits). */
@@ -162,7 +162,12 @@ function verifyWithPolicyKeys(bundleJson: unknown, opts: CollectOptions): Verifi
 
 function toSigner(verified: VerifiedBundle): Signer | string {
   const s = verified.signer;
-  if (s.kind === 'public-key') return { kind: 'key', keyId: s.keyFingerprint };
+  if (s.kind === 'public-key') return { kind: 'key', keyId: s.keyFingerprint, tlog: verified.tlogEntries > 0 };
   if (!s.subjectAlternativeName || !s.issuer) return 'the signing certificate carries no subject alternative name or no OIDC issuer';
-  return { kind: 'keyless', san: s.subjectAlternativeName, issuer: s.issuer };
+  const extensions: ExtensionPins = {};
+  for (const name of Object.keys(PINNABLE_EXTENSIONS) as PinnableExtension[]) {
+    const value = s.extensions[name];
+    if (value !== undefined) extensions[name] = value;
+  }
+  return { kind: 'keyless', san: s.subjectAlternativeName, issuer: s.issuer, extensions };
 }

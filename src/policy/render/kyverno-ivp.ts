@@ -2,31 +2,66 @@
 import { UserError } from '../../core/errors';
 import { PREDICATE } from '../../oci/media-types';
 import type { Policy, VulnerabilityRequirement } from '../types';
-import { identityFields, MANAGED_BY_LABELS, requireSomething, WEBHOOK_TIMEOUT_SECONDS, type Rendered } from './common';
+import { identityFields, MANAGED_BY_LABELS, refuseExtensionPins, requireSomething, SBOM_FORMATS, trustedRootDocuments, WEBHOOK_TIMEOUT_SECONDS, type Rendered } from './common';
 
 const ALL_IMAGES = '(images.containers + images.initContainers + images.ephemeralContainers)';
 
-function cosignTrust(policy: Policy): Record<string, unknown> {
+interface Trust {
+  /** Appended to attestor names when there are several roots; names are CEL identifiers (`attestors.<name>`), so no '-'. */
+  suffix: string;
+  fields: Record<string, unknown>;
+  /** The root has no transparency log (GitHub's private instance): only signed timestamps. */
+  noTlog: boolean;
+}
+
+/**
+ * One entry per trusted root the policy names: IVP takes one root document per attestor, so the
+ * JSON Lines `gh attestation trusted-root` prints (public-good and GitHub's) become one attestor each.
+ */
+function trusts(policy: Policy): Trust[] {
   switch (policy.sigstore.kind) {
     case 'public-good':
-      return {};
+      return [{ suffix: '', fields: {}, noTlog: false }];
     case 'github':
       throw new UserError(
-        `${policy.source}: spec.sigstore: ImageValidatingPolicy needs GitHub's trusted root inline; save it with 'gh attestation trusted-root > github-root.json' and set spec.sigstore: {trustedRoot: github-root.json}`,
+        `${policy.source}: spec.sigstore: ImageValidatingPolicy needs GitHub's trusted root inline; save it with 'gh attestation trusted-root > github-root.jsonl' and set spec.sigstore: {trustedRoot: github-root.jsonl}`,
       );
     case 'trustedRoot': {
-      const root = JSON.parse(policy.sigstore.json) as { tlogs?: unknown[] };
-      // A root without transparency logs (GitHub's private instance) can only be checked with its signed timestamps.
-      const noTlog = !Array.isArray(root.tlogs) || root.tlogs.length === 0;
-      return { trustedRoot: { value: policy.sigstore.json }, ...(noTlog ? { ctlog: { insecureIgnoreTlog: true } } : {}) };
+      const roots = trustedRootDocuments(policy);
+      return roots.map((root, j) => ({
+        suffix: roots.length > 1 ? `_root${j}` : '',
+        fields: { trustedRoot: { value: root.json } },
+        noTlog: !root.hasTlogs,
+      }));
     }
   }
 }
 
-/** CEL list of the attestors: `[attestors.keyless, attestors.key0, ...]`. */
-function attestorList(policy: Policy): string {
-  const names = [...(policy.identities.length > 0 ? ['keyless'] : []), ...policy.keys.map((_, i) => `key${i}`)];
-  return `[${names.map((n) => `attestors.${n}`).join(', ')}]`;
+interface Attestor {
+  name: string;
+  cosign: Record<string, unknown>;
+}
+
+/**
+ * One attestor per (identity, root) and per (key, root): cosign's bundle path accepts one identity
+ * per check, and a list of attestors passes when any one of them verifies.
+ */
+function renderAttestors(policy: Policy): Attestor[] {
+  const out: Attestor[] = [];
+  for (const trust of trusts(policy)) {
+    policy.identities.forEach((id, i) => {
+      const ctlog = trust.noTlog ? { ctlog: { insecureIgnoreTlog: true } } : {};
+      out.push({ name: `keyless${i}${trust.suffix}`, cosign: { keyless: { identities: [identityFields(id)] }, ...trust.fields, ...ctlog } });
+    });
+    policy.keys.forEach((k, i) => {
+      // A key that must be logged cannot be under a root without a log.
+      if (k.requireTlog && trust.noTlog) return;
+      // A key that needs no log: no Rekor entry and no SCT (keys have no certificate) to look for.
+      const ctlog = k.requireTlog ? {} : { ctlog: { insecureIgnoreTlog: true, insecureIgnoreSCT: true } };
+      out.push({ name: `key${i}${trust.suffix}`, cosign: { key: { data: k.pem }, ...trust.fields, ...ctlog } });
+    });
+  }
+  return out;
 }
 
 function verified(attestation: string, attestors: string): string {
@@ -46,19 +81,9 @@ function ivpVulnerabilityExpressions(req: VulnerabilityRequirement, attestors: s
 
 export function renderKyvernoImageValidatingPolicy(policy: Policy): Rendered {
   requireSomething(policy, 'kyverno-ivp');
-  const trust = cosignTrust(policy);
-  const attestors: unknown[] = [];
-  if (policy.identities.length > 0) {
-    attestors.push({
-      name: 'keyless',
-      cosign: {
-        keyless: { identities: policy.identities.map(identityFields) },
-        ...trust,
-      },
-    });
-  }
-  policy.keys.forEach((k, i) => attestors.push({ name: `key${i}`, cosign: { key: { data: k.pem }, ...trust } }));
-  const list = attestorList(policy);
+  refuseExtensionPins(policy, 'Kyverno ImageValidatingPolicy');
+  const attestors = renderAttestors(policy);
+  const list = `[${attestors.map((a) => `attestors.${a.name}`).join(', ')}]`;
 
   const attestations: Array<{ name: string; intoto: { type: string } }> = [];
   const validations: Array<{ expression: string; message: string }> = [];
@@ -70,9 +95,9 @@ export function renderKyvernoImageValidatingPolicy(policy: Policy): Rendered {
     });
   }
   if (policy.require.sbom) {
-    attestations.push({ name: 'cyclonedx', intoto: { type: PREDICATE.cyclonedx } }, { name: 'spdx', intoto: { type: PREDICATE.spdx } });
+    for (const f of SBOM_FORMATS) attestations.push({ name: f.name, intoto: { type: f.predicateType } });
     validations.push({
-      expression: `${ALL_IMAGES}.all(image, ${verified('cyclonedx', list)} || ${verified('spdx', list)})`,
+      expression: `${ALL_IMAGES}.all(image, ${SBOM_FORMATS.map((f) => verified(f.name, list)).join(' || ')})`,
       message: 'image has no CycloneDX or SPDX SBOM attestation from an allowed identity',
     });
   }

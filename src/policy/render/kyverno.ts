@@ -2,7 +2,7 @@
 import { UserError } from '../../core/errors';
 import { PREDICATE } from '../../oci/media-types';
 import type { Policy, VulnerabilityRequirement } from '../types';
-import { identityFields, MANAGED_BY_LABELS, PUBLIC_GOOD_REKOR, requireSomething, sbomEitherWarning, WEBHOOK_TIMEOUT_SECONDS, type Rendered } from './common';
+import { identityFields, MANAGED_BY_LABELS, PUBLIC_GOOD_REKOR, refuseExtensionPins, requireSomething, sbomEitherWarning, WEBHOOK_TIMEOUT_SECONDS, type Rendered } from './common';
 
 export interface KyvernoCondition {
   key: string;
@@ -40,7 +40,13 @@ function attestorSets(policy: Policy): unknown[] {
       // Kyverno's admission check wants a Rekor URL or roots on every keyless entry.
       keyless: { ...identityFields(id), rekor: { url: PUBLIC_GOOD_REKOR } },
     })),
-    ...policy.keys.map((k) => ({ keys: { publicKeys: k.pem } })),
+    // Kyverno's bundle verifier demands a Rekor entry and an observer timestamp unless told otherwise
+    // (pkg/cosign/sigstore.go buildVerifyOptions): a key whose signatures need no log says so.
+    ...policy.keys.map((k) => ({
+      keys: k.requireTlog
+        ? { publicKeys: k.pem, rekor: { url: PUBLIC_GOOD_REKOR } }
+        : { publicKeys: k.pem, rekor: { ignoreTlog: true }, ctlog: { ignoreSCT: true } },
+    })),
   ];
   // count 1: any one allowed signer is enough (without it Kyverno requires every entry).
   return [{ count: 1, entries }];
@@ -48,6 +54,7 @@ function attestorSets(policy: Policy): unknown[] {
 
 export function renderKyvernoClusterPolicy(policy: Policy): Rendered {
   requireSomething(policy, 'kyverno');
+  refuseExtensionPins(policy, 'Kyverno ClusterPolicy (type SigstoreBundle)');
   if (policy.sigstore.kind !== 'public-good') {
     throw new UserError(
       `${policy.source}: spec.sigstore: Kyverno ClusterPolicy (type SigstoreBundle) only trusts the public-good Sigstore root; render --engine kyverno-ivp (Kyverno >= 1.19, inline trustedRoot) instead`,

@@ -1,7 +1,8 @@
 // sigstore policy-controller ClusterImagePolicy (policy.sigstore.dev/v1beta1, >= 0.13 for signatureFormat: bundle).
 import { PREDICATE } from '../../oci/media-types';
 import type { Policy, VulnerabilityRequirement } from '../types';
-import { identityFields, MANAGED_BY_LABELS, PUBLIC_GOOD_FULCIO, requireSomething, type Rendered } from './common';
+import { UserError } from '../../core/errors';
+import { identityFields, MANAGED_BY_LABELS, PUBLIC_GOOD_FULCIO, refuseExtensionPins, requireSomething, SBOM_FORMATS, type Rendered } from './common';
 
 /**
  * Rego (v0 syntax, package sigstore, rule isCompliant: what cosign's evaluator queries) over the whole
@@ -65,43 +66,29 @@ export function renderClusterImagePolicy(policy: Policy): Rendered {
   if (policy.excludeNamespaces.length > 0) {
     warnings.push(`policy-controller cannot exclude namespaces in the policy: it only checks namespaces labelled policy.sigstore.dev/include=true; do not label ${policy.excludeNamespaces.join(', ')}`);
   }
-  const signers: Array<{ name: string; signer: Record<string, unknown> }> = [];
-  if (policy.identities.length > 0) {
-    signers.push({
-      name: 'keyless',
-      signer: {
-        keyless: {
-          url: PUBLIC_GOOD_FULCIO,
-          identities: policy.identities.map(identityFields),
-          ...(trustRootRef ? { trustRootRef } : {}),
-        },
-      },
-    });
+  refuseExtensionPins(policy, 'policy-controller');
+  if (policy.keys.length > 0) {
+    throw new UserError(
+      `${policy.source}: spec.keys: policy-controller verifies Sigstore bundles (signatureFormat: bundle) for keyless signers only, so it cannot admit a key-signed image; render --engine kyverno or kyverno-ivp, or drop spec.keys from the policy rendered for policy-controller`,
+    );
   }
-  policy.keys.forEach((k, i) =>
-    signers.push({ name: `key${i}`, signer: { key: { data: k.pem, hashAlgorithm: 'sha256', ...(trustRootRef ? { trustRootRef } : {}) } } }),
-  );
-
-  // Authorities are OR'ed and the attestations inside one are AND'ed: one authority per
-  // (signer, SBOM format) pair gives "signature AND vuln AND (CycloneDX OR SPDX)".
-  const sbomFormats: Array<[string, string | undefined]> = policy.require.sbom
-    ? [
-        ['cyclonedx', PREDICATE.cyclonedx],
-        ['spdx', PREDICATE.spdx],
-      ]
-    : [['', undefined]];
+  // One authority per identity (cosign's bundle path checks one identity at a time), times one per
+  // SBOM format. Authorities are OR'ed and the attestations inside one are AND'ed, which gives
+  // "signature AND vuln AND (CycloneDX OR SPDX)" from any one allowed identity.
+  const sbomFormats: Array<{ name: string; predicateType?: string }> = policy.require.sbom ? [...SBOM_FORMATS] : [{ name: '' }];
   const authorities: unknown[] = [];
-  for (const { name, signer } of signers) {
-    for (const [format, sbomType] of sbomFormats) {
+  policy.identities.forEach((id, i) => {
+    const keyless = { url: PUBLIC_GOOD_FULCIO, identities: [identityFields(id)], ...(trustRootRef ? { trustRootRef } : {}) };
+    for (const format of sbomFormats) {
       const attestations: unknown[] = [];
       if (policy.require.signature) attestations.push({ name: 'signature', predicateType: PREDICATE.signature });
-      if (sbomType) attestations.push({ name: 'sbom', predicateType: sbomType });
+      if (format.predicateType) attestations.push({ name: 'sbom', predicateType: format.predicateType });
       if (policy.require.vulnerabilities) {
         attestations.push({ name: 'vuln', predicateType: PREDICATE.vuln, policy: { type: 'rego', data: vulnerabilityRego(policy.require.vulnerabilities) } });
       }
-      authorities.push({ name: format ? `${name}-${format}` : name, ...signer, signatureFormat: 'bundle', attestations });
+      authorities.push({ name: format.name ? `keyless${i}-${format.name}` : `keyless${i}`, keyless, signatureFormat: 'bundle', attestations });
     }
-  }
+  });
   const document = {
     apiVersion: 'policy.sigstore.dev/v1beta1',
     kind: 'ClusterImagePolicy',
