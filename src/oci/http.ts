@@ -199,7 +199,7 @@ export class HttpTransport {
     if (after !== undefined) {
       if (after > this.opts.maxRetryAfterMs) {
         throw new RetryAfterTooLongError(
-          `${what}: the server asks to retry after ${Math.ceil(after / 1000)} s, longer than the ${Math.ceil(this.opts.maxRetryAfterMs / 1000)} s ship-image waits (maxRetryAfterMs); try again later`,
+          `${what}: the server asks to retry after ${seconds(after)}, longer than the ${seconds(this.opts.maxRetryAfterMs)} ship-image waits (maxRetryAfterMs); try again later`,
         );
       }
       return after;
@@ -247,6 +247,12 @@ export class HttpTransport {
       const mod = isHttps ? https : http;
       const request = mod.request(url, { method: req.method, headers, agent });
       let settled = false;
+      // The body stream once handed over: a timeout then fails it with its own message.
+      let handedOver: Transform | undefined;
+      const failLate = (err: Error) => {
+        handedOver?.destroy(err);
+        request.destroy(err);
+      };
       const fail = (err: Error) => {
         if (settled) return;
         settled = true;
@@ -259,7 +265,7 @@ export class HttpTransport {
       const deadlineTimer = setTimeout(
         () => {
           const err = new HttpConnectionError(`${what}: not finished within the ${deadlineMs} ms deadline (deadlineMs)`, 'EDEADLINE');
-          if (settled) request.destroy(err);
+          if (settled) failLate(err);
           else fail(err);
         },
         Math.max(0, deadline - Date.now()),
@@ -276,8 +282,7 @@ export class HttpTransport {
       });
       request.setTimeout(this.opts.timeoutMs, () => {
         const err = new HttpConnectionError(`${what}: no data from ${url.host} for ${this.opts.timeoutMs} ms`, 'ETIMEDOUT');
-        // Once a stream is handed over, destroying the request makes the stream emit the error.
-        if (settled) request.destroy(err);
+        if (settled) failLate(err);
         else fail(err);
       });
       request.on('error', (err: NodeJS.ErrnoException) => fail(connectionError(what, url, err)));
@@ -298,6 +303,7 @@ export class HttpTransport {
           });
           res.on('error', (err: NodeJS.ErrnoException) => counted.destroy(connectionError(what, url, err)));
           res.on('aborted', () => counted.destroy(new HttpConnectionError(`${what}: the connection closed mid-body`, 'ECONNRESET')));
+          handedOver = counted;
           counted.on('close', () => {
             clearTimeout(deadlineTimer);
             if (!res.complete) res.destroy();
@@ -381,6 +387,10 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
 
 export function retriableStatus(status: number): boolean {
   return status === 429 || (status >= 500 && status !== 501);
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
 }
 
 function stripPort(host: string): string {

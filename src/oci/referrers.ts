@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../core/log';
 import { withKeyedLock } from '../core/keyed-lock';
 import { fallbackTag } from './digest';
+import { checkListedDescriptors } from './listed-descriptor';
 import { EMPTY_JSON, OCI_EMPTY, OCI_INDEX, OCI_MANIFEST } from './media-types';
 import { ConflictError, NotFoundError, type RepositoryStore } from './store';
 import { isIndex, type Descriptor, type ImageIndex, type ImageManifest } from './types';
@@ -11,6 +12,8 @@ export type ReferrersSource = 'referrers-api' | 'fallback-tag';
 export interface ReferrerListing {
   source: ReferrersSource;
   referrers: Descriptor[];
+  /** Malformed descriptors the listing held, set aside: one note each. */
+  skipped: string[];
 }
 
 /**
@@ -19,14 +22,23 @@ export interface ReferrerListing {
  */
 export async function findReferrers(store: RepositoryStore, subjectDigest: string, opts: { artifactType?: string } = {}): Promise<ReferrerListing> {
   const fromApi = await store.referrersApi(subjectDigest, opts.artifactType);
-  if (fromApi !== undefined) return { source: 'referrers-api', referrers: dedupe(fromApi) };
-  return { source: 'fallback-tag', referrers: await listFallbackReferrers(store, subjectDigest, opts) };
+  if (fromApi !== undefined) {
+    const { descriptors, skipped } = checkListedDescriptors(fromApi, `${store.location}: the referrers of ${subjectDigest}`);
+    return { source: 'referrers-api', referrers: dedupe(descriptors), skipped };
+  }
+  return { source: 'fallback-tag', ...(await readFallbackReferrers(store, subjectDigest, opts)) };
 }
 
 /** Only what the fallback tag `<alg>-<hex>` lists (also on registries with the API: tags copied from elsewhere). */
+export async function readFallbackReferrers(store: RepositoryStore, subjectDigest: string, opts: { artifactType?: string } = {}): Promise<Omit<ReferrerListing, 'source'>> {
+  const tag = fallbackTag(subjectDigest);
+  const { entries } = await readFallback(store, tag);
+  const { descriptors, skipped } = checkListedDescriptors(entries, `${store.location}: the referrers fallback tag ${tag}`);
+  return { referrers: opts.artifactType === undefined ? descriptors : descriptors.filter((d) => d.artifactType === opts.artifactType), skipped };
+}
+
 export async function listFallbackReferrers(store: RepositoryStore, subjectDigest: string, opts: { artifactType?: string } = {}): Promise<Descriptor[]> {
-  const { entries } = await readFallback(store, fallbackTag(subjectDigest));
-  return opts.artifactType === undefined ? entries : entries.filter((d) => d.artifactType === opts.artifactType);
+  return (await readFallbackReferrers(store, subjectDigest, opts)).referrers;
 }
 
 export async function listReferrers(store: RepositoryStore, subjectDigest: string, opts: { artifactType?: string } = {}): Promise<Descriptor[]> {
@@ -197,7 +209,9 @@ async function readFallback(store: RepositoryStore, tag: string): Promise<Fallba
   }
   if (!isIndex(fetched.manifest)) throw new Error(`referrers fallback tag ${tag} in ${store.location} is not an image index`);
   const index = fetched.manifest;
-  return { digest: fetched.descriptor.digest, index, entries: dedupe(index.manifests), removed: readTombstones(index.annotations) };
+  // Entries are kept as listed (a rewrite must not drop others' data); readers check them.
+  const listed = Array.isArray(index.manifests) ? (index.manifests as unknown[]).filter((d): d is Descriptor => typeof d === 'object' && d !== null) : [];
+  return { digest: fetched.descriptor.digest, index, entries: dedupe(listed), removed: readTombstones(index.annotations) };
 }
 
 function updateFallbackIndex(
