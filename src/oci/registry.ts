@@ -282,14 +282,15 @@ export class RegistryRepository implements RepositoryStore {
       if (res.status !== 200) throw errorForStatus(op, res.status, res.body);
       const index = parseJson<Partial<ImageIndex>>(res.body, `registry ${this.registry}: ${op.operation}`);
       if (!Array.isArray(index.manifests)) throw new RegistryError(`registry ${this.registry}: ${op.operation}: the answer is not an image index`);
-      found.push(...(index.manifests as unknown[]).filter((d): d is Descriptor => typeof d === 'object' && d !== null));
+      // Entries are passed on as listed: findReferrers sets malformed ones aside with a note.
+      found.push(...(index.manifests as Descriptor[]));
       const applied = String(header(res, 'oci-filters-applied') ?? '')
         .split(',')
         .map((s) => s.trim());
       if (!applied.includes('artifactType')) filtered = false;
       target = pages.next(res);
     }
-    return artifactType && !filtered ? found.filter((d) => d.artifactType === artifactType) : found;
+    return artifactType && !filtered ? found.filter((d) => typeof d !== 'object' || d === null || d.artifactType === artifactType) : found;
   }
 
   // ---- blobs ----
