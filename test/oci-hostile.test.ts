@@ -226,7 +226,7 @@ describe('what a registry lists wrongly', () => {
     expect(listing.referrers).toEqual([referrer(1)]);
     expect(listing.skipped).toHaveLength(5);
     expect(listing.skipped[0]).toBe(`${home.host}/${REPO}: the referrers of ${manifestDigest} lists a malformed descriptor (digest 'sha256:../../../etc/passwd' is not sha256:<64 hex> or sha512:<128 hex>); skipped it`);
-    expect(listing.skipped.join('\n')).not.toMatch(/\u001b/);
+    expect(listing.skipped.join('\n').includes('\u001b')).toBe(false);
   });
 
   test('verify sets them aside with the reason instead of failing every verdict', async () => {
