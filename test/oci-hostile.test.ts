@@ -14,10 +14,12 @@ import { renderText } from '../src/discover/render';
 import { ResponseTooLargeError, RetryAfterTooLongError } from '../src/oci/errors';
 import { HttpConnectionError } from '../src/oci/http';
 import { OCI_INDEX, OCI_MANIFEST } from '../src/oci/media-types';
-import { findReferrers } from '../src/oci/referrers';
+import { findReferrers, pushArtifact } from '../src/oci/referrers';
+import { NotFoundError } from '../src/oci/store';
 import { RegistryClient, type RegistryClientOptions } from '../src/oci/registry';
 import { collectAttestations } from '../src/verify/collect';
-import { behaviours, carriesSecret, startHostileRegistry, type HostileRegistry } from './support/hostile-registry';
+import { behaviours, carriesSecret, startFaultProxy, startHostileRegistry, type HostileRegistry } from './support/hostile-registry';
+import { startRegistry, type TestRegistry } from './support/registry';
 
 const CANARY = 'canary-secret-7f3a9c';
 const REPO = 'acme/app';
@@ -249,5 +251,74 @@ describe('what a registry lists wrongly', () => {
     const text = renderText(tree);
     expect(text).toContain('└── … (20 more not shown)');
     expect(text).toContain('note: 20 referrer(s)');
+  });
+});
+
+describe('faults injected in front of a real registry', () => {
+  let registry: TestRegistry;
+  const proxies: HostileRegistry[] = [];
+  const proxy = async (...args: Parameters<typeof startFaultProxy>) => {
+    const p = await startFaultProxy(...args);
+    proxies.push(p);
+    return p;
+  };
+  const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+  /** The image (manifest + its empty config) pushed straight to the real registry. */
+  const pushImage = async (repo: string) => {
+    const direct = client().repository(registry.host, repo);
+    await direct.putBlob(Buffer.from('{}'), 'application/vnd.oci.empty.v1+json');
+    return (await direct.putManifest(manifestBytes, OCI_MANIFEST, 'v1')).descriptor;
+  };
+
+  beforeAll(async () => {
+    registry = await startRegistry('open');
+  });
+  afterEach(async () => {
+    for (const p of proxies.splice(0)) await p.stop();
+  });
+  afterAll(async () => {
+    await registry?.stop();
+  });
+
+  test('an upload offloaded to another host (chunked) completes there without the credentials', async () => {
+    const storage = await proxy(registry.url, { bindAddress: '127.0.0.2' });
+    const front = await proxy(registry.url, { challenge: 'Basic realm="front"', accept: (a) => a === basic('user', CANARY), locationBase: () => storage.url });
+    const c = new RegistryClient({ credentials: { [front.host]: { username: 'user', password: CANARY } }, dockerConfigDir: path.join(tmp, 'none'), env: {}, chunkSize: 1024 });
+    clients.push(c);
+    const blob = Buffer.alloc(3000, 7);
+    const pushed = await c.repository(front.host, 'offload/app').putBlob(blob, 'application/octet-stream');
+    expect(await client().repository(registry.host, 'offload/app').hasBlob(pushed.digest)).toBe(true);
+    expect(storage.requests.map((r) => r.method)).toEqual(['PATCH', 'PATCH', 'PATCH', 'PUT']);
+    expect(carriesSecret(front.requests, CANARY)).toBe(true);
+    expect(carriesSecret(storage.requests, CANARY)).toBe(false);
+  });
+
+  test('malformed entries slipped into a real fallback index are skipped; the real referrer is kept', async () => {
+    const subject = await pushImage('faults/malformed');
+    const front = await proxy(registry.url, {
+      inject: (req) => (req.path.includes('/referrers/') ? behaviours.status(406) : undefined),
+      rewriteBody: (req, status, body) => {
+        if (req.method !== 'GET' || status !== 200 || !req.path.includes('/manifests/sha256-')) return undefined;
+        const parsed = JSON.parse(body.toString('utf8')) as { manifests: unknown[] };
+        parsed.manifests.push({ mediaType: OCI_MANIFEST, digest: 'sha256:../../v2/_catalog', size: 1 }, { digest: sha256('no media type'), size: 1 });
+        return Buffer.from(JSON.stringify(parsed));
+      },
+    });
+    const store = client().repository(front.host, 'faults/malformed');
+    const attached = await pushArtifact(store, { subject, artifactType: 'application/vnd.example+json', layers: [{ content: Buffer.from('x'), mediaType: 'application/octet-stream' }] });
+    const listing = await findReferrers(store, subject.digest);
+    expect(listing.source).toBe('fallback-tag');
+    expect(listing.referrers.map((d) => d.digest)).toEqual([attached.digest]);
+    expect(listing.skipped).toHaveLength(2);
+    const tree = await discover(store, 'v1', { legacyTags: false });
+    expect(tree.referrers.map((n) => n.digest)).toEqual([attached.digest]);
+  });
+
+  test('Retry-After: 999999 on a manifest PUT fails the push with the reason; nothing is stored under the tag', async () => {
+    await pushImage('faults/retry');
+    const front = await proxy(registry.url, { inject: (req) => (req.method === 'PUT' && req.path.includes('/manifests/v2') ? behaviours.retryAfter(999999) : undefined) });
+    const store = client({ maxAttempts: 4 }).repository(front.host, 'faults/retry');
+    await expect(store.putManifest(manifestBytes, OCI_MANIFEST, 'v2')).rejects.toThrow(/the server asks to retry after 999999 s, longer than the 30 s ship-image waits/);
+    await expect(client().repository(registry.host, 'faults/retry').getManifest('v2')).rejects.toBeInstanceOf(NotFoundError);
   });
 });

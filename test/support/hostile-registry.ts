@@ -222,3 +222,53 @@ export function carriesSecret(requests: readonly HostileRequest[], secret: strin
     return texts.some((t) => t.includes(secret));
   });
 }
+
+export interface FaultProxyOptions extends HostileRegistryOptions {
+  /** Base URL that upstream `Location` headers are rewritten to (default: this proxy). */
+  locationBase?: () => string;
+  /** A fault for this request instead of forwarding it (undefined = forward). */
+  inject?: (req: HostileRequest) => Behaviour | undefined;
+  /** Replace a forwarded answer's body (the Docker-Content-Digest header is dropped then). */
+  rewriteBody?: (req: HostileRequest, status: number, body: Buffer) => Buffer | undefined;
+}
+
+/**
+ * TEST DOUBLE in front of a REAL registry (plain HTTP upstream): forwards every request, minus the
+ * Authorization header (it does auth itself when `challenge` is set), and injects faults on the way.
+ * Records what it receives, like the hostile registry.
+ */
+export async function startFaultProxy(upstreamUrl: string, opts: FaultProxyOptions = {}): Promise<HostileRegistry> {
+  const proxy = await startHostileRegistry(opts);
+  const upstream = new URL(upstreamUrl);
+  const forward: Behaviour = (req, res, ctx) => {
+    const fault = opts.inject?.(req);
+    if (fault) return fault(req, res, ctx);
+    const headers = { ...req.headers, host: upstream.host };
+    delete headers.authorization;
+    const out = http.request(new URL(req.path, upstream), { method: req.method, headers, agent: false }, (up) => {
+      const chunks: Buffer[] = [];
+      up.on('data', (c: Buffer) => chunks.push(c));
+      up.on('end', () => {
+        let body: Buffer = Buffer.concat(chunks);
+        const replyHeaders: http.OutgoingHttpHeaders = { ...up.headers };
+        const replaced = opts.rewriteBody?.(req, up.statusCode ?? 502, body);
+        if (replaced) {
+          body = replaced;
+          delete replyHeaders['docker-content-digest'];
+          replyHeaders['content-length'] = String(body.length);
+        }
+        const location = up.headers.location;
+        if (typeof location === 'string') {
+          const target = new URL(location, upstream);
+          if (target.host === upstream.host) replyHeaders.location = `${opts.locationBase?.() ?? ctx.url}${target.pathname}${target.search}`;
+        }
+        res.writeHead(up.statusCode ?? 502, replyHeaders);
+        res.end(req.method === 'HEAD' ? undefined : body);
+      });
+    });
+    out.on('error', (err) => send(res, 502, { errors: [{ code: 'UNKNOWN', message: `fault proxy: ${err.message}` }] }));
+    out.end(req.body);
+  };
+  for (const method of ['GET', 'HEAD', 'PUT', 'POST', 'PATCH', 'DELETE']) proxy.script(method, /^\//, forward);
+  return proxy;
+}
