@@ -92,6 +92,17 @@ describe('credentials stay with their host', () => {
     expect(elsewhere.requests).toHaveLength(1);
   });
 
+  test.each([
+    ['an upload Location', 'POST', `/v2/${REPO}/blobs/uploads/`, behaviours.uploadAt('file:///etc/passwd'), /the upload Location is a file: URL, not http\(s\)/],
+    ['a blob redirect', 'GET', /\/blobs\/sha256:/, behaviours.redirect('file:///etc/passwd'), /redirected to a file: URL; only http\(s\) is followed/],
+  ])('%s to a file: URL is refused', async (_name, method, where, behaviour, message) => {
+    home.script('HEAD', /\/blobs\/sha256:/, behaviours.status(404));
+    home.script(method, where, behaviour);
+    const repo = client().repository(home.host, REPO);
+    const attempt = method === 'POST' ? repo.putBlob(Buffer.from('x'), 'application/octet-stream') : repo.getBlob({ digest: sha256('x'), size: 1 });
+    await expect(attempt).rejects.toThrow(message);
+  });
+
   test('a tags page link to another host is refused', async () => {
     home.script('GET', /\/tags\/list/, behaviours.json({ tags: ['a'] }, { headers: { Link: `<${elsewhere.url}/v2/${REPO}/tags/list?last=a>; rel="next"` } }));
     await expect(client().repository(home.host, REPO).listTags()).rejects.toThrow(`the next page link points at another host (${elsewhere.host}); refusing to follow it`);

@@ -218,6 +218,9 @@ export class HttpTransport {
       res.stream?.destroy();
       if (hop >= MAX_REDIRECTS) throw new HttpConnectionError(`${current.what ?? redactUrl(current.url)}: more than ${MAX_REDIRECTS} redirects`, 'ETOOMANYREDIRECTS');
       const next = new URL(location, current.url);
+      if (next.protocol !== 'https:' && next.protocol !== 'http:') {
+        throw new HttpConnectionError(`${current.what ?? redactUrl(current.url)}: redirected to a ${next.protocol} URL; only http(s) is followed`, 'EBADREDIRECT');
+      }
       const headers = { ...(current.headers ?? {}) };
       // Blob storage redirects (S3, CDN) must not see the registry credentials.
       if (next.origin !== current.url.origin) delete headers.Authorization;

@@ -469,7 +469,14 @@ export class RegistryRepository implements RepositoryStore {
   private uploadLocation(res: HttpResponse, op: RegistryOperation): URL {
     const location = header(res, 'location');
     if (!location) throw new RegistryError(`registry ${this.registry}: ${op.operation}: the answer has no Location header`);
-    return new URL(location, res.url);
+    let url: URL;
+    try {
+      url = new URL(location, res.url);
+    } catch {
+      throw new RegistryError(`registry ${this.registry}: ${op.operation}: the Location header is not a URL`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new RegistryError(`registry ${this.registry}: ${op.operation}: the upload Location is a ${url.protocol} URL, not http(s)`);
+    return url;
   }
 
   private async send(req: SessionRequest): Promise<HttpResponse> {
