@@ -221,9 +221,9 @@ export class HttpTransport {
       if (next.protocol !== 'https:' && next.protocol !== 'http:') {
         throw new HttpConnectionError(`${current.what ?? redactUrl(current.url)}: redirected to a ${next.protocol} URL; only http(s) is followed`, 'EBADREDIRECT');
       }
-      const headers = { ...(current.headers ?? {}) };
       // Blob storage redirects (S3, CDN) must not see the registry credentials.
-      if (next.origin !== current.url.origin) delete headers.Authorization;
+      const crossOrigin = next.origin !== current.url.origin;
+      const headers = Object.fromEntries(Object.entries(current.headers ?? {}).filter(([name]) => !(crossOrigin && name.toLowerCase() === 'authorization')));
       current = { ...current, url: next, headers };
     }
   }
