@@ -15,6 +15,8 @@ export function renderText(tree: DiscoverTree): string {
   const lines = [`${tree.reference.includes('@') ? tree.reference : `${tree.reference}@${tree.digest}`} ${tree.mediaType} ${tree.size} bytes`];
   if (tree.referrers.length === 0) lines.push('└── (nothing attached: no referrers, no cosign tags)');
   renderChildren(tree.referrers, '', lines);
+  if (tree.omitted) lines.push(`└── … (${tree.omitted} more not shown)`);
+  for (const note of tree.notes ?? []) lines.push(`note: ${note}`);
   return lines.join('\n') + '\n';
 }
 
@@ -28,9 +30,10 @@ function renderChildren(nodes: DiscoverNode[], prefix: string, lines: string[]):
     lines.push(`${prefix}${last ? '└── ' : '├── '}${headline(node)}`);
     const childPrefix = prefix + (last ? '    ' : '│   ');
     const details = detailLine(node);
-    if (details) lines.push(`${childPrefix}${node.referrers.length > 0 || node.truncated ? '│   ' : '    '}${details}`);
+    if (details) lines.push(`${childPrefix}${node.referrers.length > 0 || node.truncated || node.omitted ? '│   ' : '    '}${details}`);
     renderChildren(node.referrers, childPrefix, lines);
     if (node.truncated) lines.push(`${childPrefix}└── … (more below the depth limit)`);
+    if (node.omitted) lines.push(`${childPrefix}└── … (${node.omitted} more not shown)`);
   });
 }
 

@@ -88,7 +88,7 @@ test('renders a tree and JSON', async () => {
   expect(lines).toHaveLength(11);
   expect(JSON.parse(renderJson(tree))).toEqual(tree);
 
-  const empty = renderText({ reference: 'r:t', digest: image.digest, mediaType: OCI_MANIFEST, size: 1, referrers: [] });
+  const empty = renderText({ reference: 'r:t', digest: image.digest, mediaType: OCI_MANIFEST, size: 1, referrers: [], notes: [] });
   expect(empty).toBe(`r:t@${image.digest} ${OCI_MANIFEST} 1 bytes\n└── (nothing attached: no referrers, no cosign tags)\n`);
 });
 

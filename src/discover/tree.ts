@@ -1,7 +1,7 @@
 import { mapLimited } from '../core/map-limited';
 import { readLegacyCosign, type LegacyCosignKind } from '../oci/legacy-cosign';
 import { ANNOTATION } from '../oci/media-types';
-import { findReferrers, listFallbackReferrers, type ReferrersSource } from '../oci/referrers';
+import { findReferrers, readFallbackReferrers, type ReferrersSource } from '../oci/referrers';
 import type { RepositoryStore } from '../oci/store';
 import type { Descriptor } from '../oci/types';
 
@@ -26,6 +26,8 @@ export interface DiscoverNode {
   referrers: DiscoverNode[];
   /** True when the depth limit stopped the walk here (there may be more below). */
   truncated?: boolean;
+  /** Referrers of this one left out by the fan-out or node limit. */
+  omitted?: number;
 }
 
 export interface DiscoverTree {
@@ -35,6 +37,10 @@ export interface DiscoverTree {
   mediaType: string;
   size: number;
   referrers: DiscoverNode[];
+  /** Referrers of the image itself left out by the fan-out or node limit. */
+  omitted?: number;
+  /** What was cut or set aside on the way (limits reached, malformed descriptors skipped). */
+  notes: string[];
 }
 
 export interface DiscoverOptions {
@@ -46,29 +52,57 @@ export interface DiscoverOptions {
   artifactType?: string;
   /** Read the legacy cosign `.sig`/`.att`/`.sbom` tags (default true). */
   legacyTags?: boolean;
+  /** Referrers shown per subject (default 100); the rest are counted, not read. */
+  maxFanOut?: number;
+  /** Referrer nodes in the whole tree (default 1000). */
+  maxNodes?: number;
 }
 
 const PARALLEL_LOOKUPS = 8;
+const DEFAULT_MAX_FAN_OUT = 100;
+const DEFAULT_MAX_NODES = 1000;
 
 /** The tree of everything attached to the image `reference` in `store`, like `oras discover`. */
 export async function discover(store: RepositoryStore, reference: string, opts: DiscoverOptions = {}): Promise<DiscoverTree> {
   const maxDepth = Math.max(1, opts.maxDepth ?? 3);
+  const maxFanOut = Math.max(1, opts.maxFanOut ?? DEFAULT_MAX_FAN_OUT);
+  let nodesLeft = Math.max(1, opts.maxNodes ?? DEFAULT_MAX_NODES);
   const root = await store.resolve(reference);
   const visited = new Set<string>([root.digest]);
+  const notes: string[] = [];
+  let depthCut = 0;
 
-  const walk = async (subjectDigest: string, depth: number, artifactType?: string): Promise<DiscoverNode[]> => {
-    const found = await referrersWithSource(store, subjectDigest, artifactType);
+  const walk = async (subjectDigest: string, depth: number, artifactType?: string): Promise<{ nodes: DiscoverNode[]; omitted: number }> => {
+    const { found, skipped } = await referrersWithSource(store, subjectDigest, artifactType);
+    notes.push(...skipped);
     const fresh = found.filter(({ descriptor }) => !visited.has(descriptor.digest));
-    for (const { descriptor } of fresh) visited.add(descriptor.digest);
-    return mapLimited(fresh, PARALLEL_LOOKUPS, async ({ descriptor, source }) => {
+    const take = Math.min(fresh.length, maxFanOut, nodesLeft);
+    nodesLeft -= take;
+    const kept = fresh.slice(0, take);
+    const omitted = fresh.length - take;
+    if (omitted > 0) {
+      const why = take < Math.min(fresh.length, maxFanOut) ? `the limit of ${opts.maxNodes ?? DEFAULT_MAX_NODES} nodes in the tree` : `the fan-out limit of ${maxFanOut} per subject`;
+      notes.push(`${omitted} referrer(s) of ${subjectDigest} not shown: ${why}`);
+    }
+    for (const { descriptor } of kept) visited.add(descriptor.digest);
+    const nodes = await mapLimited(kept, PARALLEL_LOOKUPS, async ({ descriptor, source }) => {
       const node = referrerNode(await withAnnotations(store, descriptor), source);
-      if (depth < maxDepth) node.referrers = await walk(descriptor.digest, depth + 1);
-      else if ((await findReferrers(store, descriptor.digest)).referrers.length > 0) node.truncated = true;
+      if (depth < maxDepth) {
+        const below = await walk(descriptor.digest, depth + 1);
+        node.referrers = below.nodes;
+        if (below.omitted > 0) node.omitted = below.omitted;
+      } else if ((await findReferrers(store, descriptor.digest)).referrers.length > 0) {
+        node.truncated = true;
+        depthCut++;
+      }
       return node;
     });
+    return { nodes, omitted };
   };
 
-  const referrers = await walk(root.digest, 1, opts.artifactType);
+  const walked = await walk(root.digest, 1, opts.artifactType);
+  const referrers = walked.nodes;
+  if (depthCut > 0) notes.push(`${depthCut} referrer(s) have more attached below the depth limit of ${maxDepth}`);
   if ((opts.legacyTags ?? true) && opts.artifactType === undefined) {
     for (const entry of await readLegacyCosign(store, root.digest)) {
       const node: DiscoverNode = {
@@ -92,6 +126,8 @@ export async function discover(store: RepositoryStore, reference: string, opts: 
     mediaType: root.mediaType,
     size: root.size,
     referrers,
+    ...(walked.omitted > 0 ? { omitted: walked.omitted } : {}),
+    notes,
   };
 }
 
@@ -103,16 +139,19 @@ async function referrersWithSource(
   store: RepositoryStore,
   subjectDigest: string,
   artifactType: string | undefined,
-): Promise<{ descriptor: Descriptor; source: ReferrersSource }[]> {
+): Promise<{ found: { descriptor: Descriptor; source: ReferrersSource }[]; skipped: string[] }> {
   const listing = await findReferrers(store, subjectDigest, { artifactType });
   const found = listing.referrers.map((descriptor) => ({ descriptor, source: listing.source }));
+  const skipped = [...listing.skipped];
   if (listing.source === 'referrers-api') {
     const known = new Set(listing.referrers.map((d) => d.digest));
-    for (const descriptor of await listFallbackReferrers(store, subjectDigest, { artifactType })) {
+    const fallback = await readFallbackReferrers(store, subjectDigest, { artifactType });
+    skipped.push(...fallback.skipped);
+    for (const descriptor of fallback.referrers) {
       if (!known.has(descriptor.digest)) found.push({ descriptor, source: 'fallback-tag' });
     }
   }
-  return found;
+  return { found, skipped };
 }
 
 function referrerNode(d: Descriptor, source: ReferrersSource): DiscoverNode {

@@ -54,6 +54,14 @@ export class ResponseTooLargeError extends RegistryError {
   }
 }
 
+/** The server asked us to come back later than we are willing to wait (`Retry-After` over the cap). */
+export class RetryAfterTooLongError extends RegistryError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RetryAfterTooLongError';
+  }
+}
+
 /** The bytes received do not hash to the digest asked for (or announced). */
 export class DigestMismatchError extends RegistryError {
   constructor(message: string) {

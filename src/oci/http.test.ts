@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { makeServerTls } from '../../test/support/tls';
 import { UserError } from '../core/errors';
-import { ResponseTooLargeError } from './errors';
+import { ResponseTooLargeError, RetryAfterTooLongError } from './errors';
 import { HttpConnectionError, HttpTransport, isLoopbackHost, nextLink, parseRetryAfter, retriableStatus } from './http';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => void;
@@ -102,13 +102,33 @@ describe('HttpTransport', () => {
     expect(s.seen.map((r) => r.body.toString())).toEqual(['x', 'x', 'x']);
   });
 
-  it('honours Retry-After in seconds, capped', async () => {
-    const s = await start([status(429, { 'Retry-After': '3600' }), ok]);
-    const began = Date.now();
-    const res = await make({ maxRetryAfterMs: 200 }).send({ method: 'GET', url: s.url('/x') });
-    expect(res.status).toBe(200);
-    expect(Date.now() - began).toBeGreaterThanOrEqual(190);
-    expect(Date.now() - began).toBeLessThan(3000);
+  it('honours a Retry-After up to the cap; a longer one ends with an error that says so', async () => {
+    const s = await start([status(429, { 'Retry-After': '0' }), ok, status(503, { 'Retry-After': '3600' }), ok]);
+    const t = make({ maxRetryAfterMs: 200 });
+    expect((await t.send({ method: 'GET', url: s.url('/x') })).status).toBe(200);
+    await expect(t.send({ method: 'GET', url: s.url('/y') })).rejects.toThrow(
+      new RetryAfterTooLongError(`GET ${s.url('/y').origin}/y: 503: the server asks to retry after 3600 s, longer than the 0.2 s ship-image waits (maxRetryAfterMs); try again later`),
+    );
+    expect(s.seen).toHaveLength(3);
+  });
+
+  it('ends a body that drips a byte at a time at the overall deadline, buffered or streamed', async () => {
+    const timers: NodeJS.Timeout[] = [];
+    const drip: Handler = (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+      timers.push(setInterval(() => res.write('x'), 20));
+      res.on('close', () => timers.forEach(clearInterval));
+    };
+    const s = await start([drip]);
+    // The idle timeout never fires: a byte arrives far more often than it allows.
+    const t = make({ timeoutMs: 60_000, deadlineMs: 300 });
+    await expect(t.send({ method: 'GET', url: s.url('/drip') })).rejects.toMatchObject({ code: 'EDEADLINE' });
+    const streamed = await t.stream({ method: 'GET', url: s.url('/drip') });
+    const read = async () => {
+      for await (const chunk of streamed.stream!) void chunk;
+    };
+    await expect(read()).rejects.toThrow(/deadline/);
+    timers.forEach(clearInterval);
   });
 
   it('parses Retry-After as seconds or an HTTP date', () => {

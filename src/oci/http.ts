@@ -5,7 +5,7 @@ import * as tls from 'node:tls';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UserError } from '../core/errors';
 import { silentLogger, type Logger } from '../core/log';
-import { ResponseTooLargeError } from './errors';
+import { ResponseTooLargeError, RetryAfterTooLongError } from './errors';
 
 /**
  * The HTTP transport under the registry client: node:http/node:https with our own CA list,
@@ -28,6 +28,8 @@ export interface HttpRequest {
   maxBytes?: number;
   /** Prefix for errors, e.g. `registry 127.0.0.1:5000: GET blob acme/api@sha256:..`. */
   what?: string;
+  /** Overrides the transport's `deadlineMs` for this request (a large blob may need longer). */
+  deadlineMs?: number;
 }
 
 export interface HttpResponse {
@@ -50,6 +52,11 @@ export interface TransportOptions {
   insecureHosts?: string[];
   /** Socket idle timeout (default 60 s). */
   timeoutMs?: number;
+  /**
+   * Overall time for one request: every attempt, backoff, redirect and the whole body included
+   * (default 10 min), so a server that drips a byte now and then cannot hold a run forever.
+   */
+  deadlineMs?: number;
   /** Time allowed to open the TCP/TLS connection (default 15 s). */
   connectTimeoutMs?: number;
   /** Tries per request, first one included (default 4). */
@@ -57,7 +64,7 @@ export interface TransportOptions {
   /** First backoff ceiling; doubles per retry (default 250 ms), capped at `maxBackoffMs` (default 8 s). */
   backoffBaseMs?: number;
   maxBackoffMs?: number;
-  /** Longest `Retry-After` we wait for (default 30 s). */
+  /** Longest `Retry-After` we wait for (default 30 s); a longer one ends the request with an error saying so. */
   maxRetryAfterMs?: number;
   userAgent?: string;
   logger?: Logger;
@@ -80,6 +87,7 @@ export class HttpConnectionError extends Error {
 }
 
 export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_DEADLINE_MS = 10 * 60_000;
 const ERROR_BODY_MAX_BYTES = 64 * 1024;
 const MAX_REDIRECTS = 5;
 const IDEMPOTENT = new Set<HttpMethod>(['GET', 'HEAD', 'PUT', 'DELETE']);
@@ -105,6 +113,7 @@ export class HttpTransport {
   constructor(options: TransportOptions = {}) {
     this.opts = {
       timeoutMs: options.timeoutMs ?? 60_000,
+      deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS,
       connectTimeoutMs: options.connectTimeoutMs ?? 15_000,
       maxAttempts: Math.max(1, options.maxAttempts ?? 4),
       backoffBaseMs: options.backoffBaseMs ?? 250,
@@ -151,11 +160,16 @@ export class HttpTransport {
   private async withRetries(req: HttpRequest, streamBody: boolean): Promise<StreamedResponse> {
     const mayRetry = IDEMPOTENT.has(req.method) || req.replayable === true;
     const attempts = mayRetry ? this.opts.maxAttempts : 1;
+    const deadlineMs = req.deadlineMs ?? this.opts.deadlineMs;
+    const deadline = Date.now() + deadlineMs;
+    const what = req.what ?? `${req.method} ${redactUrl(req.url)}`;
+    const pastDeadline = (why: string) => new HttpConnectionError(`${what}: ${why} within the ${deadlineMs} ms deadline (deadlineMs)`, 'EDEADLINE');
     for (let attempt = 1; ; attempt++) {
+      if (Date.now() >= deadline) throw pastDeadline(attempt === 1 ? 'not started' : `no answer after ${attempt - 1} attempt(s)`);
       let res: StreamedResponse | undefined;
       let failure: unknown;
       try {
-        res = await this.followRedirects(req, streamBody);
+        res = await this.followRedirects(req, streamBody, deadline, deadlineMs);
       } catch (err) {
         failure = err;
       }
@@ -163,44 +177,58 @@ export class HttpTransport {
       if (res) {
         if (last || !retriableStatus(res.status)) return res;
         res.stream?.destroy();
-        const wait = this.retryDelay(attempt, res.headers['retry-after']);
+        const wait = this.retryDelay(attempt, res.headers['retry-after'], `${what}: ${res.status}`);
+        if (Date.now() + wait >= deadline) throw pastDeadline(`${res.status} and retrying in ${wait} ms would not finish`);
         this.opts.logger.debug(`${req.method} ${redactUrl(req.url)}: ${res.status}, retry ${attempt}/${attempts - 1} in ${wait} ms`);
         await sleep(wait);
         continue;
       }
       if (last || !(failure instanceof HttpConnectionError) || !RETRIABLE_CODES.has(failure.code)) throw failure;
-      const wait = this.retryDelay(attempt, undefined);
+      const wait = this.retryDelay(attempt, undefined, what);
       this.opts.logger.debug(`${req.method} ${redactUrl(req.url)}: ${failure.code}, retry ${attempt}/${attempts - 1} in ${wait} ms`);
-      await sleep(wait);
+      await sleep(Math.max(0, Math.min(wait, deadline - Date.now())));
     }
   }
 
-  /** Full jitter: uniform in [0, min(max, base·2^(attempt-1))]; a Retry-After (capped) replaces it. */
-  private retryDelay(attempt: number, retryAfter: string | string[] | undefined): number {
+  /**
+   * Full jitter: uniform in [0, min(max, base·2^(attempt-1))]. A Retry-After replaces it, up to
+   * `maxRetryAfterMs`; a server asking for longer gets an error instead of an endless wait.
+   */
+  private retryDelay(attempt: number, retryAfter: string | string[] | undefined, what: string): number {
     const after = parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
-    if (after !== undefined) return Math.min(after, this.opts.maxRetryAfterMs);
+    if (after !== undefined) {
+      if (after > this.opts.maxRetryAfterMs) {
+        throw new RetryAfterTooLongError(
+          `${what}: the server asks to retry after ${seconds(after)}, longer than the ${seconds(this.opts.maxRetryAfterMs)} ship-image waits (maxRetryAfterMs); try again later`,
+        );
+      }
+      return after;
+    }
     const ceiling = Math.min(this.opts.maxBackoffMs, this.opts.backoffBaseMs * 2 ** (attempt - 1));
     return Math.floor(Math.random() * ceiling);
   }
 
-  private async followRedirects(req: HttpRequest, streamBody: boolean): Promise<StreamedResponse> {
+  private async followRedirects(req: HttpRequest, streamBody: boolean, deadline: number, deadlineMs: number): Promise<StreamedResponse> {
     let current = req;
     for (let hop = 0; ; hop++) {
-      const res = await this.once(current, streamBody);
+      const res = await this.once(current, streamBody, deadline, deadlineMs);
       const location = res.headers.location;
       const redirect = [301, 302, 303, 307, 308].includes(res.status) && location && (current.method === 'GET' || current.method === 'HEAD');
       if (!redirect) return res;
       res.stream?.destroy();
       if (hop >= MAX_REDIRECTS) throw new HttpConnectionError(`${current.what ?? redactUrl(current.url)}: more than ${MAX_REDIRECTS} redirects`, 'ETOOMANYREDIRECTS');
       const next = new URL(location, current.url);
-      const headers = { ...(current.headers ?? {}) };
+      if (next.protocol !== 'https:' && next.protocol !== 'http:') {
+        throw new HttpConnectionError(`${current.what ?? redactUrl(current.url)}: redirected to a ${next.protocol} URL; only http(s) is followed`, 'EBADREDIRECT');
+      }
       // Blob storage redirects (S3, CDN) must not see the registry credentials.
-      if (next.origin !== current.url.origin) delete headers.Authorization;
+      const crossOrigin = next.origin !== current.url.origin;
+      const headers = Object.fromEntries(Object.entries(current.headers ?? {}).filter(([name]) => !(crossOrigin && name.toLowerCase() === 'authorization')));
       current = { ...current, url: next, headers };
     }
   }
 
-  private once(req: HttpRequest, streamBody: boolean): Promise<StreamedResponse> {
+  private once(req: HttpRequest, streamBody: boolean, deadline: number, deadlineMs: number): Promise<StreamedResponse> {
     const { url } = req;
     if (url.protocol === 'http:' && !this.plainHttpAllowed(url.host)) {
       throw new UserError(
@@ -222,13 +250,29 @@ export class HttpTransport {
       const mod = isHttps ? https : http;
       const request = mod.request(url, { method: req.method, headers, agent });
       let settled = false;
+      // The body stream once handed over: a timeout then fails it with its own message.
+      let handedOver: Transform | undefined;
+      const failLate = (err: Error) => {
+        handedOver?.destroy(err);
+        request.destroy(err);
+      };
       const fail = (err: Error) => {
         if (settled) return;
         settled = true;
         clearTimeout(connectTimer);
+        clearTimeout(deadlineTimer);
         request.destroy();
         reject(err);
       };
+      // The idle timeout below restarts with every byte; this one does not.
+      const deadlineTimer = setTimeout(
+        () => {
+          const err = new HttpConnectionError(`${what}: not finished within the ${deadlineMs} ms deadline (deadlineMs)`, 'EDEADLINE');
+          if (settled) failLate(err);
+          else fail(err);
+        },
+        Math.max(0, deadline - Date.now()),
+      );
       const connectTimer = setTimeout(
         () => fail(new HttpConnectionError(`${what}: could not connect to ${url.host} within ${this.opts.connectTimeoutMs} ms`, 'ECONNECTTIMEOUT')),
         this.opts.connectTimeoutMs,
@@ -241,8 +285,7 @@ export class HttpTransport {
       });
       request.setTimeout(this.opts.timeoutMs, () => {
         const err = new HttpConnectionError(`${what}: no data from ${url.host} for ${this.opts.timeoutMs} ms`, 'ETIMEDOUT');
-        // Once a stream is handed over, destroying the request makes the stream emit the error.
-        if (settled) request.destroy(err);
+        if (settled) failLate(err);
         else fail(err);
       });
       request.on('error', (err: NodeJS.ErrnoException) => fail(connectionError(what, url, err)));
@@ -263,7 +306,9 @@ export class HttpTransport {
           });
           res.on('error', (err: NodeJS.ErrnoException) => counted.destroy(connectionError(what, url, err)));
           res.on('aborted', () => counted.destroy(new HttpConnectionError(`${what}: the connection closed mid-body`, 'ECONNRESET')));
+          handedOver = counted;
           counted.on('close', () => {
+            clearTimeout(deadlineTimer);
             if (!res.complete) res.destroy();
           });
           resolve({ ...base, body: Buffer.alloc(0), stream: res.pipe(counted) });
@@ -285,6 +330,7 @@ export class HttpTransport {
             else {
               // An oversized error page: keep what we have, the status says enough.
               settled = true;
+              clearTimeout(deadlineTimer);
               res.destroy();
               resolve({ ...base, body: Buffer.concat(chunks) });
             }
@@ -296,6 +342,7 @@ export class HttpTransport {
         res.on('end', () => {
           if (settled) return;
           settled = true;
+          clearTimeout(deadlineTimer);
           resolve({ ...base, body: Buffer.concat(chunks) });
         });
       });
@@ -343,6 +390,10 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
 
 export function retriableStatus(status: number): boolean {
   return status === 429 || (status >= 500 && status !== 501);
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
 }
 
 function stripPort(host: string): string {

@@ -94,7 +94,7 @@ async function fallbackEntries(store: RepositoryStore): Promise<Descriptor[]> {
 
 test('no fallback tag means no referrers', async () => {
   const store = new RacyMemoryStore({ honourConditional: false, maxLatencyMs: 0 });
-  expect(await findReferrers(store, subject.digest)).toEqual({ source: 'fallback-tag', referrers: [] });
+  expect(await findReferrers(store, subject.digest)).toEqual({ source: 'fallback-tag', referrers: [], skipped: [] });
 });
 
 test('attach writes the fallback index with the descriptor fields, deduplicated by digest', async () => {

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../core/log';
 import { withKeyedLock } from '../core/keyed-lock';
 import { fallbackTag } from './digest';
+import { checkListedDescriptors } from './listed-descriptor';
 import { EMPTY_JSON, OCI_EMPTY, OCI_INDEX, OCI_MANIFEST } from './media-types';
 import { ConflictError, NotFoundError, type RepositoryStore } from './store';
 import { isIndex, type Descriptor, type ImageIndex, type ImageManifest } from './types';
@@ -11,6 +12,8 @@ export type ReferrersSource = 'referrers-api' | 'fallback-tag';
 export interface ReferrerListing {
   source: ReferrersSource;
   referrers: Descriptor[];
+  /** Malformed descriptors the listing held, set aside: one note each. */
+  skipped: string[];
 }
 
 /**
@@ -19,14 +22,23 @@ export interface ReferrerListing {
  */
 export async function findReferrers(store: RepositoryStore, subjectDigest: string, opts: { artifactType?: string } = {}): Promise<ReferrerListing> {
   const fromApi = await store.referrersApi(subjectDigest, opts.artifactType);
-  if (fromApi !== undefined) return { source: 'referrers-api', referrers: dedupe(fromApi) };
-  return { source: 'fallback-tag', referrers: await listFallbackReferrers(store, subjectDigest, opts) };
+  if (fromApi !== undefined) {
+    const { descriptors, skipped } = checkListedDescriptors(dedupe(fromApi), `${store.location}: the referrers of ${subjectDigest}`);
+    return { source: 'referrers-api', referrers: descriptors, skipped };
+  }
+  return { source: 'fallback-tag', ...(await readFallbackReferrers(store, subjectDigest, opts)) };
 }
 
 /** Only what the fallback tag `<alg>-<hex>` lists (also on registries with the API: tags copied from elsewhere). */
+export async function readFallbackReferrers(store: RepositoryStore, subjectDigest: string, opts: { artifactType?: string } = {}): Promise<Omit<ReferrerListing, 'source'>> {
+  const tag = fallbackTag(subjectDigest);
+  const { listed } = await readFallback(store, tag);
+  const { descriptors, skipped } = checkListedDescriptors(dedupe(listed), `${store.location}: the referrers fallback tag ${tag}`);
+  return { referrers: opts.artifactType === undefined ? descriptors : descriptors.filter((d) => d.artifactType === opts.artifactType), skipped };
+}
+
 export async function listFallbackReferrers(store: RepositoryStore, subjectDigest: string, opts: { artifactType?: string } = {}): Promise<Descriptor[]> {
-  const { entries } = await readFallback(store, fallbackTag(subjectDigest));
-  return opts.artifactType === undefined ? entries : entries.filter((d) => d.artifactType === opts.artifactType);
+  return (await readFallbackReferrers(store, subjectDigest, opts)).referrers;
 }
 
 export async function listReferrers(store: RepositoryStore, subjectDigest: string, opts: { artifactType?: string } = {}): Promise<Descriptor[]> {
@@ -185,6 +197,8 @@ export async function pushArtifact(store: RepositoryStore, artifact: ArtifactInp
 
 interface FallbackState extends ListedTagState {
   index?: ImageIndex;
+  /** The index's entries exactly as listed, for readers to check. */
+  listed: unknown[];
 }
 
 async function readFallback(store: RepositoryStore, tag: string): Promise<FallbackState> {
@@ -192,12 +206,15 @@ async function readFallback(store: RepositoryStore, tag: string): Promise<Fallba
   try {
     fetched = await store.getManifest(tag, [OCI_INDEX]);
   } catch (err) {
-    if (err instanceof NotFoundError) return { entries: [] };
+    if (err instanceof NotFoundError) return { entries: [], listed: [] };
     throw err;
   }
   if (!isIndex(fetched.manifest)) throw new Error(`referrers fallback tag ${tag} in ${store.location} is not an image index`);
   const index = fetched.manifest;
-  return { digest: fetched.descriptor.digest, index, entries: dedupe(index.manifests), removed: readTombstones(index.annotations) };
+  // Entries are kept as listed (a rewrite must not drop others' data); readers check them.
+  const listed: unknown[] = Array.isArray(index.manifests) ? index.manifests : [];
+  const entries = listed.filter((d): d is Descriptor => typeof d === 'object' && d !== null && typeof (d as Descriptor).digest === 'string');
+  return { digest: fetched.descriptor.digest, index, entries: dedupe(entries), listed, removed: readTombstones(index.annotations) };
 }
 
 function updateFallbackIndex(
@@ -366,8 +383,14 @@ function backoff(attempt: number, baseDelayMs: number, maxDelayMs: number): numb
   return ceiling / 2 + Math.random() * (ceiling / 2);
 }
 
-export function dedupe(descriptors: Descriptor[]): Descriptor[] {
-  const byDigest = new Map<string, Descriptor>();
-  for (const d of descriptors) if (!byDigest.has(d.digest)) byDigest.set(d.digest, d);
-  return [...byDigest.values()];
+/** First of each digest; entries that are not objects with a digest pass through (for the caller to judge). */
+export function dedupe<T>(descriptors: T[]): T[] {
+  const seen = new Set<string>();
+  return descriptors.filter((d) => {
+    const digest = typeof d === 'object' && d !== null ? (d as { digest?: unknown }).digest : undefined;
+    if (typeof digest !== 'string') return true;
+    if (seen.has(digest)) return false;
+    seen.add(digest);
+    return true;
+  });
 }

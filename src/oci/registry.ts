@@ -13,7 +13,7 @@ import { RegistrySession, type SessionRequest } from './auth/session';
 import { TokenCache } from './auth/token';
 import { digestOf, isDigest, sha256Digest } from './digest';
 import { DigestMismatchError, errorForStatus, parseDistributionErrors, RegistryError, ResponseTooLargeError, type RegistryOperation } from './errors';
-import { DEFAULT_MAX_RESPONSE_BYTES, HttpTransport, nextLink, type HttpResponse, type RequestBody, type TransportStats } from './http';
+import { DEFAULT_DEADLINE_MS, DEFAULT_MAX_RESPONSE_BYTES, HttpTransport, nextLink, type HttpResponse, type RequestBody, type TransportStats } from './http';
 import { ALL_MANIFEST_MEDIA_TYPES, OCI_INDEX, OCI_MANIFEST } from './media-types';
 import { canonicalRegistry, isTag, type ImageReference } from './reference';
 import type { PutManifestOptions, PutManifestResult, RepositoryStore } from './store';
@@ -38,8 +38,14 @@ export interface RegistryClientOptions {
   logger?: Logger;
   userAgent?: string;
   maxAttempts?: number;
-  /** Socket idle timeout per request. */
+  /** Socket idle timeout per request (default 60 s). */
   timeoutMs?: number;
+  /** Overall time for one request, retries and body included (default 10 min; blob downloads get more per byte). */
+  deadlineMs?: number;
+  /** Time allowed to open a connection (default 15 s). */
+  connectTimeoutMs?: number;
+  /** Bounds on paginated listings (tags, referrers). */
+  listLimits?: Partial<ListLimits>;
   /** Blobs above this size are uploaded in PATCH chunks of this size (default 32 MiB). */
   chunkSize?: number;
   /** Backoff tuning (tests). */
@@ -47,10 +53,22 @@ export interface RegistryClientOptions {
   maxRetryAfterMs?: number;
 }
 
+/** How far a paginated listing is followed before it is an error (a registry can page forever). */
+export interface ListLimits {
+  /** Pages of a tag list (default 1000: a million tags at n=1000). */
+  tagPages: number;
+  /** Pages of a referrers listing (default 100). */
+  referrerPages: number;
+  /** Bytes of all pages of one listing together (default 32 MiB). */
+  totalBytes: number;
+}
+
+const DEFAULT_LIST_LIMITS: ListLimits = { tagPages: 1000, referrerPages: 100, totalBytes: 32 * 1024 * 1024 };
 const DEFAULT_CHUNK_SIZE = 32 * 1024 * 1024;
 const MANIFEST_MAX_BYTES = DEFAULT_MAX_RESPONSE_BYTES;
 const TAG_PAGE_SIZE = 1000;
-const MAX_PAGES = 1000;
+/** A blob download may take the request deadline plus this long per byte (as if at 64 KiB/s). */
+const BLOB_MS_PER_BYTE = 1000 / (64 * 1024);
 const ACCEPT_MANIFESTS = ALL_MANIFEST_MEDIA_TYPES.join(', ');
 
 /** The registry side of the OCI distribution client: one per run, shared by every repository. */
@@ -61,6 +79,8 @@ export class RegistryClient {
   private readonly sessions = new Map<string, RegistrySession>();
   private readonly logger: Logger;
   private readonly chunkSize: number;
+  private readonly limits: ListLimits;
+  private readonly deadlineMs: number;
 
   constructor(opts: RegistryClientOptions = {}) {
     this.logger = opts.logger ?? silentLogger;
@@ -68,6 +88,8 @@ export class RegistryClient {
       caPems: opts.caPems,
       insecureHosts: opts.insecureRegistries,
       timeoutMs: opts.timeoutMs,
+      deadlineMs: opts.deadlineMs,
+      connectTimeoutMs: opts.connectTimeoutMs,
       maxAttempts: opts.maxAttempts,
       backoffBaseMs: opts.backoffBaseMs,
       maxRetryAfterMs: opts.maxRetryAfterMs,
@@ -84,10 +106,12 @@ export class RegistryClient {
     });
     if (opts.chunkSize !== undefined && !(opts.chunkSize > 0)) throw new UserError(`chunk size ${opts.chunkSize} must be a positive number of bytes`);
     this.chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
+    this.limits = { ...DEFAULT_LIST_LIMITS, ...(opts.listLimits ?? {}) };
+    this.deadlineMs = opts.deadlineMs ?? DEFAULT_DEADLINE_MS;
   }
 
   repository(registry: string, repository: string): RegistryRepository {
-    return new RegistryRepository(this.session(registry), repository, this.chunkSize);
+    return new RegistryRepository(this.session(registry), repository, this.chunkSize, { limits: this.limits, deadlineMs: this.deadlineMs });
   }
 
   /** The repository an image reference names. */
@@ -122,11 +146,17 @@ export class RegistryRepository implements RepositoryStore {
   private readonly pull: string[];
   private readonly push: string[];
 
+  private readonly limits: ListLimits;
+  private readonly deadlineMs: number;
+
   constructor(
     private readonly session: RegistrySession,
     readonly name: string,
     private readonly chunkSize: number,
+    tuning: { limits?: ListLimits; deadlineMs?: number } = {},
   ) {
+    this.limits = tuning.limits ?? DEFAULT_LIST_LIMITS;
+    this.deadlineMs = tuning.deadlineMs ?? DEFAULT_DEADLINE_MS;
     this.location = `${session.registry}/${name}`;
     this.pull = [repositoryScope(name, ['pull'])];
     this.push = [repositoryScope(name, ['pull', 'push'])];
@@ -223,43 +253,44 @@ export class RegistryRepository implements RepositoryStore {
   async listTags(pageSize = TAG_PAGE_SIZE): Promise<string[]> {
     const op: RegistryOperation = { registry: this.registry, operation: `GET tags ${this.name}` };
     const tags: string[] = [];
-    let target: string | URL = `/v2/${this.name}/tags/list?n=${pageSize}`;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const res = await this.send({ method: 'GET', target, scopes: this.pull, op });
+    const pages = new Pager(op, this.limits.tagPages, this.limits.totalBytes, (url) => this.session.isRegistryUrl(url));
+    let target: string | URL | undefined = `/v2/${this.name}/tags/list?n=${pageSize}`;
+    for (let page = 0; target !== undefined; page++) {
+      const res = await this.send({ method: 'GET', target, scopes: this.pull, op, maxBytes: Math.min(DEFAULT_MAX_RESPONSE_BYTES, pages.remainingBytes()) });
       if (res.status === 404 && page === 0) return []; // a repository with nothing pushed yet
       if (res.status !== 200) throw errorForStatus(op, res.status, res.body);
       const body = parseJson<{ tags?: unknown }>(res.body, `registry ${this.registry}: ${op.operation}`);
       if (Array.isArray(body.tags)) tags.push(...body.tags.filter((t): t is string => typeof t === 'string'));
-      const next = nextLink(res.headers.link, res.url);
-      if (!next) return tags;
-      target = next;
+      target = pages.next(res);
     }
-    throw new RegistryError(`registry ${this.registry}: ${op.operation}: more than ${MAX_PAGES} pages`);
+    return tags;
   }
 
   async referrersApi(subjectDigest: string, artifactType?: string): Promise<Descriptor[] | undefined> {
     if (!isDigest(subjectDigest)) throw new UserError(`cannot list referrers of '${subjectDigest}': a digest (sha256:...) is needed`);
     const op = this.op('GET referrers', subjectDigest);
-    let target: string | URL = `/v2/${this.name}/referrers/${subjectDigest}` + (artifactType ? `?artifactType=${encodeURIComponent(artifactType)}` : '');
+    let target: string | URL | undefined = `/v2/${this.name}/referrers/${subjectDigest}` + (artifactType ? `?artifactType=${encodeURIComponent(artifactType)}` : '');
     const found: Descriptor[] = [];
     let filtered = true;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const res = await this.send({ method: 'GET', target, headers: { Accept: OCI_INDEX }, scopes: this.pull, op, maxBytes: MANIFEST_MAX_BYTES });
-      // No referrers API (CNCF distribution answers 404): the caller uses the fallback tag.
-      if (page === 0 && (res.status === 404 || res.status === 405 || res.status === 501)) return undefined;
+    const pages = new Pager(op, this.limits.referrerPages, this.limits.totalBytes, (url) => this.session.isRegistryUrl(url));
+    for (let page = 0; target !== undefined; page++) {
+      const maxBytes = Math.min(MANIFEST_MAX_BYTES, pages.remainingBytes());
+      const res = await this.send({ method: 'GET', target, headers: { Accept: OCI_INDEX }, scopes: this.pull, op, maxBytes });
+      // No referrers API: the caller uses the fallback tag. CNCF distribution answers 404; like
+      // go-containerregistry, 400, 406 and a 200 that is not an OCI index also mean "no API".
+      if (page === 0 && (NO_REFERRERS_API.has(res.status) || (res.status === 200 && contentType(res)?.toLowerCase() !== OCI_INDEX))) return undefined;
       if (res.status !== 200) throw errorForStatus(op, res.status, res.body);
       const index = parseJson<Partial<ImageIndex>>(res.body, `registry ${this.registry}: ${op.operation}`);
       if (!Array.isArray(index.manifests)) throw new RegistryError(`registry ${this.registry}: ${op.operation}: the answer is not an image index`);
-      found.push(...index.manifests);
+      // Entries are passed on as listed: findReferrers sets malformed ones aside with a note.
+      found.push(...(index.manifests as Descriptor[]));
       const applied = String(header(res, 'oci-filters-applied') ?? '')
         .split(',')
         .map((s) => s.trim());
       if (!applied.includes('artifactType')) filtered = false;
-      const next = nextLink(res.headers.link, res.url);
-      if (!next) break;
-      target = next;
+      target = pages.next(res);
     }
-    return artifactType && !filtered ? found.filter((d) => d.artifactType === artifactType) : found;
+    return artifactType && !filtered ? found.filter((d) => typeof d !== 'object' || d === null || d.artifactType === artifactType) : found;
   }
 
   // ---- blobs ----
@@ -295,7 +326,9 @@ export class RegistryRepository implements RepositoryStore {
     const what = `registry ${this.registry}: ${op.operation}`;
     const limit = maxBytes ?? descriptor.size;
     if (descriptor.size > limit) throw new ResponseTooLargeError(`${what}: the blob is ${descriptor.size} bytes, over the ${limit}-byte limit`);
-    const req: SessionRequest = { method: 'GET', target: this.path('blobs', descriptor.digest), scopes: this.pull, op };
+    // The deadline covers the whole body, so it grows with the blob (a slow but steady link is fine).
+    const deadlineMs = this.deadlineMs + Math.ceil(descriptor.size * BLOB_MS_PER_BYTE);
+    const req: SessionRequest = { method: 'GET', target: this.path('blobs', descriptor.digest), scopes: this.pull, op, deadlineMs };
     const res = await this.session.stream(req);
     await this.noteAuth(req, res.status);
     if (res.status !== 200 || !res.stream) {
@@ -436,7 +469,14 @@ export class RegistryRepository implements RepositoryStore {
   private uploadLocation(res: HttpResponse, op: RegistryOperation): URL {
     const location = header(res, 'location');
     if (!location) throw new RegistryError(`registry ${this.registry}: ${op.operation}: the answer has no Location header`);
-    return new URL(location, res.url);
+    let url: URL;
+    try {
+      url = new URL(location, res.url);
+    } catch {
+      throw new RegistryError(`registry ${this.registry}: ${op.operation}: the Location header is not a URL`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new RegistryError(`registry ${this.registry}: ${op.operation}: the upload Location is a ${url.protocol} URL, not http(s)`);
+    return url;
   }
 
   private async send(req: SessionRequest): Promise<HttpResponse> {
@@ -462,6 +502,46 @@ export class RegistryRepository implements RepositoryStore {
   private deleteScope(): string[] {
     // Docker Hub and distribution's token servers grant deletes under `delete` or `*`.
     return [repositoryScope(this.name, ['delete'])];
+  }
+}
+
+const NO_REFERRERS_API = new Set([400, 404, 405, 406, 501]);
+
+/**
+ * Follows `Link: rel="next"` pages within a page count and a byte budget. A next page on another
+ * host (or a page seen before) is refused: pagination has no reason to leave the registry, and
+ * following it would mean either sending our credentials elsewhere or reading a stranger's list.
+ */
+class Pager {
+  private pages = 0;
+  private bytes = 0;
+  private readonly seen = new Set<string>();
+
+  constructor(
+    private readonly op: RegistryOperation,
+    private readonly maxPages: number,
+    private readonly maxBytes: number,
+    private readonly isRegistryUrl: (url: URL) => boolean,
+  ) {}
+
+  /** What the next page may still weigh (at least 1 byte, so an over-budget page fails as too large). */
+  remainingBytes(): number {
+    return Math.max(1, this.maxBytes - this.bytes);
+  }
+
+  /** The next page's URL, or undefined at the last page; throws when a bound is passed. */
+  next(res: HttpResponse): URL | undefined {
+    this.pages++;
+    this.bytes += res.body.length;
+    this.seen.add(res.url.href);
+    const what = `registry ${this.op.registry}: ${this.op.operation}`;
+    const next = nextLink(res.headers.link, res.url);
+    if (!next) return undefined;
+    if (!this.isRegistryUrl(next)) throw new RegistryError(`${what}: the next page link points at another host (${next.host}); refusing to follow it`);
+    if (this.seen.has(next.href)) throw new RegistryError(`${what}: the next page link points back at a page already read; the registry's pagination loops`);
+    if (this.pages >= this.maxPages) throw new RegistryError(`${what}: more than ${this.maxPages} pages; the listing is cut off here (listLimits)`);
+    if (this.bytes >= this.maxBytes) throw new ResponseTooLargeError(`${what}: the pages add up to more than ${this.maxBytes} bytes (listLimits)`);
+    return next;
   }
 }
 

@@ -14,16 +14,19 @@ export interface WitnessOptions {
   timeoutMs?: number;
 }
 
-const DEFAULT_TIMEOUT_MS = 30_000;
+/** Per request to Fulcio, Rekor or a TSA (the library's `timeout`: the whole exchange, body included). */
+export const SIGSTORE_TIMEOUT_MS = 30_000;
+/** Retries after the first attempt (5xx, 408, 429, connection failures), with the library's backoff. */
+export const SIGSTORE_RETRIES = 2;
 
 /** Rekor and/or TSA witnesses for the bundles. */
 export function witnessesFor(opts: WitnessOptions): Witness[] {
-  const timeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeout = opts.timeoutMs ?? SIGSTORE_TIMEOUT_MS;
   const witnesses: Witness[] = [];
   if (opts.rekorURL) {
-    witnesses.push(new RekorWitness({ rekorBaseURL: opts.rekorURL, entryType: opts.rekorEntryType ?? 'dsse', fetchOnConflict: true, timeout, retry: 2 }));
+    witnesses.push(new RekorWitness({ rekorBaseURL: opts.rekorURL, entryType: opts.rekorEntryType ?? 'dsse', fetchOnConflict: true, timeout, retry: SIGSTORE_RETRIES }));
   }
-  if (opts.tsaURL) witnesses.push(new TSAWitness({ tsaBaseURL: opts.tsaURL, timeout, retry: 2 }));
+  if (opts.tsaURL) witnesses.push(new TSAWitness({ tsaBaseURL: opts.tsaURL, timeout, retry: SIGSTORE_RETRIES }));
   return witnesses;
 }
 

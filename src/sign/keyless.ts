@@ -4,7 +4,7 @@ import { InternalError, type Signature, type Signer } from '@sigstore/sign';
 import { CAClient } from '@sigstore/sign/dist/signer/fulcio/ca';
 import { UserError } from '../core/errors';
 import { addSecret } from '../core/log';
-import { bundleSigningMethods, witnessesFor } from './dsse';
+import { bundleSigningMethods, SIGSTORE_RETRIES, SIGSTORE_TIMEOUT_MS, witnessesFor } from './dsse';
 import type { RekorEntryType, StatementSigner } from './types';
 
 export interface KeylessSignerOptions {
@@ -13,6 +13,7 @@ export interface KeylessSignerOptions {
   tsaURL?: string;
   /** Returns a fresh OIDC token (audience `sigstore`); e.g. `() => core.getIDToken('sigstore')`. */
   identityToken: () => Promise<string>;
+  /** Per request to Fulcio, Rekor and the TSA, each tried at most 1 + 2 times (default 30 s). */
   timeoutMs?: number;
   /** Rekor v1 entry kind for DSSE bundles (default `dsse`, as sigstore-js and cosign write). */
   rekorEntryType?: RekorEntryType;
@@ -69,7 +70,8 @@ class CertificateCachingSigner implements Signer {
     private readonly identityToken: () => Promise<string>,
     timeoutMs: number | undefined,
   ) {
-    this.ca = new CAClient({ fulcioBaseURL: fulcioURL, timeout: timeoutMs, retry: 2 });
+    // Without a timeout the library waits on Fulcio forever; `retry` bounds the attempts (as for Rekor/TSA).
+    this.ca = new CAClient({ fulcioBaseURL: fulcioURL, timeout: timeoutMs ?? SIGSTORE_TIMEOUT_MS, retry: SIGSTORE_RETRIES });
   }
 
   private async requestCertificate(): Promise<IssuedCertificate> {

@@ -51,6 +51,8 @@ export async function collectAttestations(store: RepositoryStore, imageDigest: s
     if ('reason' in o) rejected.push(o);
     else attestations.push(o);
   }
+  // A malformed descriptor is the registry's fault: noted, never a reason to stop judging the image.
+  for (const note of listing.skipped) rejected.push({ referrerDigest: '(malformed descriptor)', reason: note });
   for (const entry of legacy) {
     rejected.push({
       referrerDigest: entry.digest,

@@ -53,6 +53,16 @@ export class RegistrySession {
     return new URL(`${this.scheme}://${this.apiHost}${path}`);
   }
 
+  /**
+   * True when `url` is this registry's own API (same host and port; https, or the plain HTTP this
+   * session speaks). Credentials and tokens go only to such URLs.
+   */
+  isRegistryUrl(url: URL): boolean {
+    const own = this.url('/');
+    if (url.host.toLowerCase() !== own.host.toLowerCase()) return false;
+    return url.protocol === 'https:' || url.protocol === own.protocol;
+  }
+
   send(req: SessionRequest): Promise<HttpResponse> {
     return this.exchange(req, false);
   }
@@ -63,6 +73,9 @@ export class RegistrySession {
   }
 
   private async exchange(req: SessionRequest, streamBody: boolean): Promise<StreamedResponse> {
+    // An upload Location on another host (storage offload): followed, but without our credentials,
+    // and its 401 challenges are not learned (they would point our token requests elsewhere).
+    if (typeof req.target !== 'string' && !this.isRegistryUrl(req.target)) return this.sendElsewhere(req, req.target, streamBody);
     let scopes = req.scopes;
     let sentToken: string | undefined;
     let challenged = false;
@@ -102,6 +115,7 @@ export class RegistrySession {
       body: req.body,
       replayable: req.replayable,
       maxBytes: req.maxBytes,
+      deadlineMs: req.deadlineMs,
       what,
     });
     const first = build();
@@ -121,6 +135,22 @@ export class RegistrySession {
       const second = build();
       return streamBody ? this.deps.transport.stream(second) : this.deps.transport.send(second);
     }
+  }
+
+  private sendElsewhere(req: SessionRequest, url: URL, streamBody: boolean): Promise<StreamedResponse> {
+    const headers = Object.fromEntries(Object.entries(req.headers ?? {}).filter(([name]) => name.toLowerCase() !== 'authorization'));
+    this.logger.debug(`registry ${this.registry}: ${req.op.operation} goes to ${url.host}, another host: sent without credentials`);
+    const out: HttpRequest = {
+      method: req.method,
+      url,
+      headers,
+      body: req.body,
+      replayable: req.replayable,
+      maxBytes: req.maxBytes,
+      deadlineMs: req.deadlineMs,
+      what: `registry ${req.op.registry}: ${req.op.operation} (at ${url.host})`,
+    };
+    return streamBody ? this.deps.transport.stream(out) : this.deps.transport.send(out);
   }
 
   /** For 401/403 messages: which credentials were tried (never the secret). */
@@ -161,6 +191,7 @@ export class RegistrySession {
         scopes,
         credential,
         clientId: this.deps.clientId ?? 'ship-image',
+        registryHost: this.apiHost,
       }).then((token) => {
         this.deps.tokens.put(this.registry, token);
         return token;

@@ -46,6 +46,8 @@ export interface TokenRequest {
   scopes: string[];
   credential?: RegistryCredential;
   clientId: string;
+  /** The registry's API host (`registry-1.docker.io`, `127.0.0.1:5000`), to judge where the realm is. */
+  registryHost?: string;
 }
 
 /**
@@ -61,6 +63,7 @@ export async function fetchToken(transport: HttpTransport, req: TokenRequest, no
   }
   const what = `registry ${req.registry}: token request to ${redactUrl(realm)} for ${req.scopes.join(' ') || 'no scope'}`;
   const cred = req.credential;
+  checkRealm(transport, realm, req, cred);
   let res;
   if (cred?.identityToken) {
     const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: cred.identityToken, client_id: req.clientId });
@@ -101,6 +104,55 @@ export async function fetchToken(transport: HttpTransport, req: TokenRequest, no
   const lifeMs = expiresInS * 1000;
   const slack = Math.min(MAX_SLACK_MS, lifeMs / 4);
   return { token, scopes: [...req.scopes], expiresAt: now() + lifeMs - slack };
+}
+
+/**
+ * Where a registry may send us for tokens. Docker's token spec lets the realm be another host, and
+ * real registries use that (Docker Hub: registry-1.docker.io → auth.docker.io), so Basic credentials
+ * may go there — but only over https (plain HTTP only to loopback or a host listed as insecure, or
+ * the insecure registry's own host), never over another scheme. An identity token (a long-lived
+ * refresh token) goes only to a realm of the registry's own registrable domain.
+ */
+function checkRealm(transport: HttpTransport, realm: URL, req: TokenRequest, cred: RegistryCredential | undefined): void {
+  const registryHost = req.registryHost ?? req.registry;
+  const where = `registry ${req.registry}: its token realm ${realm.protocol}//${realm.host}`;
+  if (realm.protocol !== 'https:' && realm.protocol !== 'http:') {
+    throw new RegistryError(`${where} is not an http(s) URL; refusing to ask it for a token`);
+  }
+  if (realm.protocol === 'http:') {
+    const sameInsecureHost = hostname(realm.host) === hostname(registryHost) && transport.plainHttpAllowed(registryHost);
+    if (!transport.plainHttpAllowed(realm.host) && !sameInsecureHost) {
+      throw new RegistryError(`${where} is plain HTTP on a host that is neither loopback nor listed in insecure-registries; refusing to send credentials there`);
+    }
+  }
+  if (cred?.identityToken && registrableDomain(realm.hostname) !== registrableDomain(hostname(registryHost))) {
+    throw new RegistryAuthError(
+      `${where} is on another domain than the registry; ship-image sends the identity token (${cred.source}) only to the registry's own domain; log in to ${req.registry} with a username and password instead`,
+      401,
+    );
+  }
+}
+
+/** `host[:port]` → host name, lower-cased, IPv6 without brackets. */
+function hostname(host: string): string {
+  return new URL(`http://${host}`).hostname.toLowerCase().replace(/^\[|\]$/g, '');
+}
+
+// Second-level labels under which country domains register names (co.uk, com.au, …).
+const SECOND_LEVEL = new Set(['co', 'com', 'net', 'org', 'gov', 'edu', 'ac', 'or', 'ne', 'go']);
+
+/**
+ * The name a registrant controls: the last two labels (three under `co.uk`-style suffixes); an IP
+ * address or a one-label name stands for itself. An approximation of the public suffix list: two
+ * names under a multi-label public suffix it does not know (`github.io`) count as one domain.
+ */
+export function registrableDomain(name: string): string {
+  const host = name.toLowerCase().replace(/\.$/, '').replace(/^\[|\]$/g, '');
+  if (host.includes(':') || /^\d{1,3}(\.\d{1,3}){3}$/.test(host)) return host;
+  const labels = host.split('.');
+  if (labels.length <= 2) return host;
+  const keep = labels.at(-1)!.length === 2 && SECOND_LEVEL.has(labels.at(-2)!) ? 3 : 2;
+  return labels.slice(-keep).join('.');
 }
 
 export function basicAuthorization(username: string, password: string): string {
