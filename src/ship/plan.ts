@@ -9,7 +9,9 @@ import { OCI_LAYOUT_PREFIX } from '../oci/open';
 import { formatReference, parseReference } from '../oci/reference';
 import { RegistryClient, type RegistryClientOptions } from '../oci/registry';
 import type { RepositoryStore } from '../oci/store';
+import type { Suppressions } from '../scan/suppressions';
 import type { ShipInputs } from './inputs';
+import { loadSuppressions } from './suppressions';
 
 /** Where the image and its referrers go. */
 export type ShipTarget =
@@ -40,6 +42,8 @@ export interface ShipPlan {
   /** What the builder and the scanner use to reach the target registry. */
   targetCredentials?: { username: string; password: string };
   outputDir: string;
+  /** The ignore-file and vex inputs, parsed: what the scan applies and the vuln attestation records. */
+  suppressions: Suppressions;
 }
 
 export function parseTarget(image: string, insecureRegistries: readonly string[]): ShipTarget {
@@ -65,6 +69,7 @@ export function parseTarget(image: string, insecureRegistries: readonly string[]
 
 export async function planShip(inputs: ShipInputs, world: ShipEnvironment): Promise<ShipPlan> {
   const target = parseTarget(inputs.image, inputs.registry.insecureRegistries);
+  const suppressions = await loadSuppressions(inputs, world.cwd, world.now?.());
   const commit = inputs.tag ? undefined : await resolveCommitSha(world.env, world.cwd);
   const tags = planTags({
     image: target.name,
@@ -116,5 +121,6 @@ export async function planShip(inputs: ShipInputs, world: ShipEnvironment): Prom
     buildTarget,
     targetCredentials,
     outputDir: path.resolve(world.cwd, inputs.outputDir),
+    suppressions,
   };
 }
