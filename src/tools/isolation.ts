@@ -34,6 +34,21 @@ export const SCANNER_ENV_ALLOWLIST: readonly string[] = [
   'SSL_CERT_DIR',
 ];
 
+/**
+ * The runner's request credentials: the OIDC token endpoint (whoever holds it can sign as this
+ * workflow), the runtime/cache/results service tokens. A builder gets the rest of the environment —
+ * it needs DOCKER_*, BUILDX_*, CONTAINERS_*, XDG_RUNTIME_DIR and more than an allowlist could name,
+ * and the caller's build code runs in it anyway — but never these: ship-image uses no GitHub cache
+ * backend, and signing happens in ship-image itself.
+ */
+export function withoutRunnerTokens(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(base)) if (!RUNNER_TOKEN_RE.test(name)) env[name] = value;
+  return env;
+}
+
+const RUNNER_TOKEN_RE = /^ACTIONS_(ID_TOKEN_REQUEST_(TOKEN|URL)|RUNTIME_(TOKEN|URL)|CACHE_URL|RESULTS_URL)$/;
+
 /** The allowlisted part of `base`, then the adapter's own `extra` settings. */
 export function scannerEnv(base: NodeJS.ProcessEnv, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
