@@ -63,13 +63,18 @@ export function summaryMarkdown(o: ShipOutputs, vulns: Vulnerability[], offender
 }
 
 /** Progress-style text for the CLI (stderr) after a run. */
-export function summaryText(o: ShipOutputs): string {
+export function summaryText(o: ShipOutputs, s: Suppressions = {}): string {
   const r = o.referrers;
+  const suppressed = [
+    s.ignoreFile ? `ignore-file sha256:${s.ignoreFile.sha256} (${s.ignoreFile.entries.length} in force, ${s.ignoreFile.expired.length} expired)` : '',
+    s.vex ? `vex sha256:${s.vex.sha256} (${s.vex.format}, ${s.vex.statements.length} statements)` : '',
+  ].filter(Boolean);
   return [
     `shipped ${o.image}:${o.tag}`,
     `  digest          ${o.digest}`,
     ...Object.entries(r).map(([k, d]) => `  ${k.padEnd(15)} ${d}`),
     `  vulnerabilities critical=${o.vulnerabilities.critical} high=${o.vulnerabilities.high} medium=${o.vulnerabilities.medium} low=${o.vulnerabilities.low} unknown=${o.vulnerabilities.unknown}`,
+    `  suppressions    ${suppressed.join('; ') || 'none'}`,
     `  verify          ${o.verify.cosign}`,
   ].join('\n');
 }
