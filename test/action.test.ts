@@ -5,9 +5,11 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ship } from '../src/ship/run';
+import { DOUBLE_PIN_ENV, seedPinnedTrivy, type PinDouble } from './support/pinned-trivy';
 import { fixtureInputs, GITHUB_ENV, makeShipFixture, world, type ShipFixture } from './support/ship-env';
 
 const ROOT = path.join(__dirname, '..');
+const PIN_DOUBLE = path.join(__dirname, 'support', 'pinned-trivy-double.ts');
 
 /** `name<<DELIM\nvalue\nDELIM` blocks of a GITHUB_OUTPUT file. */
 function parseOutputs(text: string): Record<string, string> {
@@ -17,8 +19,10 @@ function parseOutputs(text: string): Record<string, string> {
   return out;
 }
 
-function runAction(entry: string, env: NodeJS.ProcessEnv) {
-  return spawnSync(process.execPath, ['--require', path.join(ROOT, 'bench/register.js'), path.join(ROOT, entry)], {
+/** `preload`: extra modules for the action's process (the pinned-trivy double). */
+function runAction(entry: string, env: NodeJS.ProcessEnv, preload: string[] = []) {
+  const requires = [path.join(ROOT, 'bench/register.js'), ...preload].flatMap((m) => ['--require', m]);
+  return spawnSync(process.execPath, [...requires, path.join(ROOT, entry)], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     encoding: 'utf8',
     cwd: ROOT,
@@ -28,10 +32,17 @@ function runAction(entry: string, env: NodeJS.ProcessEnv) {
 
 describe('action: ship', () => {
   let fx: ShipFixture;
+  let toolCache: string;
+  let pin: PinDouble;
   beforeAll(async () => {
     fx = await makeShipFixture();
+    toolCache = path.join(fx.dir, 'tool-cache');
+    pin = await seedPinnedTrivy(toolCache);
   });
   afterAll(() => fx?.cleanup());
+
+  /** The action's process: only the pinned trivy (here the seeded double) may run. */
+  const pinnedTrivy = () => ({ env: { RUNNER_TOOL_CACHE: toolCache, [DOUBLE_PIN_ENV]: JSON.stringify(pin) }, preload: [PIN_DOUBLE] });
 
   test('inputs → outputs and job summary; the key password never reaches the log', () => {
     const keyFile = path.join(fx.dir, 'action.key');
@@ -40,8 +51,11 @@ describe('action: ship', () => {
     const summaryFile = path.join(fx.dir, 'step-summary');
     writeFileSync(outputFile, '');
     writeFileSync(summaryFile, '');
+    const ignoreFile = path.join(fx.dir, 'accepted-risks.trivyignore');
+    writeFileSync(ignoreFile, '# accepted until the lodash upgrade\nCVE-2019-10744 exp:2999-12-31\n');
     const result = runAction('src/action/ship.ts', {
       ...GITHUB_ENV,
+      'INPUT_IGNORE-FILE': ignoreFile,
       GITHUB_OUTPUT: outputFile,
       GITHUB_STEP_SUMMARY: summaryFile,
       RUNNER_TEMP: fx.dir,
@@ -59,7 +73,8 @@ describe('action: ship', () => {
       INPUT_SCANNER: 'trivy',
       INPUT_BUILDER: 'auto',
       INPUT_SIGSTORE: 'auto',
-    });
+      ...pinnedTrivy().env,
+    }, pinnedTrivy().preload);
     expect(result.status).toBe(0);
     // `::add-mask::` is the command that tells the runner to mask the value; the runner never shows it.
     const log = (result.stdout + result.stderr).split('\n').filter((l) => !l.startsWith('::add-mask::'));
@@ -75,6 +90,26 @@ describe('action: ship', () => {
     // An OCI layout target: neither cosign nor gh reads it, so no command is printed that would fail.
     expect(JSON.parse(outputs.verify as string)).toEqual({});
     expect(summary).not.toContain('cosign verify');
+    // The explicit ignore file suppressed one of the three CRITICALs, and the summary says so.
+    expect(JSON.parse(outputs.vulnerabilities as string).critical).toBe(2);
+    expect(summary).toContain('| CVE-2019-10744 | 2999-12-31 | yes |');
+  });
+
+  test('inside the action only the pinned trivy runs: not the one in the workspace node_modules', () => {
+    // cwd is this repository, whose node_modules holds a runnable trivy; the tool cache is empty.
+    const result = runAction('src/action/ship.ts', {
+      ...GITHUB_ENV,
+      RUNNER_TEMP: fx.dir,
+      RUNNER_TOOL_CACHE: path.join(fx.dir, 'empty-tool-cache'),
+      INPUT_IMAGE: `oci-layout:${path.join(fx.dir, 'action-target-unpinned')}`,
+      INPUT_FROM: `oci-layout:${fx.sourceLayout}:latest`,
+      INPUT_SIGN: 'none',
+      'INPUT_TRIVY-CACHE': fx.trivyCache,
+      INPUT_OFFLINE: 'true',
+      'INPUT_FAIL-ON': 'none',
+    });
+    expect(result.status).toBe(2);
+    expect(result.stdout).toMatch(/::error::the pinned trivy [\d.]+ .* is not in the tool cache and this run is offline/);
   });
 
   test('bad input fails the step with one line and exit code 2', () => {

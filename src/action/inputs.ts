@@ -57,6 +57,10 @@ export function readShipInputs(env: NodeJS.ProcessEnv): ShipInputs {
     trivyCache: input('trivy-cache'),
     dbRepositories: list(input('db-repository')),
     maxDbAge: input('max-db-age'),
+    ignoreFile: input('ignore-file'),
+    vex: input('vex'),
+    // Inside the action only the pinned scanner releases run: PATH and node_modules are the caller's.
+    tools: { pinnedOnly: true },
     offline: bool('offline'),
     outputDir: `${env.RUNNER_TEMP ?? '.'}/ship-image`,
     registry: {

@@ -24,7 +24,7 @@ async function run(): Promise<void> {
     core.setOutput('vulnerabilities', JSON.stringify(o.vulnerabilities));
     core.setOutput('bundles', JSON.stringify(o.bundles));
     core.setOutput('verify', JSON.stringify(o.verify));
-    await core.summary.addRaw(summaryMarkdown(o, result.vulnerabilities, result.offenders)).write();
+    await core.summary.addRaw(summaryMarkdown(o, result.vulnerabilities, result.offenders, result.suppressions)).write();
     gate(result, inputs.failOn);
   } catch (err) {
     core.setFailed(redact(oneLine(err)));

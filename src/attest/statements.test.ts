@@ -79,6 +79,8 @@ describe('vulnerability scan', () => {
       invocation: { parameters: [], uri: '', event_id: '', 'builder.id': '' },
       scanner: { uri: 'pkg:github/aquasecurity/trivy@0.58.1', version: '0.58.1', db: { uri: 'ghcr.io/aquasecurity/trivy-db:2', version: '2' }, result: report },
       metadata: { scanStartedOn: '2026-01-02T03:04:05Z', scanFinishedOn: '2026-01-02T03:04:09Z' },
+      // Nothing suppressed, and that is signed too.
+      suppressions: {},
     });
   });
 

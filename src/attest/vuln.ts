@@ -1,5 +1,6 @@
 import { UserError } from '../core/errors';
 import { PREDICATE } from '../oci/media-types';
+import type { SuppressionsRecord } from '../scan/suppressions';
 import { makeStatement, type JsonObject, type Statement, type SubjectInput } from './statement';
 
 /** cosign's vuln attestation predicate (specs/COSIGN_VULN_ATTESTATION_SPEC.md). */
@@ -13,6 +14,11 @@ export interface VulnPredicate {
     result: JsonObject;
   };
   metadata: { scanStartedOn: string; scanFinishedOn: string };
+  /**
+   * ship-image's addition: the accepted risks and VEX applied to this scan (their digests and
+   * entries), `{}` when none. Always present, so "nothing was suppressed" is signed too.
+   */
+  suppressions: SuppressionsRecord;
 }
 
 export interface VulnScanInput {
@@ -25,6 +31,7 @@ export interface VulnScanInput {
   startedOn: Date | string;
   finishedOn: Date | string;
   invocation?: { parameters?: string[]; uri?: string; eventId?: string; builderId?: string };
+  suppressions?: SuppressionsRecord;
 }
 
 const SCANNER_OWNERS: Record<VulnScanInput['scanner'], string> = {
@@ -57,6 +64,7 @@ export function vulnPredicate(input: VulnScanInput): VulnPredicate {
       scanStartedOn: rfc3339(input.startedOn, 'scan start time'),
       scanFinishedOn: rfc3339(input.finishedOn, 'scan finish time'),
     },
+    suppressions: input.suppressions ?? {},
   };
 }
 

@@ -132,8 +132,10 @@ describe('buildImage with buildx (fake docker, real layout store standing in for
     const pushed = await pushIndex(store);
     const calls: string[][] = [];
     let dockerConfig: { auths?: Record<string, unknown> } = {};
+    const envs: NodeJS.ProcessEnv[] = [];
     const runner: CommandRunner = async (spec) => {
       calls.push([...spec.args]);
+      envs.push(spec.env ?? {});
       dockerConfig = JSON.parse(fs.readFileSync(path.join(spec.env?.DOCKER_CONFIG as string, 'config.json'), 'utf8'));
       const i = spec.args.indexOf('--metadata-file');
       fs.writeFileSync(
@@ -152,8 +154,11 @@ describe('buildImage with buildx (fake docker, real layout store standing in for
         target: { kind: 'registry', registry: 'ghcr.io', repository: 'acme/api', insecure: false, credentials: { username: 'u', password: 'pw-for-buildx-test' } },
         tags: [],
       },
-      { store, logger: silentLogger, runner, env: { HOME: dir } },
+      { store, logger: silentLogger, runner, env: { HOME: dir, DOCKER_HOST: 'unix:///d.sock', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'canary-oidc', ACTIONS_ID_TOKEN_REQUEST_URL: 'https://canary', ACTIONS_RUNTIME_TOKEN: 'canary-rt' } },
     );
+    // The builder keeps its own settings but never the runner's request tokens.
+    expect(envs[0]).toMatchObject({ HOME: dir, DOCKER_HOST: 'unix:///d.sock' });
+    expect(JSON.stringify(envs)).not.toContain('canary');
     expect(built).toEqual({
       digest: pushed.index,
       mediaType: OCI_INDEX,

@@ -9,6 +9,7 @@ import { buildahAvailable, buildahBuildAndPush, type BuildahDestination, type Bu
 import { buildxAvailable, buildxBuild } from '../tools/buildx';
 import { dockerBuildAndPush, dockerDaemonAvailable } from '../tools/docker';
 import type { CommandRunner } from '../tools/exec';
+import { withoutRunnerTokens } from '../tools/isolation';
 import { applyTags } from './apply-tags';
 import { platformDigests } from './platforms';
 import { writeTempRegistryAuth, type TempRegistryAuth } from './registry-auth';
@@ -45,7 +46,7 @@ export async function chooseBuilder(choice: BuilderChoice, plan: Pick<BuildPlan,
     }
     return choice;
   }
-  const probe = { env: deps.env, runner: deps.runner };
+  const probe = { env: withoutRunnerTokens(deps.env ?? process.env), runner: deps.runner };
   if (!layout) {
     if (await buildxAvailable(probe)) return 'buildx';
     if (await dockerDaemonAvailable({ ...probe, dockerPath: deps.dockerPath })) return 'docker';
@@ -64,7 +65,7 @@ export async function buildImage(plan: BuildPlan, deps: BuildDeps): Promise<Buil
   const builder = await chooseBuilder(plan.builder, plan, deps);
   const dockerfile = plan.dockerfile ?? path.join(plan.context, 'Dockerfile');
   const input: BuildInput = { context: plan.context, dockerfile, platforms: plan.platforms, buildArgs: plan.buildArgs, labels: plan.labels };
-  const baseEnv = deps.env ?? process.env;
+  const baseEnv = withoutRunnerTokens(deps.env ?? process.env);
   const onLine = (line: string) => deps.logger.info(line);
   const target = plan.target;
   const [firstTag, ...moreTags] = plan.tags;

@@ -45,6 +45,15 @@ export interface ShipInputs {
   trivyCache?: string;
   dbRepositories: string[];
   maxDbAge?: string;
+  /** Accepted risks: a file in trivy's `.trivyignore` format (one id per line, optional `exp:DATE`). */
+  ignoreFile?: string;
+  /** A VEX document (OpenVEX; CycloneDX VEX with trivy). Both are recorded in the vuln attestation. */
+  vex?: string;
+  /**
+   * The scanner binaries: explicit paths (CLI `--trivy-path`/`--grype-path`), or, with `pinnedOnly`
+   * (the action), only the pinned releases, re-hashed on every use.
+   */
+  tools?: { trivyPath?: string; grypePath?: string; pinnedOnly?: boolean };
   offline: boolean;
   outputDir: string;
   registry: {

@@ -11,7 +11,9 @@ import { RegistryClient, type RegistryClientOptions } from '../oci/registry';
 import type { RepositoryStore } from '../oci/store';
 import type { GitHubTokenClaims } from '../workflow-ref/claims';
 import { readTokenClaims } from './identity-token';
+import type { Suppressions } from '../scan/suppressions';
 import type { ShipInputs } from './inputs';
+import { loadSuppressions } from './suppressions';
 
 /** Where the image and its referrers go. */
 export type ShipTarget =
@@ -44,6 +46,8 @@ export interface ShipPlan {
   /** What the builder and the scanner use to reach the target registry. */
   targetCredentials?: { username: string; password: string };
   outputDir: string;
+  /** The ignore-file and vex inputs, parsed: what the scan applies and the vuln attestation records. */
+  suppressions: Suppressions;
 }
 
 export function parseTarget(image: string, insecureRegistries: readonly string[]): ShipTarget {
@@ -69,6 +73,7 @@ export function parseTarget(image: string, insecureRegistries: readonly string[]
 
 export async function planShip(inputs: ShipInputs, world: ShipEnvironment): Promise<ShipPlan> {
   const target = parseTarget(inputs.image, inputs.registry.insecureRegistries);
+  const suppressions = await loadSuppressions(inputs, world.cwd, world.now?.());
   const commit = inputs.tag ? undefined : await resolveCommitSha(world.env, world.cwd);
   const tags = planTags({
     image: target.name,
@@ -132,6 +137,7 @@ export async function planShip(inputs: ShipInputs, world: ShipEnvironment): Prom
     buildTarget,
     targetCredentials,
     outputDir: path.resolve(world.cwd, inputs.outputDir),
+    suppressions,
   };
 }
 

@@ -5,6 +5,7 @@ import { PREDICATE } from '../oci/media-types';
 import { ensureReferrersListed } from '../oci/referrers';
 import { isIndex, type Descriptor } from '../oci/types';
 import { countBySeverity, failOnExceeded, type Vulnerability } from '../scan/vulnerability';
+import type { Suppressions } from '../scan/suppressions';
 import type { ShipInputs } from './inputs';
 import { verifyCommands, type ShipOutputs, type VerifyHintInput } from './outputs';
 import { oidcIssuer, planShip, type ShipEnvironment, type ShipPlan } from './plan';
@@ -20,6 +21,8 @@ export interface ShipResult {
   /** Vulnerabilities at or above fail-on (after ignore-unfixed): non-empty means the gate failed. */
   offenders: Vulnerability[];
   vulnerabilities: Vulnerability[];
+  /** The ignore-file and vex inputs as applied (and attested). */
+  suppressions: Suppressions;
 }
 
 /** inputs → plan → build → SBOM + scan → sign + attest + push → extra tags → outputs. */
@@ -69,7 +72,7 @@ export async function ship(inputs: ShipInputs, world: ShipEnvironment): Promise<
       verify: verifyCommands(verifyHintInput(plan, world, chosen, imageRef, attestations)),
     };
     const offenders = failOnExceeded(vulnerabilities, inputs.failOn, inputs.ignoreUnfixed);
-    return { outputs, offenders, vulnerabilities };
+    return { outputs, offenders, vulnerabilities, suppressions: plan.suppressions };
   } finally {
     plan.client?.close();
   }

@@ -1,9 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../core/errors';
 import { countBySeverity, fromGrypeReport, type GrypeReport } from '../scan/model';
-import { grypeDbBuilt, grypeScan, grypeScanCommand, parseGrypeVersion } from './grype';
+import { parseIgnoreFile, parseVex } from '../scan/suppressions';
+import { grypeDbBuilt, grypeScan, grypeScanCommand, parseGrypeVersion, writeGrypeFiles } from './grype';
 
 // A trimmed grype 0.87 `-o json` report of the fixture image: one GHSA match (CVE in
 // relatedVulnerabilities), the same CVE matched again by CPE (a duplicate), and a Debian match.
@@ -106,14 +107,34 @@ describe('grype', () => {
         offline: true,
         ignoreUnfixed: false,
         run: async (_bin, args) => {
-          calls.push(args);
+          calls.push(typeof args === 'function' ? await args(dir) : [...args]);
           await writeFile(outputPath, JSON.stringify(GRYPE_SAMPLE));
           return '';
         },
       });
       expect(calls).toHaveLength(1);
+      // An explicit config (none of grype's search paths is read), holding no ignore rule.
+      expect(calls[0]!.slice(-2)).toEqual(['--config', join(dir, 'grype.yaml')]);
+      expect(JSON.parse(await readFile(join(dir, 'grype.yaml'), 'utf8'))).toEqual({ ignore: [] });
       expect(result.toolVersion).toBe('0.87.0');
       expect(result.vulnerabilities.map((v) => v.id)).toEqual(['CVE-2019-10744', 'CVE-2023-45853']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('turns the ignore-file entries into grype ignore rules and copies an OpenVEX document; refuses CycloneDX VEX', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ship-image-grype-files-'));
+    try {
+      const openvex = JSON.stringify({ '@context': 'https://openvex.dev/ns/v0.2.0', statements: [{ vulnerability: { name: 'CVE-2023-45853' }, products: [{ '@id': 'pkg:deb/debian/zlib1g' }], status: 'not_affected', justification: 'vulnerable_code_not_in_execute_path' }] });
+      const files = await writeGrypeFiles(dir, { ignoreFile: parseIgnoreFile('CVE-2019-10744\nCVE-2000-1 exp:2001-01-01\n'), vex: parseVex(openvex) });
+      expect(JSON.parse(await readFile(files.config, 'utf8'))).toEqual({ ignore: [{ vulnerability: 'CVE-2019-10744' }] });
+      expect(await readFile(files.vex!, 'utf8')).toBe(openvex);
+      expect(grypeScanCommand({ sbomPath: '/s.json', outputPath: '/r.json', offline: true, ignoreUnfixed: false }, files).args).toEqual([
+        'sbom:/s.json', '--output', 'json', '--file', '/r.json', '--quiet', '--config', files.config, '--vex', files.vex,
+      ]);
+      const cdx = parseVex(JSON.stringify({ bomFormat: 'CycloneDX', vulnerabilities: [{ id: 'CVE-1', analysis: { state: 'not_affected' } }] }));
+      await expect(writeGrypeFiles(dir, { vex: cdx })).rejects.toThrow(/OpenVEX documents only/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

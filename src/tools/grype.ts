@@ -1,9 +1,11 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { UserError } from '../core/errors';
 import { addSecret, silentLogger, type Logger } from '../core/log';
 import { fromGrypeReport, type GrypeReport } from '../scan/grype-report';
+import type { Suppressions } from '../scan/suppressions';
 import type { Vulnerability } from '../scan/vulnerability';
-import { runTool, type ImageInput } from './trivy';
+import { runTool, type ImageInput, type ToolArgs } from './trivy';
 
 /**
  * Adapter for grype (anchore/grype), the alternative scanner: command construction, running,
@@ -25,10 +27,37 @@ export interface GrypeScanOptions {
   /** Refuse a DB built longer ago than this (`120h`, `5d`); grype's default is 120h. */
   maxDbAge?: string;
   platform?: string;
+  /** Accepted risks (as grype ignore rules) and an OpenVEX document, given explicitly. */
+  suppressions?: Suppressions;
   binary?: string;
   logger?: Logger;
   /** Runs the binary (tests inject one). */
-  run?: (binary: string, args: string[], env: Record<string, string>) => Promise<string>;
+  run?: (binary: string, args: ToolArgs, env: Record<string, string>) => Promise<string>;
+}
+
+/** The files a grype run reads, written by us into its private scratch dir. */
+export interface GrypeFiles {
+  /** An explicit config, so none of grype's search paths (./.grype.yaml, ~/.grype.yaml, XDG) is read. */
+  config: string;
+  vex?: string;
+}
+
+/**
+ * The explicit config (holding the ignore-file entries as grype ignore rules, nothing else) and a
+ * private copy of the VEX document. grype reads OpenVEX only.
+ */
+export async function writeGrypeFiles(scratch: string, suppressions: Suppressions = {}): Promise<GrypeFiles> {
+  if (suppressions.vex && suppressions.vex.format !== 'openvex') {
+    throw new UserError(`grype reads OpenVEX documents only, the vex input is ${suppressions.vex.format}; give an OpenVEX document or use scanner trivy`);
+  }
+  const files: GrypeFiles = { config: join(scratch, 'grype.yaml') };
+  const ignore = (suppressions.ignoreFile?.entries ?? []).map((e) => ({ vulnerability: e.id }));
+  await writeFile(files.config, JSON.stringify({ ignore }) + '\n');
+  if (suppressions.vex) {
+    files.vex = join(scratch, 'vex.openvex.json');
+    await writeFile(files.vex, suppressions.vex.content);
+  }
+  return files;
 }
 
 export interface GrypeCommand {
@@ -36,7 +65,7 @@ export interface GrypeCommand {
   env: Record<string, string>;
 }
 
-export function grypeScanCommand(opts: GrypeScanOptions): GrypeCommand {
+export function grypeScanCommand(opts: GrypeScanOptions, files?: GrypeFiles): GrypeCommand {
   if (!opts.sbomPath === !opts.image) throw new UserError('grype scans either an SBOM or an image; give exactly one');
   const env: Record<string, string> = { GRYPE_CHECK_FOR_APP_UPDATE: 'false' };
   if (opts.dbCacheDir) env.GRYPE_DB_CACHE_DIR = opts.dbCacheDir;
@@ -53,6 +82,7 @@ export function grypeScanCommand(opts: GrypeScanOptions): GrypeCommand {
     Object.assign(env, registryEnv('GRYPE', opts.image!));
   }
   const args = [source, '--output', 'json', '--file', opts.outputPath, '--quiet'];
+  if (files) args.push('--config', files.config, ...(files.vex ? ['--vex', files.vex] : []));
   if (opts.ignoreUnfixed) args.push('--only-fixed');
   if (opts.platform && !opts.sbomPath) args.push('--platform', opts.platform);
   return { args, env };
@@ -69,8 +99,8 @@ export async function grypeScan(opts: GrypeScanOptions): Promise<GrypeScanResult
   const binary = opts.binary ?? 'grype';
   const logger = opts.logger ?? silentLogger;
   const run = opts.run ?? ((bin, args, env) => runTool('grype', bin, args, env, logger));
-  const { args, env } = grypeScanCommand(opts);
-  await run(binary, args, env);
+  const { env } = grypeScanCommand(opts);
+  await run(binary, async (scratch) => grypeScanCommand(opts, await writeGrypeFiles(scratch, opts.suppressions)).args, env);
   const report = JSON.parse(await readFile(opts.outputPath, 'utf8')) as GrypeReport;
   return {
     report,

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { pack as tarPack } from 'tar-stream';
 import { UserError } from '../core/errors';
@@ -109,6 +109,39 @@ describe('resolveTool', () => {
     const second = await resolveTool('trivy', { ...offPath, pins: pins(digest) });
     expect(second).toEqual({ ...first, source: 'tool-cache' });
     expect(requests).toBe(before);
+  });
+
+  it('re-hashes a tool-cache hit: a cached binary altered after download is refused, and so is an altered archive', async () => {
+    const digest = createHash('sha256').update(archive).digest('hex');
+    const hit = await resolveTool('trivy', { ...offPath, pins: pins(digest), allowDownload: false });
+    expect(hit.source).toBe('tool-cache');
+    const original = await readFile(hit.path);
+    try {
+      await writeFile(hit.path, '#!/bin/sh\necho steal the token\n');
+      await expect(resolveTool('trivy', { ...offPath, pins: pins(digest), allowDownload: false })).rejects.toThrow(
+        /refusing the cached trivy 9\.9\.9 .*has SHA-256 [0-9a-f]{64}, the pinned release's trivy has [0-9a-f]{64}; it was altered/,
+      );
+      // Both altered alike (binary and archive swapped for a matching pair): the archive no longer has the pinned digest.
+      const evil = await tarGz({ trivy: { content: '#!/bin/sh\necho steal the token\n', mode: 0o755 } });
+      const archivePath = join(dirname(hit.path), 'trivy_9.9.9_test.tar.gz');
+      const savedArchive = await readFile(archivePath);
+      await writeFile(archivePath, evil);
+      await expect(resolveTool('trivy', { ...offPath, pins: pins(digest), allowDownload: false })).rejects.toThrow(/refusing the cached archive of trivy 9\.9\.9 .*SHA-256 is/);
+      await writeFile(archivePath, savedArchive);
+    } finally {
+      await writeFile(hit.path, original);
+    }
+    await expect(resolveTool('trivy', { ...offPath, pins: pins(digest), allowDownload: false })).resolves.toMatchObject({ source: 'tool-cache' });
+  });
+
+  it('pinnedOnly takes neither PATH nor an explicit path', async () => {
+    const digest = createHash('sha256').update(archive).digest('hex');
+    const dir = join(work, 'bin-pinned');
+    await mkdir(dir);
+    await writeFile(join(dir, 'trivy'), '#!/bin/sh\n', { mode: 0o755 });
+    const resolved = await resolveTool('trivy', { ...offPath, searchPath: dir, pinnedOnly: true, pins: pins(digest), allowDownload: false });
+    expect(resolved.source).toBe('tool-cache');
+    await expect(resolveTool('trivy', { ...offPath, explicitPath: join(dir, 'trivy'), pinnedOnly: true, pins: pins(digest) })).rejects.toThrow(/takes only the pinned trivy release/);
   });
 
   it('verifySha256 accepts the right digest in any case', async () => {

@@ -1,7 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { silentLogger, type Logger } from '../core/log';
 import { registryEnv } from './grype';
-import { runTool, type ImageInput, type SbomFormat } from './trivy';
+import { runTool, type ImageInput, type SbomFormat, type ToolArgs } from './trivy';
 
 /**
  * Adapter for syft (anchore/syft), the alternative SBOM generator: command construction, running,
@@ -15,7 +16,7 @@ export interface SyftSbomOptions {
   platform?: string;
   binary?: string;
   logger?: Logger;
-  run?: (binary: string, args: string[], env: Record<string, string>) => Promise<string>;
+  run?: (binary: string, args: ToolArgs, env: Record<string, string>) => Promise<string>;
 }
 
 export interface SyftCommand {
@@ -23,7 +24,8 @@ export interface SyftCommand {
   env: Record<string, string>;
 }
 
-export function syftSbomCommand(opts: SyftSbomOptions): SyftCommand {
+/** `configPath`: an explicit (empty) config, so none of syft's search paths (./.syft.yaml, ~/.syft.yaml, XDG) is read. */
+export function syftSbomCommand(opts: SyftSbomOptions, configPath?: string): SyftCommand {
   const env: Record<string, string> = { SYFT_CHECK_FOR_APP_UPDATE: 'false' };
   let source: string;
   if (opts.image.kind === 'oci-layout') {
@@ -34,6 +36,7 @@ export function syftSbomCommand(opts: SyftSbomOptions): SyftCommand {
   }
   const format = opts.format === 'spdx' ? 'spdx-json' : 'cyclonedx-json';
   const args = ['scan', source, '--output', `${format}=${opts.outputPath}`, '--quiet'];
+  if (configPath) args.push('--config', configPath);
   if (opts.platform) args.push('--platform', opts.platform);
   return { args, env };
 }
@@ -48,8 +51,16 @@ export async function syftSbom(opts: SyftSbomOptions): Promise<SyftSbomResult> {
   const binary = opts.binary ?? 'syft';
   const logger = opts.logger ?? silentLogger;
   const run = opts.run ?? ((bin, args, env) => runTool('syft', bin, args, env, logger));
-  const { args, env } = syftSbomCommand(opts);
-  await run(binary, args, env);
+  const { env } = syftSbomCommand(opts);
+  await run(
+    binary,
+    async (scratch) => {
+      const config = join(scratch, 'syft.yaml');
+      await writeFile(config, '{}\n');
+      return syftSbomCommand(opts, config).args;
+    },
+    env,
+  );
   const document = JSON.parse(await readFile(opts.outputPath, 'utf8')) as Record<string, unknown>;
   return { path: opts.outputPath, document, toolVersion: parseSyftVersion(await run(binary, ['version', '--output', 'json'], {})) };
 }

@@ -33,4 +33,19 @@ describe('probeTrivy', () => {
     });
     expect(ask).toHaveBeenCalledTimes(2);
   });
+
+  test('without a cache dir (inside a GitHub Actions job) nothing is read from disk', async () => {
+    const binary = join(dir, 'trivy');
+    writeFileSync(binary, 'v1');
+    const ask = jest.fn(async () => ({ version: '0.69.3', capabilities: {} }));
+    await jest.isolateModulesAsync(async () => {
+      const m = require('./trivy-probe') as typeof import('./trivy-probe');
+      await m.probeTrivy(binary, ask, dir); // writes the disk answer
+    });
+    await jest.isolateModulesAsync(async () => {
+      const m = require('./trivy-probe') as typeof import('./trivy-probe');
+      await m.probeTrivy(binary, ask, undefined);
+    });
+    expect(ask).toHaveBeenCalledTimes(2);
+  });
 });

@@ -7,6 +7,8 @@ import { join } from 'node:path';
  * What one trivy binary is: its version and which flags it knows. Asking costs two trivy starts
  * (seconds each for a UPX-packed binary), so the answer is kept per process and on disk, keyed by
  * the binary's path, size and modification time: a CLI run pays for it once per binary, not per run.
+ * Not on disk inside a GitHub Actions job: the version goes into the signed vuln predicate, and a
+ * file in the shared temp dir could have been written by any earlier step of the job.
  */
 export interface TrivyProbe<C> {
   version: string;
@@ -18,7 +20,11 @@ const PROBE_FORMAT = 2;
 
 const inProcess = new Map<string, Promise<TrivyProbe<unknown>>>();
 
-export function probeTrivy<C>(binary: string, ask: () => Promise<TrivyProbe<C>>, cacheDir = tmpdir()): Promise<TrivyProbe<C>> {
+export function probeTrivy<C>(
+  binary: string,
+  ask: () => Promise<TrivyProbe<C>>,
+  cacheDir: string | undefined = process.env.GITHUB_ACTIONS === 'true' ? undefined : tmpdir(),
+): Promise<TrivyProbe<C>> {
   let probe = inProcess.get(binary) as Promise<TrivyProbe<C>> | undefined;
   if (!probe) {
     probe = fromDiskOrAsk(binary, ask, cacheDir);
@@ -28,9 +34,9 @@ export function probeTrivy<C>(binary: string, ask: () => Promise<TrivyProbe<C>>,
   return probe;
 }
 
-async function fromDiskOrAsk<C>(binary: string, ask: () => Promise<TrivyProbe<C>>, cacheDir: string): Promise<TrivyProbe<C>> {
-  const key = await binaryKey(binary);
-  const file = key ? join(cacheDir, `ship-image-trivy-probe-${key}.json`) : undefined;
+async function fromDiskOrAsk<C>(binary: string, ask: () => Promise<TrivyProbe<C>>, cacheDir: string | undefined): Promise<TrivyProbe<C>> {
+  const key = cacheDir ? await binaryKey(binary) : undefined;
+  const file = key && cacheDir ? join(cacheDir, `ship-image-trivy-probe-${key}.json`) : undefined;
   if (file) {
     try {
       const cached = JSON.parse(await readFile(file, 'utf8')) as TrivyProbe<C>;

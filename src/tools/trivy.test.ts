@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../core/errors';
 import { addSecret, redact } from '../core/log';
+import { SCANNER_ENV_ALLOWLIST } from './isolation';
 import { layoutInput, offlineFlags, parseCapabilities, runTool, sbomCommand, scanCommand, type TrivyCapabilities } from './trivy';
 
 const OLD: TrivyCapabilities = { skipCheckUpdate: false, disableTelemetry: false, skipJavaDbUpdate: true, multipleDbRepositories: false, scanners: false };
@@ -81,6 +82,29 @@ describe('layoutInput', () => {
 describe('runTool', () => {
   it('reports a missing binary as a user error', async () => {
     await expect(runTool('trivy', '/nonexistent/trivy', ['version'])).rejects.toThrow(/trivy not found at '\/nonexistent\/trivy'/);
+  });
+
+  it('runs in an empty working directory with an allowlisted environment: no token, no TRIVY_*, no credential reaches it', async () => {
+    const canary = 'canary-7f3a9c-secret-value';
+    const planted = ['ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_RUNTIME_TOKEN', 'ACTIONS_CACHE_URL', 'GITHUB_TOKEN', 'NPM_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'REGISTRY_PASSWORD', 'TRIVY_IGNOREFILE', 'GRYPE_CONFIG', 'SYFT_CONFIG'];
+    const saved = planted.map((k) => [k, process.env[k]] as const);
+    for (const k of planted) process.env[k] = canary;
+    try {
+      const out = await runTool('sh', '/bin/sh', ['-c', 'pwd; ls -A; echo ---; env'], { TRIVY_USERNAME: 'given-by-the-adapter' });
+      const [where, listing, env] = [out.split('\n')[0]!, out.split('---')[0]!.split('\n').slice(1).join('').trim(), out.split('---\n')[1]!];
+      expect(out).not.toContain(canary);
+      expect(where).not.toBe(process.cwd());
+      expect(listing).toBe('');
+      expect(env).toContain('TRIVY_USERNAME=given-by-the-adapter');
+      expect(env).toContain(`PATH=${process.env.PATH}`);
+      const names = env.split('\n').filter(Boolean).map((l) => l.slice(0, l.indexOf('=')));
+      expect(names.filter((n) => !['PWD', 'SHLVL', '_', 'OLDPWD'].includes(n)).sort()).toEqual([...SCANNER_ENV_ALLOWLIST.filter((n) => process.env[n] !== undefined), 'TRIVY_USERNAME'].sort());
+    } finally {
+      for (const [k, v] of saved) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
   });
 
   it('passes env, returns stdout, and reports failures with the end of stderr, redacted', async () => {

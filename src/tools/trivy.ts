@@ -1,11 +1,13 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../core/errors';
 import { addSecret, redact, silentLogger, type Logger } from '../core/log';
+import { trivyIgnoreText, type Suppressions } from '../scan/suppressions';
 import type { TrivyReport } from '../scan/trivy-report';
 import { CommandError, spawnRunner, type CommandResult } from './exec';
 import { holdExclusiveLock } from './flock';
+import { scannerEnv } from './isolation';
 import { probeTrivy } from './trivy-probe';
 
 /**
@@ -49,6 +51,8 @@ export interface ScanSbomOptions extends TrivyRunOptions {
   offline: boolean;
   ignoreUnfixed: boolean;
   outputPath?: string;
+  /** Accepted risks and VEX, given explicitly (never read from the working directory). */
+  suppressions?: Suppressions;
 }
 
 export interface DbVersion {
@@ -106,9 +110,32 @@ export interface SbomCommand {
   env: Record<string, string>;
 }
 
+/** The files a trivy run reads, all written by us into its private scratch dir (see writeTrivyFiles). */
+export interface TrivyFiles {
+  /** An explicit config (`{}`), so no `trivy.yaml` is looked for. */
+  config: string;
+  /** The ignore file: the entries of the ignore-file input, else empty. */
+  ignoreFile: string;
+  /** A private copy of the VEX input. */
+  vex?: string;
+}
+
+/** Writes the config, ignore file and VEX copy trivy is pointed at into `scratch`. */
+export async function writeTrivyFiles(scratch: string, suppressions: Suppressions = {}): Promise<TrivyFiles> {
+  const files: TrivyFiles = { config: join(scratch, 'trivy.yaml'), ignoreFile: join(scratch, 'trivyignore') };
+  await writeFile(files.config, '{}\n');
+  await writeFile(files.ignoreFile, trivyIgnoreText(suppressions.ignoreFile));
+  if (suppressions.vex) {
+    files.vex = join(scratch, suppressions.vex.format === 'openvex' ? 'vex.openvex.json' : 'vex.cdx.json');
+    await writeFile(files.vex, suppressions.vex.content);
+  }
+  return files;
+}
+
 /** `trivy image` arguments that write an SBOM of `image` to `outputPath`. */
-export function sbomCommand(opts: GenerateSbomOptions, outputPath: string, caps: TrivyCapabilities, layoutTarget?: string): SbomCommand {
+export function sbomCommand(opts: GenerateSbomOptions, outputPath: string, caps: TrivyCapabilities, layoutTarget?: string, configPath?: string): SbomCommand {
   const args = ['image', '--quiet', '--format', opts.format === 'spdx' ? 'spdx-json' : 'cyclonedx', '--output', outputPath];
+  if (configPath) args.push('--config', configPath);
   args.push('--cache-dir', opts.cacheDir);
   args.push(...(opts.offline ? offlineFlags(caps) : quietNetworkFlags(caps)));
   // An SBOM needs no vulnerability DB (its `vulnerabilities` stay empty either way), and without the
@@ -132,8 +159,9 @@ export function sbomCommand(opts: GenerateSbomOptions, outputPath: string, caps:
 }
 
 /** `trivy sbom` arguments that write the native JSON report to `outputPath`. */
-export function scanCommand(opts: ScanSbomOptions, outputPath: string, caps: TrivyCapabilities): string[] {
+export function scanCommand(opts: ScanSbomOptions, outputPath: string, caps: TrivyCapabilities, files?: TrivyFiles): string[] {
   const args = ['sbom', '--quiet', '--format', 'json', '--output', outputPath, '--cache-dir', opts.cacheDir];
+  if (files) args.push('--config', files.config, '--ignorefile', files.ignoreFile, ...(files.vex ? ['--vex', files.vex] : []));
   args.push(...(opts.offline ? offlineFlags(caps) : quietNetworkFlags(caps)));
   if (opts.ignoreUnfixed) args.push('--ignore-unfixed');
   args.push(opts.sbomPath);
@@ -162,9 +190,9 @@ export async function generateSbom(opts: GenerateSbomOptions): Promise<SbomResul
   const caps = await trivyCapabilities(binary);
   const outputPath = opts.outputPath ?? join(await mkdtemp(join(tmpdir(), 'ship-image-sbom-')), opts.format === 'spdx' ? 'sbom.spdx.json' : 'sbom.cdx.json');
   const layoutTarget = opts.image.kind === 'oci-layout' ? await layoutInput(opts.image.dir, opts.image.ref) : undefined;
-  const { args, env } = sbomCommand(opts, outputPath, caps, layoutTarget);
+  const { env } = sbomCommand(opts, outputPath, caps, layoutTarget);
   (opts.logger ?? silentLogger).info(`trivy: generating ${opts.format} SBOM of ${describe(opts.image)}`);
-  await runTrivy(binary, args, env, opts.logger);
+  await runTrivy(binary, async (scratch) => sbomCommand(opts, outputPath, caps, layoutTarget, (await writeTrivyFiles(scratch)).config).args, env, opts.logger);
   const document = JSON.parse(await readFile(outputPath, 'utf8')) as Record<string, unknown>;
   return { path: outputPath, document, toolVersion: await trivyVersion(binary) };
 }
@@ -179,12 +207,17 @@ export async function scanSbom(opts: ScanSbomOptions): Promise<ScanResult> {
   let report: TrivyReport;
   const startedOn = rfc3339(new Date());
   try {
-    await runTrivy(binary, scanCommand(opts, outputPath, caps), {}, opts.logger);
+    await runTrivy(binary, scanArgs(opts, outputPath, caps), {}, opts.logger);
     report = JSON.parse(await readFile(outputPath, 'utf8')) as TrivyReport;
   } finally {
     if (tempDir) await rm(tempDir, { recursive: true, force: true });
   }
   return scanResult(report, opts.cacheDir, binary, startedOn);
+}
+
+/** The scan command, its config, ignore file and VEX copy written into the run's scratch dir. */
+function scanArgs(opts: ScanSbomOptions, outputPath: string, caps: TrivyCapabilities): ToolArgs {
+  return async (scratch) => scanCommand(opts, outputPath, caps, await writeTrivyFiles(scratch, opts.suppressions));
 }
 
 /** A finished scan's report with its DB version, trivy version and times (finished now). */
@@ -227,7 +260,7 @@ export async function sbomThenScan(sbom: GenerateSbomOptions, scan: Omit<ScanSbo
   let early: Promise<unknown>;
   try {
     await writeFile(sbomPath, 'pending: ship-image writes the SBOM here\n');
-    early = runTrivy(binary, scanCommand({ ...scan, sbomPath }, outputPath, caps), {}, logger);
+    early = runTrivy(binary, scanArgs({ ...scan, sbomPath }, outputPath, caps), {}, logger);
     early.catch(() => undefined); // judged below
     made = await generateSbom(sbomOpts);
   } finally {
@@ -276,28 +309,41 @@ export async function trivyCapabilities(binary = 'trivy'): Promise<TrivyCapabili
 }
 
 /** Runs trivy; resolves with stdout, rejects with the end of stderr (redacted) on a non-zero exit. */
-export function runTrivy(binary: string, args: string[], env: Record<string, string> = {}, logger: Logger = silentLogger): Promise<string> {
+export function runTrivy(binary: string, args: ToolArgs, env: Record<string, string> = {}, logger: Logger = silentLogger): Promise<string> {
   return runTool('trivy', binary, args, env, logger);
 }
 
+/** A tool's arguments, or a builder given a private scratch dir to write its config files into. */
+export type ToolArgs = readonly string[] | ((scratch: string) => Promise<string[]>);
+
 /**
- * Runs an external scanner (trivy, grype, syft) without a shell; resolves with stdout. Extra `env`
- * carries credentials, so they never appear in argv or in messages (redacted).
+ * Runs an external scanner (trivy, grype, syft) without a shell; resolves with stdout. It runs in a
+ * fresh empty working directory with an allowlisted environment (see isolation.ts); extra `env`
+ * carries the adapter's settings and credentials, so they never appear in argv or in messages.
  */
-export async function runTool(tool: string, binary: string, args: string[], env: Record<string, string> = {}, logger: Logger = silentLogger): Promise<string> {
-  logger.debug(`running ${binary} ${args.join(' ')}`);
-  let result: CommandResult;
+export async function runTool(tool: string, binary: string, args: ToolArgs, env: Record<string, string> = {}, logger: Logger = silentLogger): Promise<string> {
+  const work = await mkdtemp(join(tmpdir(), `ship-image-${tool}-`));
   try {
-    result = await spawnRunner({ command: binary, args, env: { ...process.env, ...env } });
-  } catch (err) {
-    if (err instanceof CommandError && err.code === 'ENOENT') {
-      throw new UserError(`${tool} not found at '${binary}'; install ${tool} or give its path (${tool}-path input / --${tool}-path)`);
+    const cwd = join(work, 'cwd');
+    const scratch = join(work, 'files');
+    await Promise.all([mkdir(cwd), mkdir(scratch)]);
+    const argv = typeof args === 'function' ? await args(scratch) : [...args];
+    logger.debug(`running ${binary} ${argv.join(' ')}`);
+    let result: CommandResult;
+    try {
+      result = await spawnRunner({ command: binary, args: argv, cwd, env: scannerEnv(process.env, env) });
+    } catch (err) {
+      if (err instanceof CommandError && err.code === 'ENOENT') {
+        throw new UserError(`${tool} not found at '${binary}'; install ${tool} or give its path (--${tool}-path)`);
+      }
+      throw err;
     }
-    throw err;
+    if (result.exitCode === 0) return result.stdout;
+    const tail = lastLines(result.stderr || result.stdout, 5);
+    throw new Error(redact(`${tool} ${argv[0]} failed (exit ${result.exitCode}): ${tail}`));
+  } finally {
+    await rm(work, { recursive: true, force: true });
   }
-  if (result.exitCode === 0) return result.stdout;
-  const tail = lastLines(result.stderr || result.stdout, 5);
-  throw new Error(redact(`${tool} ${args[0]} failed (exit ${result.exitCode}): ${tail}`));
 }
 
 function lastLines(text: string, count: number): string {

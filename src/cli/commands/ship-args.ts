@@ -8,6 +8,7 @@ export const SHIP_USAGE =
   '[--platforms LIST] [--build-arg K=V]... [--tag T] [--extra-tag T]... [--sbom-format cyclonedx|spdx] [--scanner trivy|grype] ' +
   '[--fail-on critical|high|medium|low|none] [--ignore-unfixed] [--sign keyless|key|none] [--key FILE] ' +
   '[--signature-format bundle|legacy|both] [--trivy-cache DIR] [--db-repository REPO]... [--max-db-age DUR] [--offline] ' +
+  '[--ignore-file FILE] [--vex FILE] [--trivy-path BIN] [--grype-path BIN] ' +
   '[--insecure-registry HOST]... [--username U --password-stdin] [--output-dir DIR] [--fulcio-url URL] [--rekor-url URL] ' +
   '[--tsa-url URL] [--visibility public|private|internal] [--json]';
 
@@ -31,6 +32,10 @@ const FLAGS = {
   'trivy-cache': { type: 'string' },
   'db-repository': { type: 'string', multiple: true },
   'max-db-age': { type: 'string' },
+  'ignore-file': { type: 'string' },
+  vex: { type: 'string' },
+  'trivy-path': { type: 'string' },
+  'grype-path': { type: 'string' },
   offline: { type: 'boolean' },
   ...REGISTRY_FLAGS,
   'output-dir': { type: 'string' },
@@ -78,6 +83,9 @@ export function parseShipArgs(argv: string[], env: NodeJS.ProcessEnv, readStdin:
     trivyCache: v['trivy-cache'],
     dbRepositories: v['db-repository'] ?? [],
     maxDbAge: v['max-db-age'],
+    ignoreFile: v['ignore-file'],
+    vex: v.vex,
+    tools: { trivyPath: v['trivy-path'], grypePath: v['grype-path'] },
     offline: v.offline ?? false,
     outputDir: v['output-dir'] ?? '.ship-image',
     registry: {

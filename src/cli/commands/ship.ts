@@ -21,7 +21,7 @@ export const shipCommand: Command = {
       identityToken: identityTokenSource(process.env),
     });
     if (args.json) process.stdout.write(JSON.stringify(result.outputs, null, 2) + '\n');
-    else process.stdout.write(summaryText(result.outputs) + '\n');
+    else process.stdout.write(summaryText(result.outputs, result.suppressions) + '\n');
     gate(result, args.inputs.failOn);
     return 0;
   },

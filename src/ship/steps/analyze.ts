@@ -47,8 +47,11 @@ export function defaultTrivyCache(env: NodeJS.ProcessEnv): string {
  */
 export async function analyzeStep(plan: ShipPlan, built: BuiltImage, world: ShipEnvironment): Promise<Analysis> {
   const { inputs } = plan;
-  const grype = inputs.scanner === 'grype' ? await resolveTool('grype', { logger: world.logger, allowDownload: !inputs.offline }) : undefined;
-  const trivy = await resolveTool('trivy', { logger: world.logger, allowDownload: !inputs.offline });
+  const tools = inputs.tools ?? {};
+  const resolve = (name: 'trivy' | 'grype', explicitPath: string | undefined) =>
+    resolveTool(name, { explicitPath, pinnedOnly: tools.pinnedOnly, logger: world.logger, allowDownload: !inputs.offline });
+  const grype = inputs.scanner === 'grype' ? await resolve('grype', tools.grypePath) : undefined;
+  const trivy = await resolve('trivy', tools.trivyPath);
   const cacheDir = path.resolve(world.cwd, inputs.trivyCache ?? defaultTrivyCache(world.env));
   await mkdir(cacheDir, { recursive: true });
   const db = await prepareTrivyDb({
@@ -89,6 +92,7 @@ export async function analyzeStep(plan: ShipPlan, built: BuiltImage, world: Ship
           offline: inputs.offline,
           ignoreUnfixed: false,
           maxDbAge: inputs.maxDbAge,
+          suppressions: plan.suppressions,
           logger: world.logger,
         });
         const scan: ScanOutcome = { scanner: 'grype', toolVersion: g.toolVersion, report: g.report as unknown as Record<string, unknown>, dbVersion: g.dbBuilt, startedOn, finishedOn: rfc3339(new Date()) };
@@ -99,6 +103,7 @@ export async function analyzeStep(plan: ShipPlan, built: BuiltImage, world: Ship
         cacheDir,
         offline: true, // the DB was prepared above; the scan itself needs no network
         ignoreUnfixed: false,
+        suppressions: plan.suppressions,
         outputPath: path.join(sbomDir, `vulnerabilities${suffix}.trivy.json`),
       });
       // Policies read Results[] (Kyverno JMESPath, verify): trivy omits it when there is nothing to report.

@@ -13,6 +13,7 @@ import {
 import type { BuiltImage } from '../../build/types';
 import { attachReferrer, type ExpectedReferrer } from '../../oci/referrers';
 import type { Descriptor } from '../../oci/types';
+import { suppressionParameters, suppressionsRecord } from '../../scan/suppressions';
 import type { SerializedBundle, StatementSigner } from '../../sign';
 import type { ReferrerKind } from '../outputs';
 import type { ShipEnvironment, ShipPlan } from '../plan';
@@ -77,9 +78,13 @@ export function planAttestations(plan: ShipPlan, built: BuiltImage, analysis: An
         report: p.scan.report as JsonObject,
         startedOn: p.scan.startedOn,
         finishedOn: p.scan.finishedOn,
-        invocation: plan.buildContext?.runId
-          ? { uri: `${plan.buildContext.serverUrl}/${plan.buildContext.repository}/actions/runs/${plan.buildContext.runId}`, eventId: plan.buildContext.runId }
-          : undefined,
+        invocation: {
+          parameters: suppressionParameters(plan.suppressions),
+          ...(plan.buildContext?.runId
+            ? { uri: `${plan.buildContext.serverUrl}/${plan.buildContext.repository}/actions/runs/${plan.buildContext.runId}`, eventId: plan.buildContext.runId }
+            : {}),
+        },
+        suppressions: suppressionsRecord(plan.suppressions),
       }),
     });
   }
