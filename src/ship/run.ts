@@ -106,12 +106,16 @@ async function platformManifests(plan: ShipPlan, digest: string): Promise<Record
   return out;
 }
 
-/** kind → referrer digest; per-platform kinds of a multi-platform image as `platform=digest` pairs. */
+/**
+ * kind → referrer digest; per-platform kinds of a multi-platform image as `platform=digest` pairs,
+ * and the index's own scan (covering every platform) as `index=digest`.
+ */
 function referrerOutputs(attestations: SignedAttestation[]): ShipOutputs['referrers'] {
   const out: ShipOutputs['referrers'] = {};
   for (const p of attestations) {
     if (!p.referrerDigest) continue; // signature-format legacy: signed, but no referrer pushed
-    const value = p.platform ? `${p.platform}=${p.referrerDigest}` : p.referrerDigest;
+    const perPlatform = attestations.some((o) => o.kind === p.kind && o.platform);
+    const value = p.platform ? `${p.platform}=${p.referrerDigest}` : perPlatform ? `index=${p.referrerDigest}` : p.referrerDigest;
     out[p.kind] = out[p.kind] ? `${out[p.kind]},${value}` : value;
   }
   return out;

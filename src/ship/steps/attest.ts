@@ -7,6 +7,7 @@ import {
   signatureStatement,
   vulnStatement,
   type JsonObject,
+  type VulnScanInput,
   type Statement,
   type SubjectInput,
 } from '../../attest/statements';
@@ -16,7 +17,8 @@ import type { Descriptor } from '../../oci/types';
 import type { SerializedBundle, StatementSigner } from '../../sign';
 import type { ReferrerKind } from '../outputs';
 import type { ShipEnvironment, ShipPlan } from '../plan';
-import type { Analysis } from './analyze';
+import type { Analysis, ScanOutcome } from './analyze';
+import { mergeResultsShapes, type ResultsShape } from '../../scan/results-shape';
 
 /** One statement to sign, and the manifest it is attached to. */
 export interface PlannedAttestation {
@@ -25,9 +27,9 @@ export interface PlannedAttestation {
   platform?: string;
   subject: Descriptor;
   /**
-   * Where else the same bundle is attached: a platform's SBOM and scan also go on the index, since
+   * Where else the same bundle is attached: a platform's SBOM also goes on the index, since
    * admission engines and `verify` judge the digest a pod names, which for a multi-platform image is
-   * the index (the statement lists both digests as subjects).
+   * the index (the statement lists both digests as subjects). Scans are not: the index has its own.
    */
   alsoAttachTo?: Descriptor;
   statement: Statement<object>;
@@ -61,32 +63,41 @@ export function planAttestations(plan: ShipPlan, built: BuiltImage, analysis: An
   const multi = analysis.platforms.length > 1;
   for (const p of analysis.platforms) {
     const subject = multi ? (platformDescriptors[p.platform] as Descriptor) : imageDescriptor;
-    const subjectInput: SubjectInput[] = multi ? [{ name, digest: subject.digest }, image] : [image];
     const platform = multi ? p.platform : undefined;
-    const alsoAttachTo = multi ? imageDescriptor : undefined;
-    out.push({ kind: 'sbom', platform, subject, alsoAttachTo, statement: sbomStatement(subjectInput, p.sbom.document as JsonObject, plan.inputs.sbomFormat) });
-    out.push({
-      kind: 'vulnerabilities',
-      platform,
-      subject,
-      alsoAttachTo,
-      statement: vulnStatement(subjectInput, {
-        scanner: p.scan.scanner,
-        scannerVersion: p.scan.toolVersion,
-        db: { uri: p.scan.scanner === 'trivy' ? (analysis.db.repository ?? '') : '', version: p.scan.dbVersion ?? '' },
-        report: p.scan.report as JsonObject,
-        startedOn: p.scan.startedOn,
-        finishedOn: p.scan.finishedOn,
-        invocation: plan.buildContext?.runId
-          ? { uri: `${plan.buildContext.serverUrl}/${plan.buildContext.repository}/actions/runs/${plan.buildContext.runId}`, eventId: plan.buildContext.runId }
-          : undefined,
-      }),
-    });
+    // A platform's SBOM is also attached to the index (both digests are its subjects): every engine's
+    // "has an SBOM" check on the index then finds one, and no tool-made document is merged by us.
+    const sbomSubjects: SubjectInput[] = multi ? [{ name, digest: subject.digest }, image] : [image];
+    out.push({ kind: 'sbom', platform, subject, alsoAttachTo: multi ? imageDescriptor : undefined, statement: sbomStatement(sbomSubjects, p.sbom.document as JsonObject, plan.inputs.sbomFormat) });
+    out.push({ kind: 'vulnerabilities', platform, subject, statement: vulnStatement({ name, digest: subject.digest }, scanInput(plan, analysis, p.scan, p.scan.report)) });
+  }
+  if (multi) {
+    // The index carries ONE scan covering every platform, dated by its oldest platform scan: engines
+    // judge the index with one scan (IVP), any (policy-controller) or every (Kyverno) — one that
+    // holds all the findings gives each the same verdict.
+    const scans = analysis.platforms.map((p) => p.scan);
+    const oldest = (times: string[]) => times.reduce((a, b) => (Date.parse(a) <= Date.parse(b) ? a : b));
+    const combined = mergeResultsShapes(analysis.platforms.map((p) => ({ platform: p.platform, result: p.scan.report })));
+    const scan = { ...scans[0]!, startedOn: oldest(scans.map((s) => s.startedOn)), finishedOn: oldest(scans.map((s) => s.finishedOn)) };
+    out.push({ kind: 'vulnerabilities', subject: imageDescriptor, statement: vulnStatement(image, scanInput(plan, analysis, scan, combined)) });
   }
   if (plan.buildContext) {
     out.push({ kind: 'provenance', subject: imageDescriptor, statement: provenanceStatement(image, plan.buildContext) });
   }
   return out;
+}
+
+function scanInput(plan: ShipPlan, analysis: Analysis, scan: ScanOutcome, result: ResultsShape): VulnScanInput {
+  return {
+    scanner: scan.scanner,
+    scannerVersion: scan.toolVersion,
+    db: { uri: scan.scanner === 'trivy' ? (analysis.db.repository ?? '') : '', version: scan.dbVersion ?? '' },
+    report: result as unknown as JsonObject,
+    startedOn: scan.startedOn,
+    finishedOn: scan.finishedOn,
+    invocation: plan.buildContext?.runId
+      ? { uri: `${plan.buildContext.serverUrl}/${plan.buildContext.repository}/actions/runs/${plan.buildContext.runId}`, eventId: plan.buildContext.runId }
+      : undefined,
+  };
 }
 
 /**
