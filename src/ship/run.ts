@@ -7,9 +7,9 @@ import { countBySeverity, failOnExceeded, type Vulnerability } from '../scan/vul
 import type { ShipInputs } from './inputs';
 import { verifyCommands, type ShipOutputs } from './outputs';
 import { planShip, type ShipEnvironment, type ShipPlan } from './plan';
-import { chooseSigner } from './signer';
+import { bundleOwner, chooseSigner } from './signer';
 import { analyzeStep } from './steps/analyze';
-import { expectedReferrers, planAttestations, pushReferrers, signStatements, type SignedAttestation } from './steps/attest';
+import { checkBundleSizes, expectedReferrers, planAttestations, pushReferrers, signStatements, type SignedAttestation } from './steps/attest';
 import { buildStep } from './steps/build';
 import { legacyStep } from './steps/legacy';
 import { supersedeOldScans } from './steps/supersede';
@@ -41,10 +41,12 @@ export async function ship(inputs: ShipInputs, world: ShipEnvironment): Promise<
     if (chosen) {
       const planned = planAttestations(plan, built, analysis, imageDescriptor, platformDescriptors);
       attestations = await signStatements(plan, planned, chosen.signer, world);
+      checkBundleSizes(attestations);
+      const owner = bundleOwner(chosen, attestations);
       if (inputs.signatureFormat !== 'legacy') {
-        attestations = await pushReferrers(plan, attestations, world);
-        world.logger.info(`attest: ${attestations.length} referrers pushed to ${plan.target.name}`);
-        await supersedeOldScans(plan.store, attestations, built.digest, world.logger);
+        attestations = await pushReferrers(plan, attestations, world, owner);
+        world.logger.info(`attest: ${attestations.length} referrers in place on ${plan.target.name}`);
+        await supersedeOldScans(plan.store, attestations, built.digest, owner, world.logger);
         await ensureReferrersListed(plan.store, expectedReferrers(attestations, built.digest), { logger: world.logger });
       }
       if (inputs.signatureFormat !== 'bundle') await legacyStep(plan, built.digest, attestations, chosen.signer, world);

@@ -75,3 +75,24 @@ function identity(cert: X509Certificate): { san?: string; issuer?: string } {
   };
   return { san: cert.subjectAltName, issuer: ext(FULCIO_EXTENSIONS.issuer) ?? ext(FULCIO_EXTENSIONS.issuerV1) };
 }
+
+/**
+ * Whether a verifier would judge two bundles of one signer alike: the same certificate authority
+ * (issuer name), and the same kinds of proof (a transparency-log entry, an RFC 3161 timestamp).
+ * A bundle from another Sigstore instance, or one without the log entry a policy requires, is not a
+ * stand-in for the one a ship would attach now.
+ */
+export function sameVerificationKind(a: unknown, b: unknown): boolean {
+  const pa = parse(a);
+  const pb = parse(b);
+  if (!pa || !pb) return false;
+  const shape = (bundle: Bundle) => {
+    const material = bundle.verificationMaterial;
+    return JSON.stringify([
+      leaf(bundle)?.issuer.toString('hex') ?? null,
+      material.tlogEntries.length > 0,
+      (material.timestampVerificationData?.rfc3161Timestamps.length ?? 0) > 0,
+    ]);
+  };
+  return shape(pa) === shape(pb);
+}

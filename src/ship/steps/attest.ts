@@ -18,6 +18,10 @@ import type { SerializedBundle, StatementSigner } from '../../sign';
 import type { ReferrerKind } from '../outputs';
 import type { ShipEnvironment, ShipPlan } from '../plan';
 import type { Analysis, ScanOutcome } from './analyze';
+import { KYVERNO_MAX_BUNDLE_BYTES, ownReferrers, type OwnReferrer } from './own-referrers';
+import { sameStatement } from '../../attest/same-statement';
+import { UserError } from '../../core/errors';
+import { sameVerificationKind, type BundleSigner } from '../../sign/bundle-signer';
 import { mergeResultsShapes, type ResultsShape } from '../../scan/results-shape';
 
 /** One statement to sign, and the manifest it is attached to. */
@@ -131,13 +135,47 @@ export async function signStatements(plan: ShipPlan, planned: PlannedAttestation
   );
 }
 
-/** Step 3b: push each signed bundle as an OCI 1.1 referrer of its subject(s), all side by side. */
-export async function pushReferrers(plan: ShipPlan, signed: SignedAttestation[], world: ShipEnvironment): Promise<SignedAttestation[]> {
+/**
+ * Kyverno ClusterPolicy fails every rule of an image with a bundle layer over 10,000,000 bytes, so
+ * such a bundle is refused before any referrer is pushed.
+ */
+export function checkBundleSizes(signed: readonly SignedAttestation[]): void {
+  for (const s of signed) {
+    const size = Buffer.byteLength(JSON.stringify(s.bundle));
+    if (size > KYVERNO_MAX_BUNDLE_BYTES) {
+      const what = `the ${s.kind} attestation${s.platform ? ` of ${s.platform}` : ''}`;
+      throw new UserError(
+        `${what} is a ${size}-byte Sigstore bundle, over the ${KYVERNO_MAX_BUNDLE_BYTES}-byte layer limit of Kyverno (which then refuses every rule of the image); nothing was attached: make the image smaller (fewer packages) or ship its parts as separate images`,
+      );
+    }
+  }
+}
+
+/**
+ * Step 3b: push each signed bundle as an OCI 1.1 referrer of its subject(s), all side by side. A
+ * statement this signer already attached to that subject (the same statement, see sameStatement) is
+ * not attached again: its referrer is reused, so re-shipping a digest does not grow its referrers.
+ */
+export async function pushReferrers(plan: ShipPlan, signed: SignedAttestation[], world: ShipEnvironment, owner?: BundleSigner): Promise<SignedAttestation[]> {
   const created = world.now?.() ?? new Date();
-  return Promise.all(
+  const existing = new Map<string, Promise<OwnReferrer[]>>();
+  const alreadyAttached = async (subject: Descriptor, s: SignedAttestation): Promise<Descriptor | undefined> => {
+    if (!owner || s.kind === 'vulnerabilities') return undefined; // a scan is always new: superseded instead
+    const key = `${subject.digest} ${s.predicateType}`;
+    if (!existing.has(key)) existing.set(key, ownReferrers(plan.store, subject.digest, s.predicateType, owner));
+    const statement = JSON.parse(Buffer.from(s.bundle.dsseEnvelope?.payload ?? '', 'base64').toString('utf8')) as unknown;
+    return (await existing.get(key)!).find((r) => sameStatement(r.statement, statement) && sameVerificationKind(r.bundle, s.bundle))?.descriptor;
+  };
+  let reused = 0;
+  const out = await Promise.all(
     signed.map(async (s): Promise<SignedAttestation> => {
       const bundleJson = JSON.stringify(s.bundle);
       const attach = async (subject: Descriptor) => {
+        const found = await alreadyAttached(subject, s);
+        if (found) {
+          reused++;
+          return found;
+        }
         const referrer = buildBundleReferrer({ bundle: bundleJson, predicateType: s.predicateType, subject, created });
         await plan.store.putBlob(referrer.configBytes, referrer.manifest.config.mediaType);
         await plan.store.putBlob(referrer.layerBytes, referrer.manifest.layers[0]!.mediaType);
@@ -147,6 +185,8 @@ export async function pushReferrers(plan: ShipPlan, signed: SignedAttestation[],
       return { ...s, referrerDigest: pushed.digest, indexReferrerDigest: onIndex?.digest };
     }),
   );
+  if (reused > 0) world.logger.info(`attest: ${reused} statement(s) already attached by this signer, not attached again`);
+  return out;
 }
 
 /** Each referrer a push made, with the subject it was attached to (the index too, for platform SBOMs and scans). */
