@@ -1,4 +1,4 @@
-// Kyverno ClusterPolicy's limits (a bundle layer over 10,000,000 bytes fails every rule of the
+// Kyverno ClusterPolicy's limits (a bundle layer over 10,000,000 bytes, or more than 50 referrers, fails every rule of the
 // image): a ship whose SBOM would make such a bundle stops with one clear UserError before any
 // referrer is attached, against the real registry and the real trivy.
 import { generateKeyPairSync } from 'node:crypto';
@@ -7,13 +7,15 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { UserError } from '../src/core/errors';
 import { FIXTURE_ROOTFS } from '../src/fixture-db/fixture-rootfs';
-import { listReferrers } from '../src/oci/referrers';
+import { copyImage } from '../src/oci/copy';
+import { OciLayoutStore } from '../src/oci/layout';
+import { listReferrers, pushArtifact } from '../src/oci/referrers';
 import { RegistryClient } from '../src/oci/registry';
 import { ship } from '../src/ship/run';
 import { startRegistry, type TestRegistry } from './support/registry';
 import { makeFixtureSources, shipInputs, shipWorld, writeImageLayout, type FixtureSources } from './support/ship-fixture';
 
-describe('ship: Kyverno bundle size limit', () => {
+describe('ship: Kyverno limits (bundle size, referrer count)', () => {
   let dir: string;
   let registry: TestRegistry;
   let sources: FixtureSources;
@@ -54,5 +56,30 @@ describe('ship: Kyverno bundle size limit', () => {
     } finally {
       client.close();
     }
+  }, 300_000);
+
+  test('more than 50 referrers on the image: the ship warns that Kyverno will refuse it', async () => {
+    const layout = path.join(dir, 'crowded');
+    await writeImageLayout(layout, FIXTURE_ROOTFS);
+    const client = new RegistryClient();
+    const warnings: string[] = [];
+    try {
+      // Someone else's 50 artifacts already on the image (ship never removes another signer's).
+      const repo = client.repository(registry.host, 'acme/crowded');
+      const image = await copyImage(new OciLayoutStore(layout), 'latest', repo, 'base');
+      for (let i = 0; i < 50; i++) {
+        await pushArtifact(repo, { subject: image, artifactType: 'application/vnd.example.note', layers: [{ content: Buffer.from(`note ${i}`), mediaType: 'text/plain' }] });
+      }
+      const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const keyFile = path.join(dir, 'crowded.key');
+      writeFileSync(keyFile, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+      const logger = { info: () => undefined, debug: () => undefined, warn: (m: string) => warnings.push(m) };
+      const result = await ship(shipInputs(`oci-layout:${layout}:latest`, `${registry.host}/acme/crowded`, sources.trivyCache, path.join(dir, 'out-crowded'), { sign: 'key', keyFile }), { ...shipWorld(dir), logger });
+      expect(result.outputs.digest).toBe(image.digest);
+      expect(await listReferrers(repo, image.digest)).toHaveLength(53); // + signature, SBOM, scan
+    } finally {
+      client.close();
+    }
+    expect(warnings.filter((w) => /has 53 referrers, more than the 50 Kyverno ClusterPolicy reads/.test(w))).toHaveLength(1);
   }, 300_000);
 });

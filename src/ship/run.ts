@@ -12,6 +12,7 @@ import { analyzeStep } from './steps/analyze';
 import { checkBundleSizes, expectedReferrers, planAttestations, pushReferrers, signStatements, type SignedAttestation } from './steps/attest';
 import { buildStep } from './steps/build';
 import { legacyStep } from './steps/legacy';
+import { warnOverReferrerLimit } from './steps/own-referrers';
 import { supersedeOldScans } from './steps/supersede';
 
 export interface ShipResult {
@@ -47,7 +48,9 @@ export async function ship(inputs: ShipInputs, world: ShipEnvironment): Promise<
         attestations = await pushReferrers(plan, attestations, world, owner);
         world.logger.info(`attest: ${attestations.length} referrers in place on ${plan.target.name}`);
         await supersedeOldScans(plan.store, attestations, built.digest, owner, world.logger);
-        await ensureReferrersListed(plan.store, expectedReferrers(attestations, built.digest), { logger: world.logger });
+        const expected = expectedReferrers(attestations, built.digest);
+        await ensureReferrersListed(plan.store, expected, { logger: world.logger });
+        await warnOverReferrerLimit(plan.store, expected.map((e) => e.subject), world.logger);
       }
       if (inputs.signatureFormat !== 'bundle') await legacyStep(plan, built.digest, attestations, chosen.signer, world);
     } else {

@@ -1,3 +1,4 @@
+import type { Logger } from '../../core/log';
 import { ANNOTATION, SIGSTORE_BUNDLE_V03 } from '../../oci/media-types';
 import { listReferrers } from '../../oci/referrers';
 import type { RepositoryStore } from '../../oci/store';
@@ -44,4 +45,21 @@ export async function ownReferrers(store: RepositoryStore, subject: string, pred
     }
   }
   return out;
+}
+
+/**
+ * Kyverno ClusterPolicy fails every rule of an image with more than 50 referrers. Another signer's
+ * referrers are not ours to remove, so ship says so rather than pruning; returns the subjects over.
+ */
+export async function warnOverReferrerLimit(store: RepositoryStore, subjects: readonly string[], logger: Logger): Promise<string[]> {
+  const over: string[] = [];
+  for (const subject of new Set(subjects)) {
+    const count = (await listReferrers(store, subject)).length;
+    if (count <= KYVERNO_MAX_REFERRERS) continue;
+    over.push(subject);
+    logger.warn(
+      `attest: ${subject} has ${count} referrers, more than the ${KYVERNO_MAX_REFERRERS} Kyverno ClusterPolicy reads: it will refuse the image; remove attestations nobody needs (ship-image discover lists them)`,
+    );
+  }
+  return over;
 }
