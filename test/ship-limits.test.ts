@@ -1,6 +1,7 @@
-// Kyverno ClusterPolicy's limits (a bundle layer over 10,000,000 bytes, or more than 50 referrers, fails every rule of the
-// image): a ship whose SBOM would make such a bundle stops with one clear UserError before any
-// referrer is attached, against the real registry and the real trivy.
+// Kyverno ClusterPolicy's limits (a bundle layer over 10,000,000 bytes, or more than 50 referrers,
+// fails every rule of the image), against the real registry and the real trivy: a ship whose SBOM
+// would make such a bundle stops with one clear UserError before any referrer is attached; a ship
+// onto an image already crowded by others' referrers warns.
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
