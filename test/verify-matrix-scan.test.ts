@@ -3,7 +3,8 @@
  * trivy with the fixture DB, key signing): a two-platform image whose amd64 platform has old
  * CRITICALs and whose arm64 platform has none, and images scanned with grype versus trivy. For every
  * case `verify`'s verdict equals the verdict of the rendered Kyverno ClusterPolicy conditions
- * evaluated on the same verified payloads (test/support/kyverno-jmespath.ts), and the index carries
+ * evaluated on the same verified payloads (test/support/kyverno-jmespath.ts), and of the whole
+ * rendered ClusterPolicy and ImageValidatingPolicy (real CEL, test/support/admission-models.ts); the index carries
  * exactly one scan, so an engine that reads one (IVP), any (policy-controller) or every (Kyverno)
  * scan judges the same statement.
  *
@@ -21,7 +22,9 @@ import { loadPolicy } from '../src/policy/load';
 import { renderPolicy } from '../src/policy/render';
 import type { Policy } from '../src/policy/types';
 import { ship, type ShipResult } from '../src/ship/run';
+import { trustedRootForPolicy } from '../src/verify/policy-root';
 import { verifyImage } from '../src/verify/verify-image';
+import { bundlesSeen, imageValidatingPolicyVerdict, ivpKeys, kyvernoClusterPolicyKeys, kyvernoClusterPolicyVerdict } from './support/admission-models';
 import { evaluateKyvernoConditions, type KyvernoConditionBlock } from './support/kyverno-jmespath';
 import { writeTwoPlatformLayout } from './support/multi-platform';
 import { startRegistry, type TestRegistry } from './support/registry';
@@ -75,6 +78,22 @@ describe('verify and Kyverno agree on multi-platform and grype-scanned images', 
     const kyverno = scans.every((s) => evaluateKyvernoConditions(kyvernoVulnConditions(policy), s.statement.predicate, now).passed);
     const rule = report.rules.find((r) => r.rule === 'vulnerabilities')!;
     expect(report.rules.filter((r) => r.rule !== 'vulnerabilities').every((r) => r.passed)).toBe(true);
+    // The whole rendered policies too, on what each engine would see: the Kyverno ClusterPolicy with
+    // every statement judged, and the ImageValidatingPolicy's CEL run by a real CEL evaluator.
+    const repository = shipped[name].outputs.image.slice(registry.host.length + 1);
+    const root = trustedRootForPolicy(policy);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const [cpol, ivp] = (['kyverno', 'kyverno-ivp'] as const).map((e) => renderPolicy(e === 'kyverno' ? { ...policy, sigstore: { kind: 'public-good' } } : policy, e).documents[0] as Record<string, any>);
+    const store = client.repository(registry.host, repository);
+    const whole = {
+      kyverno: kyvernoClusterPolicyVerdict(cpol!, await bundlesSeen(store, digest, root, kyvernoClusterPolicyKeys(cpol!)), now),
+      ivp: imageValidatingPolicyVerdict(ivp!, `${image}@${digest}`, await bundlesSeen(store, digest, root, ivpKeys(ivp!)), now),
+    };
+    expect({ kyverno: whole.kyverno.allowed, ivp: whole.ivp.allowed, why: [...whole.kyverno.why, ...whole.ivp.why].length > 0 }).toEqual({
+      kyverno: report.allowed,
+      ivp: report.allowed,
+      why: !report.allowed,
+    });
     return { verify: rule.passed, kyverno, offending: (rule.evidence.offending ?? []).map((c) => c.id).sort() };
   }
 
