@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UserError } from '../core/errors';
+import { fsReason } from '../core/fs-errors';
 import { withKeyedLock } from '../core/keyed-lock';
 import { digestOf, isDigest, sha256Digest } from './digest';
 import { ANNOTATION, OCI_INDEX, OCI_MANIFEST } from './media-types';
@@ -452,23 +453,10 @@ export class DamagedLayoutError extends UserError {
   }
 }
 
-const FS_PROBLEMS: Record<string, string> = {
-  ENOTDIR: 'a file is in the way where a directory belongs',
-  EISDIR: 'a directory is where a file belongs',
-  ENAMETOOLONG: 'the path is too long for the file system',
-  EEXIST: 'something that is not a directory is in the way',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  ELOOP: 'too many symbolic links',
-  EROFS: 'the file system is read-only',
-  ENOSPC: 'no space left on the device',
-  EMLINK: 'too many links',
-};
-
 /** An errno failure as a one-line UserError naming the path inside the layout (no raw errno text). */
-function fsProblem(err: unknown, dir: string, location: string): unknown {
+export function fsProblem(err: unknown, dir: string, location: string): unknown {
   const e = err as NodeJS.ErrnoException;
-  const why = typeof e?.code === 'string' ? FS_PROBLEMS[e.code] : undefined;
+  const why = e?.code === 'ENOENT' ? undefined : fsReason(err);
   if (!why) return err;
   const where = typeof e.path === 'string' && e.path.startsWith(dir) ? path.relative(dir, e.path) || '.' : '';
   return new UserError(`${location}: ${where ? `${clip(where)}: ` : ''}${why}; point at an OCI image layout directory (oci-layout, index.json, blobs/) you can read and write`);
