@@ -100,7 +100,7 @@ spec:
     ['lookahead', GOOD.replace('v.*$', 'v(?=1).*$'), /^spec\.identities\[0\]\.subjectRegExp: uses lookaround/],
     ['subject and subjectRegExp', GOOD.replace('      subjectRegExp', '      subject: x\n      subjectRegExp'), /^spec\.identities\[0\]: set exactly one of subject/],
     ['identity without issuer', GOOD.replace('    - issuer: https://token.actions.githubusercontent.com\n      subjectRegExp', '    - subjectRegExp'), /^spec\.identities\[0\]\.issuer: missing/],
-    ['unreadable key', GOOD.replace('[cosign.pub]', '[cosign.pub, missing.pub]'), /^spec\.keys\[1\]: cannot read 'missing\.pub' \(ENOENT\)/],
+    ['unreadable key', GOOD.replace('[cosign.pub]', '[cosign.pub, missing.pub]'), /^spec\.keys\[1\]: cannot read 'missing\.pub' \(it does not exist\)/],
     ['not a key', GOOD.replace('[cosign.pub]', '[not-a-key.pub]'), /^spec\.keys\[0\]: 'not-a-key\.pub' is not a PEM public key/],
     ['unreadable trusted root', GOOD.replace('sigstore: public-good', 'sigstore: {trustedRoot: nope.json}'), /^spec\.sigstore\.trustedRoot: cannot read 'nope\.json'/],
     ['trusted root that is not one', GOOD.replace('sigstore: public-good', 'sigstore: {trustedRoot: cosign.pub}'), /^spec\.sigstore\.trustedRoot: 'cosign\.pub' is not JSON/],
@@ -121,6 +121,6 @@ spec:
   });
 
   it('says when the policy file cannot be read', () => {
-    expect(() => loadPolicy(join(dir, 'absent.yaml'))).toThrow(/absent\.yaml: cannot read the policy file \(ENOENT\)/);
+    expect(() => loadPolicy(join(dir, 'absent.yaml'))).toThrow(/absent\.yaml: cannot read the policy file \(it does not exist\)/);
   });
 });
