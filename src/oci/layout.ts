@@ -56,6 +56,8 @@ export class OciLayoutStore implements RepositoryStore {
       const layoutExists = await fs.access(path.join(this.dir, LAYOUT_FILE)).then(() => true, () => false);
       throw new NotFoundError(layoutExists ? `tag ${reference} not found in ${this.location}` : `there is no OCI image layout (oci-layout file) in ${this.dir}`);
     }
+    // A tag is only as good as the manifest it names: missing or corrupt, it is said here, not later.
+    parseManifest(await this.readVerified(entry.digest, entry.size), entry.digest, this.location);
     return plainDescriptor(entry);
   }
 
@@ -292,7 +294,7 @@ export class OciLayoutStore implements RepositoryStore {
   }
 
   private async readIndex(): Promise<ImageIndex> {
-    await this.checkLayoutVersion();
+    const hasLayoutFile = await this.checkLayoutVersion();
     let text: string;
     try {
       text = await fs.readFile(path.join(this.dir, INDEX_FILE), 'utf8');
@@ -300,6 +302,7 @@ export class OciLayoutStore implements RepositoryStore {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [] };
       throw err;
     }
+    if (!hasLayoutFile) throw new DamagedLayoutError(`${this.location}: index.json but no oci-layout file, so it is not an OCI image layout; the layout is damaged`);
     let index: ImageIndex;
     try {
       index = JSON.parse(text) as ImageIndex;
@@ -317,12 +320,13 @@ export class OciLayoutStore implements RepositoryStore {
     return index;
   }
 
-  private async checkLayoutVersion(): Promise<void> {
+  /** False when there is no oci-layout file yet (reads find nothing, the first write creates it). */
+  private async checkLayoutVersion(): Promise<boolean> {
     let text: string;
     try {
       text = await fs.readFile(path.join(this.dir, LAYOUT_FILE), 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // Not created yet: reads find nothing, the first write creates it.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
       throw err;
     }
     let version: unknown;
@@ -334,6 +338,7 @@ export class OciLayoutStore implements RepositoryStore {
     if (typeof version !== 'string' || !version.startsWith('1.')) {
       throw new DamagedLayoutError(`${this.location}: unsupported oci-layout file (imageLayoutVersion ${shown(version)}; expected 1.x)`);
     }
+    return true;
   }
 
   /** Read-modify-write of index.json under a lock shared by this process and others. */

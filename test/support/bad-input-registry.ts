@@ -100,7 +100,7 @@ export const BEHAVIOURS: Record<string, Handler> = {
   'bearer-realm-ftp': status(401, '{}', { 'www-authenticate': 'Bearer realm="ftp://127.0.0.1/token",service="x"' }),
   'bearer-realm-garbage': status(401, '{}', { 'www-authenticate': 'Bearer realm=":::not a url:::",service="x"' }),
   'bearer-no-realm': status(401, '{}', { 'www-authenticate': 'Bearer service="x"' }),
-  'challenge-garbage': status(401, '{}', { 'www-authenticate': '\x00\x01garbage' }),
+  'challenge-garbage': status(401, '{}', { 'www-authenticate': 'Bearer ,,,=,="""realm' }),
   'retry-after-forever': status(429, JSON.stringify({ errors: [{ code: 'TOOMANYREQUESTS', message: 'slow down' }] }), { 'retry-after': '86400' }),
   'status-503-always': status(503, 'unavailable', { 'content-type': 'text/plain' }),
   hang: () => undefined,
