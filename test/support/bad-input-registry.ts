@@ -87,10 +87,14 @@ export const BEHAVIOURS: Record<string, Handler> = {
   'status-500': status(500, JSON.stringify({ errors: [{ code: 'UNKNOWN', message: 'internal trouble' }] })),
   'status-500-plain': status(500, '<html><body>Bad Gateway</body></html>', { 'content-type': 'text/html' }),
   'status-500-huge': status(500, Buffer.alloc(8 << 20, 0x41), { 'content-type': 'text/plain' }),
-  'status-500-ansi': status(500, 'boom \x1b[31mred\x1b[0m \x1b]0;title\x07 \u202eevil\u202c\r\nforged: line', { 'content-type': 'text/plain' }),
-  'echo-authorization': (req, res) => {
+  // HEAD answers normally, so the error body of the GET that follows is what the client reads and may echo.
+  'status-500-ansi': (req, res, ctx) =>
+    req.method === 'HEAD' ? normal(req, res, ctx) : status(500, 'boom \x1b[31mred\x1b[0m \x1b]0;title\x07 \u202eevil\u202c\r\nforged: line', { 'content-type': 'text/plain' })(req, res, ctx),
+  'echo-authorization': (req, res, ctx) => {
+    if (!req.headers.authorization) return status(401, '{}', { 'www-authenticate': 'Basic realm="double"' })(req, res, ctx);
+    if (req.method === 'HEAD') return normal(req, res, ctx);
     res.writeHead(500, { 'content-type': 'text/plain' });
-    res.end(`you sent ${String(req.headers.authorization ?? 'nothing')}`);
+    res.end(`you sent ${String(req.headers.authorization)}`);
   },
   'status-400-long-detail': status(400, JSON.stringify({ errors: [{ code: 'MANIFEST_INVALID', message: 'm'.repeat(5000), detail: 'd'.repeat(100000) }] })),
   'status-401-no-challenge': status(401, '{}'),
@@ -147,6 +151,8 @@ export const BEHAVIOURS: Record<string, Handler> = {
   },
 };
 
+const AUTH_FIRST = new Set(['redirect-other-host', 'referrers-link-other-host', 'referrers-endless-pages']);
+
 function record(list: RecordedRequest[], req: http.IncomingMessage, body: string): void {
   list.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
 }
@@ -184,6 +190,11 @@ export async function startBadInputRegistry(): Promise<BadInputRegistry> {
         return void res.end('{}');
       }
       const m = /^\/v2\/(.+?)\/(manifests|blobs|referrers|tags)\//.exec(url.pathname);
+      // These ask for credentials first, so the client holds some when it is pointed elsewhere.
+      if (m && AUTH_FIRST.has(m[1]!) && !req.headers.authorization) {
+        res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Basic realm="double"' });
+        return void res.end('{"errors":[{"code":"UNAUTHORIZED","message":"log in"}]}');
+      }
       const behaviour = m ? BEHAVIOURS[m[1]!] : undefined;
       if (!m || !behaviour) return normal(req, res, { kind: 'none', otherUrl: `http://${otherHost}`, body });
       behaviour(req, res, { kind: m[2]!, otherUrl: `http://${otherHost}`, body });

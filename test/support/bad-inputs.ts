@@ -249,9 +249,6 @@ const FILE_CASES = (layoutNames: string[], archiveNames: string[]): BadInputCase
 /** Behaviours of the double that wait on helper 'net' or 'inputs'. */
 export const PENDING_BEHAVIOURS: Record<string, ['inputs' | 'net', string]> = {
   'status-500-ansi': ['inputs', 'control characters and bidi overrides stripped from registry text'],
-  'echo-authorization': ['inputs', 'encoded credentials redacted from registry text'],
-  'bearer-realm-file': ['net', 'token realm scheme limited to https (http on loopback)'],
-  'bearer-realm-ftp': ['net', 'token realm scheme limited to https (http on loopback)'],
   'retry-after-forever': ['net', 'Retry-After honoured up to a cap'],
   hang: ['net', 'overall deadline per request'],
   drip: ['net', 'overall deadline per body'],
