@@ -268,7 +268,7 @@ export class OciLayoutStore implements RepositoryStore {
       bytes = await fs.readFile(this.blobPath(digest));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`blob ${digest} not found in ${this.location}`);
-      throw err;
+      throw withPath(err, this.blobPath(digest));
     }
     if ((size !== undefined && bytes.length !== size) || digestOf(bytes, digest.split(':')[0]) !== digest) {
       throw new DamagedLayoutError(`blob ${digest} in ${this.location} is corrupt: its content does not match its digest and size`);
@@ -300,7 +300,7 @@ export class OciLayoutStore implements RepositoryStore {
       text = await fs.readFile(path.join(this.dir, INDEX_FILE), 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [] };
-      throw err;
+      throw withPath(err, path.join(this.dir, INDEX_FILE));
     }
     if (!hasLayoutFile) throw new DamagedLayoutError(`${this.location}: index.json but no oci-layout file, so it is not an OCI image layout; the layout is damaged`);
     let index: ImageIndex;
@@ -327,7 +327,7 @@ export class OciLayoutStore implements RepositoryStore {
       text = await fs.readFile(path.join(this.dir, LAYOUT_FILE), 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
-      throw err;
+      throw withPath(err, path.join(this.dir, LAYOUT_FILE));
     }
     let version: unknown;
     try {
@@ -465,6 +465,13 @@ export function fsProblem(err: unknown, dir: string, location: string): unknown 
   if (!why) return err;
   const where = typeof e.path === 'string' && e.path.startsWith(dir) ? path.relative(dir, e.path) || '.' : '';
   return new UserError(`${location}: ${where ? `${clip(where)}: ` : ''}${why}; point at an OCI image layout directory (oci-layout, index.json, blobs/) you can read and write`);
+}
+
+/** Node leaves `path` off some errors (readFile of a directory): say which file it was. */
+function withPath(err: unknown, file: string): unknown {
+  const e = err as NodeJS.ErrnoException;
+  if (e && typeof e === 'object' && typeof e.code === 'string' && e.path === undefined) e.path = file;
+  return err;
 }
 
 /** A value from a file, shown in a message: JSON-quoted and clipped. */
