@@ -4,6 +4,8 @@
  * no stack trace and no control sequence, return at all (a per-case timeout), push nothing to the
  * real registry, and never show a canary secret (key password, registry passwords from stdin and
  * DOCKER_CONFIG, an OIDC token) in its output, in a file it wrote, or in a request to another host.
+ * Cases marked `needs` wait on helpers 'inputs' and 'net'; SHIP_IMAGE_CORPUS_PENDING=1 runs them too
+ * (a FIFO or /dev/zero policy blocks the process in readFileSync until 'inputs' lands: run those last).
  */
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -169,7 +171,8 @@ beforeAll(async () => {
   };
 
   // Canary secrets in every place the commands read secrets from.
-  const dockerConfig = fs.mkdtempSync(path.join(tmpdir(), 'bad-input-docker-config-'));
+  const dockerConfig = path.join(dir, 'docker-config');
+  fs.mkdirSync(dockerConfig);
   const auth = Buffer.from(`corpus:${CANARY.dockerConfigPassword}`).toString('base64');
   fs.writeFileSync(path.join(dockerConfig, 'config.json'), JSON.stringify({ auths: { [double.host]: { auth } } }));
   setEnv('DOCKER_CONFIG', dockerConfig);
