@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -45,7 +46,7 @@ export async function importDockerArchive(
   store: RepositoryStore,
   opts: { image?: string; tag?: string } = {},
 ): Promise<ImportedArchive> {
-  if (!fs.existsSync(file)) throw new UserError(`docker archive '${file}' does not exist; pass the file written by 'docker save -o FILE IMAGE'`);
+  checkArchiveFile(file);
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ship-image-archive-'));
   try {
     const files = await extractArchive(file, scratch);
@@ -56,17 +57,27 @@ export async function importDockerArchive(
     const configPath = files.get(normalise(entry.Config));
     if (!configPath) throw new UserError(`'${file}' lacks the config ${entry.Config} its manifest.json names; re-create it with docker save`);
     const configBytes = fs.readFileSync(configPath);
-    const config = JSON.parse(configBytes.toString('utf8')) as ImageConfigShape;
-    const diffIds = config.rootfs?.diff_ids ?? [];
+    let config: ImageConfigShape;
+    try {
+      config = JSON.parse(configBytes.toString('utf8')) as ImageConfigShape;
+    } catch {
+      throw new UserError(`'${file}': the config ${entry.Config} is not JSON; re-create the archive with docker save`);
+    }
+    const diffIds = Array.isArray(config?.rootfs?.diff_ids) ? config.rootfs.diff_ids : [];
     if (diffIds.length !== entry.Layers.length) {
       throw new UserError(`'${file}': the config lists ${diffIds.length} layers but manifest.json ${entry.Layers.length}; re-create it with docker save`);
     }
 
+    // Every layer is checked before the first one is pushed: a damaged archive leaves nothing behind.
+    const layerPaths = entry.Layers.map((layerName, i) => {
+      const layerPath = typeof layerName === 'string' ? files.get(normalise(layerName)) : undefined;
+      if (!layerPath) throw new UserError(`'${file}' lacks the layer ${String(layerName)} its manifest.json names; re-create it with docker save`);
+      checkLayer(layerPath, diffIds[i], layerName, file);
+      return layerPath;
+    });
     const layers: Descriptor[] = [];
-    for (const [i, layerName] of entry.Layers.entries()) {
-      const layerPath = files.get(normalise(layerName));
-      if (!layerPath) throw new UserError(`'${file}' lacks the layer ${layerName} its manifest.json names; re-create it with docker save`);
-      const { content, mediaType } = compressedLayer(fs.readFileSync(layerPath), diffIds[i], layerName, file);
+    for (const [i, layerPath] of layerPaths.entries()) {
+      const { content, mediaType } = compressedLayer(fs.readFileSync(layerPath), diffIds[i], entry.Layers[i], file);
       layers.push(await store.putBlob(content, mediaType).then((d) => ({ mediaType, digest: d.digest, size: d.size })));
     }
     const configDescriptor = await store.putBlob(configBytes, OCI_CONFIG);
@@ -119,14 +130,33 @@ async function extractArchive(file: string, scratch: string): Promise<Map<string
       }
     }
   }
-  await Promise.all([pipeline(fs.createReadStream(file), extract), consume]).catch((err: Error) => {
-    throw new UserError(`cannot read docker archive '${file}': ${err.message}; pass a tarball written by 'docker save'`);
+  await Promise.all([pipeline(fs.createReadStream(file), extract), consume]).catch((err: NodeJS.ErrnoException) => {
+    // errno failures are named in words; tar-stream's own messages ("Invalid tar header") are kept.
+    const why = typeof err.code === 'string' && err.syscall ? `it cannot be read (${err.syscall} failed)` : err.message;
+    throw new UserError(`cannot read docker archive '${file}': ${why}; pass a tarball written by 'docker save'`);
   });
   for (const [name, target] of links) {
     const resolved = files.get(target);
     if (resolved) files.set(name, resolved);
   }
   return files;
+}
+
+/**
+ * The archive must be a regular file: a directory, FIFO or device (`/dev/zero`) would fail late or
+ * never end. Checked before anything is read or pushed.
+ */
+export function checkArchiveFile(file: string): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    throw new UserError(`docker archive '${file}' does not exist; pass the file written by 'docker save -o FILE IMAGE'`);
+  }
+  if (!stat.isFile()) {
+    const what = stat.isDirectory() ? 'a directory' : stat.isFIFO() ? 'a FIFO' : stat.isCharacterDevice() || stat.isBlockDevice() ? 'a device' : 'not a regular file';
+    throw new UserError(`docker archive '${file}' is ${what}; pass the tarball written by 'docker save -o FILE IMAGE'`);
+  }
 }
 
 function normalise(name: string): string {
@@ -144,10 +174,20 @@ function readArchiveManifest(manifestPath: string, file: string): ArchiveImageEn
   }
   const entries: unknown[] = Array.isArray(parsed) ? parsed : [];
   const ok = entries.every(
-    (e) => typeof e === 'object' && e !== null && typeof (e as ArchiveImageEntry).Config === 'string' && Array.isArray((e as ArchiveImageEntry).Layers),
+    (e) =>
+      typeof e === 'object' &&
+      e !== null &&
+      typeof (e as ArchiveImageEntry).Config === 'string' &&
+      Array.isArray((e as ArchiveImageEntry).Layers) &&
+      (e as ArchiveImageEntry).Layers.every((l) => typeof l === 'string') &&
+      isStringListOrNone((e as ArchiveImageEntry).RepoTags),
   );
   if (!ok || entries.length === 0) throw new UserError(`'${file}': manifest.json does not list images as docker save writes them`);
   return entries as ArchiveImageEntry[];
+}
+
+function isStringListOrNone(v: unknown): boolean {
+  return v === undefined || v === null || (Array.isArray(v) && v.every((t) => typeof t === 'string'));
 }
 
 function pickImage(entries: ArchiveImageEntry[], wanted: string | undefined, file: string): ArchiveImageEntry {
@@ -160,6 +200,28 @@ function pickImage(entries: ArchiveImageEntry[], wanted: string | undefined, fil
   const found = entries.find((e) => (e.RepoTags ?? []).some((t) => candidates.has(t)));
   if (!found) throw new UserError(`'${file}' has no image '${wanted}'; it holds ${names.join(', ') || 'untagged images only'}`);
   return found;
+}
+
+/** A plain-tar layer must hash to its diff_id (streamed: layers may be large); compressed ones are taken as they are. */
+function checkLayer(layerPath: string, diffId: string, layerName: string, file: string): void {
+  const fd = fs.openSync(layerPath, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    const n = fs.readSync(fd, head, 0, 4, 0);
+    if ((n >= 2 && head[0] === 0x1f && head[1] === 0x8b) || (n >= 4 && head.readUInt32LE(0) === 0xfd2fb528)) return;
+    const hash = createHash('sha256');
+    const chunk = Buffer.alloc(1 << 20);
+    for (let pos = 0; ; ) {
+      const read = fs.readSync(fd, chunk, 0, chunk.length, pos);
+      if (read === 0) break;
+      hash.update(chunk.subarray(0, read));
+      pos += read;
+    }
+    const actual = `sha256:${hash.digest('hex')}`;
+    if (actual !== diffId) throw new UserError(`'${file}': layer ${layerName} has digest ${actual} but the config says ${String(diffId)}; the archive is damaged`);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** The layer as it goes to the registry: gzip when it was a plain tar (checked against its diff_id). */

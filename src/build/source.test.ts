@@ -10,7 +10,8 @@ import { copyImage } from '../oci/copy';
 import { OciLayoutStore } from '../oci/layout';
 import { OCI_LAYER_TAR_GZIP, OCI_MANIFEST } from '../oci/media-types';
 import type { ImageManifest } from '../oci/types';
-import { parseDockerArchive, sameLocation, sourceKind, takeImageFrom, type SourceDeps } from './source';
+import { writeFixtureImageLayout } from '../fixture-db/fixture-image';
+import { checkSource, parseDockerArchive, sameLocation, sourceKind, takeImageFrom, type SourceDeps } from './source';
 
 const sha = (b: Buffer) => 'sha256:' + createHash('sha256').update(b).digest('hex');
 
@@ -131,6 +132,36 @@ describe('takeImageFrom', () => {
     const file = path.join(dir, 'junk.tar');
     fs.writeFileSync(file, 'not a tarball at all'.repeat(100));
     await expect(takeImageFrom(`docker-archive:${file}`, new OciLayoutStore(path.join(dir, 't3')), ['a'], deps())).rejects.toThrow(UserError);
+  });
+
+  test('docker-archive: a damaged second layer is found before the first is pushed', async () => {
+    const good = await layerTar('a.txt', 'a\n');
+    const config = JSON.stringify({ os: 'linux', architecture: 'amd64', rootfs: { type: 'layers', diff_ids: [sha(good), 'sha256:' + '0'.repeat(64)] } });
+    const pack = tar.pack();
+    pack.entry({ name: 'c.json' }, config);
+    pack.entry({ name: 'a.tar' }, good);
+    pack.entry({ name: 'b.tar' }, good);
+    pack.entry({ name: 'manifest.json' }, JSON.stringify([{ Config: 'c.json', Layers: ['a.tar', 'b.tar'] }]));
+    pack.finalize();
+    const chunks: Buffer[] = [];
+    for await (const c of pack) chunks.push(Buffer.from(c as Uint8Array));
+    const file = path.join(dir, 'second-bad.tar');
+    fs.writeFileSync(file, Buffer.concat(chunks));
+    const targetDir = path.join(dir, 't4');
+    await expect(takeImageFrom(`docker-archive:${file}`, new OciLayoutStore(targetDir), ['a'], deps())).rejects.toThrow(/layer b\.tar has digest .* the archive is damaged/);
+    expect(fs.existsSync(targetDir)).toBe(false);
+  });
+
+  test('checkSource: a directory or FIFO as docker-archive, an incomplete layout, a bad reference', async () => {
+    await expect(checkSource(`docker-archive:${dir}`)).rejects.toThrow(/is a directory/);
+    const layout = path.join(dir, 'incomplete');
+    const { digest } = await writeFixtureImageLayout(layout);
+    const manifest = JSON.parse(fs.readFileSync(path.join(layout, 'blobs', 'sha256', digest.slice(7)), 'utf8')) as ImageManifest;
+    fs.rmSync(path.join(layout, 'blobs', 'sha256', manifest.layers[0].digest.slice(7)));
+    await expect(checkSource(`oci-layout:${layout}:latest`)).rejects.toThrow(/lacks sha256:.* the layout is incomplete/);
+    await expect(checkSource(`oci-layout:${layout}:v9`)).rejects.toThrow(/tag v9 not found/);
+    await expect(checkSource(`oci-layout:${path.join(dir, 'absent')}`)).rejects.toThrow(/does not exist/);
+    await expect(checkSource('127.0.0.1:0/a/b')).rejects.toThrow(/port '0' is out of range/);
   });
 
   test('oci-layout elsewhere is copied (digest kept); already in the target it is only resolved and tagged', async () => {

@@ -3,12 +3,13 @@ import * as path from 'node:path';
 import { UserError } from '../core/errors';
 import type { Logger } from '../core/log';
 import { copyImage } from '../oci/copy';
-import { OCI_LAYOUT_PREFIX, openImage } from '../oci/open';
+import { checkLayoutImage, OCI_LAYOUT_PREFIX, openImage } from '../oci/open';
+import { parseReference } from '../oci/reference';
 import type { RegistryClient, RegistryClientOptions } from '../oci/registry';
 import type { RepositoryStore } from '../oci/store';
 import type { Descriptor } from '../oci/types';
 import { applyTags } from './apply-tags';
-import { importDockerArchive } from './docker-archive';
+import { checkArchiveFile, importDockerArchive } from './docker-archive';
 import { platformDigests } from './platforms';
 import type { BuiltImage } from './types';
 
@@ -62,6 +63,23 @@ export function parseDockerArchive(input: string): { file: string; image?: strin
     }
   }
   throw new UserError(`docker archive '${rest}' does not exist; pass the file written by 'docker save -o FILE IMAGE'`);
+}
+
+/**
+ * What can be known about a `--from` input before anything is pushed: its grammar, and for local
+ * sources that they are there in full (a layout's every blob; an archive a regular file).
+ */
+export async function checkSource(input: string): Promise<void> {
+  switch (sourceKind(input)) {
+    case 'docker-archive':
+      checkArchiveFile(parseDockerArchive(input).file);
+      return;
+    case 'oci-layout':
+      await checkLayoutImage(input);
+      return;
+    default:
+      parseReference(input);
+  }
 }
 
 /** Two store locations name the same repository (layout paths compared after resolving them). */

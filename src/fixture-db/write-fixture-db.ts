@@ -1,6 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../core/errors';
+import { fsReason } from '../core/fs-errors';
 import { parseAdvisories } from './advisories-schema';
 import { BUNDLED_ADVISORIES_YAML } from './advisories';
 import { writeBolt } from './bolt-writer';
@@ -24,7 +25,7 @@ export async function writeFixtureDb(advisoriesYamlPath: string | undefined, cac
     try {
       yamlText = await readFile(advisoriesYamlPath, 'utf8');
     } catch (err) {
-      throw new UserError(`cannot read advisories file ${advisoriesYamlPath} (${(err as NodeJS.ErrnoException).code ?? 'error'}); give an existing YAML file`);
+      throw new UserError(`cannot read advisories file ${advisoriesYamlPath} (${fsReason(err) ?? 'unreadable'}); give an existing YAML file`);
     }
   }
   const advisories = parseAdvisories(yamlText, advisoriesYamlPath ?? 'bundled advisories');

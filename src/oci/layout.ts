@@ -2,6 +2,8 @@ import { promises as fs } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { UserError } from '../core/errors';
+import { fsReason } from '../core/fs-errors';
 import { withKeyedLock } from '../core/keyed-lock';
 import { digestOf, isDigest, sha256Digest } from './digest';
 import { ANNOTATION, OCI_INDEX, OCI_MANIFEST } from './media-types';
@@ -27,7 +29,20 @@ export class OciLayoutStore implements RepositoryStore {
     this.location = `oci-layout:${dir}`;
   }
 
-  async resolve(reference: string): Promise<Descriptor> {
+  /** File-system failures inside the layout are the layout's problem: one line naming the path. */
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      throw fsProblem(err, this.dir, this.location);
+    }
+  }
+
+  resolve(reference: string): Promise<Descriptor> {
+    return this.guard(() => this.resolveIn(reference));
+  }
+
+  private async resolveIn(reference: string): Promise<Descriptor> {
     const index = await this.readIndex();
     if (isDigest(reference)) {
       const entry = index.manifests.find((d) => d.digest === reference);
@@ -41,11 +56,17 @@ export class OciLayoutStore implements RepositoryStore {
       const layoutExists = await fs.access(path.join(this.dir, LAYOUT_FILE)).then(() => true, () => false);
       throw new NotFoundError(layoutExists ? `tag ${reference} not found in ${this.location}` : `there is no OCI image layout (oci-layout file) in ${this.dir}`);
     }
+    // A tag is only as good as the manifest it names: missing or corrupt, it is said here, not later.
+    parseManifest(await this.readVerified(entry.digest, entry.size), entry.digest, this.location);
     return plainDescriptor(entry);
   }
 
-  async getManifest(reference: string): Promise<FetchedManifest> {
-    const resolved = await this.resolve(reference);
+  getManifest(reference: string): Promise<FetchedManifest> {
+    return this.guard(() => this.getManifestIn(reference));
+  }
+
+  private async getManifestIn(reference: string): Promise<FetchedManifest> {
+    const resolved = await this.resolveIn(reference);
     const bytes = await this.readVerified(resolved.digest, resolved.size);
     const manifest = parseManifest(bytes, resolved.digest, this.location);
     return {
@@ -55,7 +76,11 @@ export class OciLayoutStore implements RepositoryStore {
     };
   }
 
-  async putManifest(bytes: Buffer, mediaType: string, reference?: string, opts: PutManifestOptions = {}): Promise<PutManifestResult> {
+  putManifest(bytes: Buffer, mediaType: string, reference?: string, opts: PutManifestOptions = {}): Promise<PutManifestResult> {
+    return this.guard(() => this.putManifestIn(bytes, mediaType, reference, opts));
+  }
+
+  private async putManifestIn(bytes: Buffer, mediaType: string, reference: string | undefined, opts: PutManifestOptions): Promise<PutManifestResult> {
     const digest = sha256Digest(bytes);
     if (reference !== undefined && isDigest(reference) && reference !== digest) {
       throw new Error(`manifest bytes have digest ${digest}, not the ${reference} they were pushed as`);
@@ -103,10 +128,12 @@ export class OciLayoutStore implements RepositoryStore {
     return { descriptor, subjectIndexed: true };
   }
 
-  async deleteManifest(digest: string): Promise<void> {
-    await this.updateIndex(async (index) => {
-      index.manifests = index.manifests.filter((d) => d.digest !== digest);
-    });
+  deleteManifest(digest: string): Promise<void> {
+    return this.guard(() =>
+      this.updateIndex(async (index) => {
+        index.manifests = index.manifests.filter((d) => d.digest !== digest);
+      }),
+    );
   }
 
   async hasBlob(digest: string): Promise<boolean> {
@@ -118,21 +145,27 @@ export class OciLayoutStore implements RepositoryStore {
     }
   }
 
-  async getBlob(descriptor: Pick<Descriptor, 'digest' | 'size'>, maxBytes?: number): Promise<Buffer> {
+  getBlob(descriptor: Pick<Descriptor, 'digest' | 'size'>, maxBytes?: number): Promise<Buffer> {
     if (maxBytes !== undefined && descriptor.size > maxBytes) {
-      throw new Error(`blob ${descriptor.digest} in ${this.location} is ${descriptor.size} bytes, more than the ${maxBytes} allowed`);
+      return Promise.reject(new Error(`blob ${descriptor.digest} in ${this.location} is ${descriptor.size} bytes, more than the ${maxBytes} allowed`));
     }
-    return this.readVerified(descriptor.digest, descriptor.size);
+    return this.guard(() => this.readVerified(descriptor.digest, descriptor.size));
   }
 
-  async putBlob(content: Buffer, mediaType: string): Promise<Descriptor> {
-    const digest = sha256Digest(content);
-    await this.ensureLayout();
-    await this.writeBlob(digest, content);
-    return { mediaType, digest, size: content.length };
+  putBlob(content: Buffer, mediaType: string): Promise<Descriptor> {
+    return this.guard(async () => {
+      const digest = sha256Digest(content);
+      await this.ensureLayout();
+      await this.writeBlob(digest, content);
+      return { mediaType, digest, size: content.length };
+    });
   }
 
-  async listTags(): Promise<string[]> {
+  listTags(): Promise<string[]> {
+    return this.guard(() => this.listTagsIn());
+  }
+
+  private async listTagsIn(): Promise<string[]> {
     const index = await this.readIndex();
     const tags = new Set<string>();
     for (const d of index.manifests) {
@@ -142,7 +175,52 @@ export class OciLayoutStore implements RepositoryStore {
     return [...tags].sort();
   }
 
-  async referrersApi(subjectDigest: string, artifactType?: string): Promise<Descriptor[]> {
+  referrersApi(subjectDigest: string, artifactType?: string): Promise<Descriptor[]> {
+    return this.guard(() => this.referrersIn(subjectDigest, artifactType));
+  }
+
+  /**
+   * Every manifest `reference` reaches (index children, config, layers) is in the layout: what a
+   * copy of it will read, checked before anything is written elsewhere. Foreign layers (with
+   * `urls`) may be absent, as registries allow.
+   */
+  checkComplete(reference: string): Promise<Descriptor> {
+    return this.guard(async () => {
+      const root = await this.getManifestIn(reference);
+      const pending: FetchedManifest[] = [root];
+      for (let fetched = pending.pop(); fetched; fetched = pending.pop()) {
+        const m = fetched.manifest;
+        if (isIndex(m)) {
+          for (const child of m.manifests ?? []) pending.push(await this.reachable(child, fetched.descriptor.digest, () => this.getManifestIn(child.digest)));
+          continue;
+        }
+        for (const blob of [m.config, ...(m.layers ?? [])]) {
+          if (!blob || blob.urls?.length) continue;
+          await this.reachable(blob, fetched.descriptor.digest, async () => {
+            const stat = await fs.stat(this.blobPath(blob.digest));
+            if (!stat.isFile() || stat.size !== blob.size) throw new DamagedLayoutError(`${this.location}: blob ${blob.digest} is not a file of the ${blob.size} bytes manifest ${fetched?.descriptor.digest} says; the layout is damaged`);
+          });
+        }
+      }
+      return root.descriptor;
+    });
+  }
+
+  private async reachable<T>(d: Descriptor, parent: string, read: () => Promise<T>): Promise<T> {
+    if (!d || typeof d.digest !== 'string' || !isDigest(d.digest)) {
+      throw new DamagedLayoutError(`${this.location}: manifest ${parent} lists the digest ${shown(d?.digest)}, which is not sha256:<64 hex>; the layout is damaged`);
+    }
+    try {
+      return await read();
+    } catch (err) {
+      if (err instanceof NotFoundError || (err as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new DamagedLayoutError(`${this.location} lacks ${d.digest}, which manifest ${parent} lists; the layout is incomplete (copy it again, e.g. with skopeo or oras)`);
+      }
+      throw err;
+    }
+  }
+
+  private async referrersIn(subjectDigest: string, artifactType?: string): Promise<Descriptor[]> {
     const index = await this.readIndex();
     const seen = new Set<string>();
     const referrers: Descriptor[] = [];
@@ -171,14 +249,14 @@ export class OciLayoutStore implements RepositoryStore {
       if (manifest.annotations) descriptor.annotations = { ...manifest.annotations };
       result = { descriptor, subjectDigest: manifest.subject?.digest };
     } catch (err) {
-      if (!(err instanceof NotFoundError) && !(err instanceof SyntaxError)) throw err;
+      if (!(err instanceof NotFoundError) && !(err instanceof DamagedLayoutError)) throw err;
     }
     this.summaries.set(digest, result);
     return result;
   }
 
   private blobPath(digest: string): string {
-    if (!isDigest(digest)) throw new Error(`'${digest}' is not a valid digest`);
+    if (!isDigest(digest)) throw new DamagedLayoutError(`${this.location}: ${shown(digest)} is not a valid digest (sha256:<64 hex>); the layout or a manifest in it is damaged`);
     const [algorithm, hex] = digest.split(':');
     return path.join(this.dir, 'blobs', algorithm, hex);
   }
@@ -190,10 +268,10 @@ export class OciLayoutStore implements RepositoryStore {
       bytes = await fs.readFile(this.blobPath(digest));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`blob ${digest} not found in ${this.location}`);
-      throw err;
+      throw withPath(err, this.blobPath(digest));
     }
     if ((size !== undefined && bytes.length !== size) || digestOf(bytes, digest.split(':')[0]) !== digest) {
-      throw new Error(`blob ${digest} in ${this.location} is corrupt: its content does not match its digest and size`);
+      throw new DamagedLayoutError(`blob ${digest} in ${this.location} is corrupt: its content does not match its digest and size`);
     }
     return bytes;
   }
@@ -216,30 +294,40 @@ export class OciLayoutStore implements RepositoryStore {
   }
 
   private async readIndex(): Promise<ImageIndex> {
-    await this.checkLayoutVersion();
+    const hasLayoutFile = await this.checkLayoutVersion();
     let text: string;
     try {
       text = await fs.readFile(path.join(this.dir, INDEX_FILE), 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [] };
-      throw err;
+      throw withPath(err, path.join(this.dir, INDEX_FILE));
     }
+    if (!hasLayoutFile) throw new DamagedLayoutError(`${this.location}: index.json but no oci-layout file, so it is not an OCI image layout; the layout is damaged`);
     let index: ImageIndex;
     try {
       index = JSON.parse(text) as ImageIndex;
     } catch {
-      throw new Error(`${this.location}: index.json is not valid JSON`);
+      throw new DamagedLayoutError(`${this.location}: index.json is not valid JSON; the layout is damaged`);
     }
-    if (!Array.isArray(index.manifests)) throw new Error(`${this.location}: index.json has no manifests list`);
+    if (!index || typeof index !== 'object' || !Array.isArray(index.manifests)) {
+      throw new DamagedLayoutError(`${this.location}: index.json has no manifests list; the layout is damaged`);
+    }
+    for (const d of index.manifests) {
+      if (!d || typeof d !== 'object' || typeof d.digest !== 'string' || !isDigest(d.digest)) {
+        throw new DamagedLayoutError(`${this.location}: index.json lists the digest ${shown((d as Partial<Descriptor> | null)?.digest)}, which is not sha256:<64 hex>; the layout is damaged`);
+      }
+    }
     return index;
   }
 
-  private async checkLayoutVersion(): Promise<void> {
+  /** False when there is no oci-layout file yet (reads find nothing, the first write creates it). */
+  private async checkLayoutVersion(): Promise<boolean> {
     let text: string;
     try {
       text = await fs.readFile(path.join(this.dir, LAYOUT_FILE), 'utf8');
-    } catch {
-      return; // Not created yet: reads find nothing, the first write creates it.
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw withPath(err, path.join(this.dir, LAYOUT_FILE));
     }
     let version: unknown;
     try {
@@ -248,8 +336,9 @@ export class OciLayoutStore implements RepositoryStore {
       version = undefined;
     }
     if (typeof version !== 'string' || !version.startsWith('1.')) {
-      throw new Error(`${this.location}: unsupported oci-layout file (imageLayoutVersion ${JSON.stringify(version)}; expected 1.x)`);
+      throw new DamagedLayoutError(`${this.location}: unsupported oci-layout file (imageLayoutVersion ${shown(version)}; expected 1.x)`);
     }
+    return true;
   }
 
   /** Read-modify-write of index.json under a lock shared by this process and others. */
@@ -289,10 +378,10 @@ function parseManifest(bytes: Buffer, digest: string, location: string): Manifes
   try {
     parsed = JSON.parse(bytes.toString('utf8'));
   } catch {
-    throw new SyntaxError(`${digest} in ${location} is not a JSON manifest`);
+    throw new DamagedLayoutError(`${digest} in ${location} is not a JSON manifest`);
   }
   if (!parsed || typeof parsed !== 'object' || (parsed as { schemaVersion?: unknown }).schemaVersion !== 2) {
-    throw new SyntaxError(`${digest} in ${location} is not a schemaVersion 2 manifest`);
+    throw new DamagedLayoutError(`${digest} in ${location} is not a schemaVersion 2 manifest`);
   }
   return parsed as Manifest;
 }
@@ -359,4 +448,37 @@ async function writeFileAtomic(file: string, data: Buffer | string): Promise<voi
     await fs.rm(tmp, { force: true });
     throw err;
   }
+}
+
+/** The layout's content is not what the image-spec says: bad input, not a crash. */
+export class DamagedLayoutError extends UserError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DamagedLayoutError';
+  }
+}
+
+/** An errno failure as a one-line UserError naming the path inside the layout (no raw errno text). */
+export function fsProblem(err: unknown, dir: string, location: string): unknown {
+  const e = err as NodeJS.ErrnoException;
+  const why = e?.code === 'ENOENT' ? undefined : fsReason(err);
+  if (!why) return err;
+  const where = typeof e.path === 'string' && e.path.startsWith(dir) ? path.relative(dir, e.path) || '.' : '';
+  return new UserError(`${location}: ${where ? `${clip(where)}: ` : ''}${why}; point at an OCI image layout directory (oci-layout, index.json, blobs/) you can read and write`);
+}
+
+/** Node leaves `path` off some errors (readFile of a directory): say which file it was. */
+function withPath(err: unknown, file: string): unknown {
+  const e = err as NodeJS.ErrnoException;
+  if (e && typeof e === 'object' && typeof e.code === 'string' && e.path === undefined) e.path = file;
+  return err;
+}
+
+/** A value from a file, shown in a message: JSON-quoted and clipped. */
+function shown(value: unknown): string {
+  return clip(value === undefined ? 'undefined' : JSON.stringify(value) ?? String(value));
+}
+
+function clip(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }

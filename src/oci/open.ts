@@ -1,10 +1,12 @@
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../core/errors';
 import { isDigest } from './digest';
-import { OciLayoutStore } from './layout';
+import { fsProblem, OciLayoutStore } from './layout';
 import { formatReference, isTag, parseReference, referenceTarget } from './reference';
 import { RegistryClient, type RegistryClientOptions } from './registry';
-import type { RepositoryStore } from './store';
+import { NotFoundError, type RepositoryStore } from './store';
+import type { Descriptor } from './types';
 
 export const OCI_LAYOUT_PREFIX = 'oci-layout:';
 
@@ -79,4 +81,36 @@ export function openImage(input: string, opts: RegistryClientOptions = {}, clien
       if (!client) registryClient.close();
     },
   };
+}
+
+/**
+ * An `oci-layout:` image that is there in full: the directory, its oci-layout file and index.json,
+ * the tag or digest, and every manifest and blob it reaches. What a copy would trip over half-way,
+ * as one UserError before anything is written elsewhere.
+ */
+export async function checkLayoutImage(input: string): Promise<Descriptor> {
+  const { dir, reference } = parseLayoutInput(input);
+  const resolved = path.resolve(dir);
+  const fail = (why: string): never => {
+    throw new UserError(`${input}: ${why}; point at an OCI image layout directory (oci-layout, index.json, blobs/)`);
+  };
+  const statOf = async (p: string) => {
+    try {
+      return await fs.stat(p);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw fsProblem(err, resolved, `${OCI_LAYOUT_PREFIX}${dir}`);
+    }
+  };
+  const stat = await statOf(resolved);
+  if (!stat) fail(`the directory ${dir} does not exist`);
+  if (!stat?.isDirectory()) fail(`${dir} is not a directory`);
+  const layoutFile = await statOf(path.join(resolved, 'oci-layout'));
+  if (!layoutFile?.isFile()) fail(`${dir} has no oci-layout file, so it is not an OCI image layout`);
+  try {
+    return await new OciLayoutStore(resolved).checkComplete(reference);
+  } catch (err) {
+    if (err instanceof NotFoundError) throw new UserError(`${err.message}; give a tag or digest the layout holds`);
+    throw err;
+  }
 }

@@ -152,7 +152,7 @@ function registryProblem(registry: string): string | undefined {
     }
   }
   if (port !== undefined && !PORT_RE.test(port)) return `registry port '${port}' must be a number`;
-  if (port !== undefined && Number(port) > 65535) return `registry port '${port}' is out of range`;
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return `registry port '${port}' is out of range (1-65535)`;
   return undefined;
 }
 

@@ -116,7 +116,7 @@ spec:
     ['unknown extension', GOOD.replace('  keys:', '      extensions: {sourceRepo: x}\n  keys:'), /^spec\.identities\[0\]\.extensions\.sourceRepo: unknown key; allowed here: sourceRepositoryURI/],
     ['empty extensions', GOOD.replace('  keys:', '      extensions: {}\n  keys:'), /^spec\.identities\[0\]\.extensions: must not be empty/],
     ['key entry without path', GOOD.replace('[cosign.pub]', '[{requireTlog: true}]'), /^spec\.keys\[0\]: must be a key file path or \{path: FILE, requireTlog: true\|false\}/],
-    ['unreadable key', GOOD.replace('[cosign.pub]', '[cosign.pub, missing.pub]'), /^spec\.keys\[1\]: cannot read 'missing\.pub' \(ENOENT\)/],
+    ['unreadable key', GOOD.replace('[cosign.pub]', '[cosign.pub, missing.pub]'), /^spec\.keys\[1\]: cannot read 'missing\.pub' \(it does not exist\)/],
     ['not a key', GOOD.replace('[cosign.pub]', '[not-a-key.pub]'), /^spec\.keys\[0\]: 'not-a-key\.pub' is not a PEM public key/],
     ['unreadable trusted root', GOOD.replace('sigstore: public-good', 'sigstore: {trustedRoot: nope.json}'), /^spec\.sigstore\.trustedRoot: cannot read 'nope\.json'/],
     ['trusted root that is not one', GOOD.replace('sigstore: public-good', 'sigstore: {trustedRoot: cosign.pub}'), /^spec\.sigstore\.trustedRoot: 'cosign\.pub' is not JSON/],
@@ -137,6 +137,6 @@ spec:
   });
 
   it('says when the policy file cannot be read', () => {
-    expect(() => loadPolicy(join(dir, 'absent.yaml'))).toThrow(/absent\.yaml: cannot read the policy file \(ENOENT\)/);
+    expect(() => loadPolicy(join(dir, 'absent.yaml'))).toThrow(/absent\.yaml: cannot read the policy file \(it does not exist\)/);
   });
 });

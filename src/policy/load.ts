@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { UserError } from '../core/errors';
+import { fsReason } from '../core/fs-errors';
 import { parseJsonDocuments } from '../core/json-documents';
 import { positiveDuration } from './duration';
 import { subjectRegExpProblem } from './regexp-check';
@@ -35,7 +36,7 @@ export function loadPolicy(path: string): Policy {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new UserError(`${path}: cannot read the policy file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); check --policy`);
+    throw new UserError(`${path}: cannot read the policy file (${fsReason(err) ?? 'unreadable'}); check --policy`);
   }
   return parsePolicy(text, path, dirname(resolve(path)));
 }
@@ -113,7 +114,7 @@ function readReferenced(file: string, baseDir: string, fail: (why: string) => ne
   try {
     return readFileSync(resolve(baseDir, file), 'utf8');
   } catch (err) {
-    return fail(`cannot read '${file}' (${(err as NodeJS.ErrnoException).code ?? 'error'}); paths are relative to the policy file`);
+    return fail(`cannot read '${file}' (${fsReason(err) ?? 'unreadable'}); paths are relative to the policy file`);
   }
 }
 

@@ -9,7 +9,8 @@ import type { Suppressions } from '../scan/suppressions';
 import type { ShipInputs } from './inputs';
 import { verifyCommands, type ShipOutputs, type VerifyHintInput } from './outputs';
 import { oidcIssuer, planShip, type ShipEnvironment, type ShipPlan } from './plan';
-import { bundleOwner, chooseSigner, type ChosenSigner } from './signer';
+import { bundleOwner, type ChosenSigner } from './signer';
+import { preflight } from './preflight';
 import { analyzeStep } from './steps/analyze';
 import { checkBundleSizes, expectedReferrers, planAttestations, pushReferrers, signStatements, type SignedAttestation } from './steps/attest';
 import { buildStep } from './steps/build';
@@ -26,18 +27,19 @@ export interface ShipResult {
   suppressions: Suppressions;
 }
 
-/** inputs → plan → build → SBOM + scan → sign + attest + push → extra tags → outputs. */
+/** inputs → plan → preflight → build → SBOM + scan → sign + attest + push → extra tags → outputs. */
 export async function ship(inputs: ShipInputs, world: ShipEnvironment): Promise<ShipResult> {
   const plan = await planShip(inputs, world);
   try {
-    // Choose the signer before any push, so a missing key or token fails before anything is written.
-    const chosen = await chooseSigner(inputs, world, plan.outputDir, plan.tokenClaims);
+    // Every input that can be checked without the registry is checked before the first push.
+    const ready = await preflight(plan, world);
+    const chosen = ready.signer;
     const built = await buildStep(plan, world);
     world.logger.info(`build: ${plan.target.name}:${plan.tags.immutableTag} is ${built.digest}`);
 
     const imageDescriptor = await plan.store.resolve(built.digest);
     const platformDescriptors = await platformManifests(plan, built.digest);
-    const analysis = await analyzeStep(plan, built, world);
+    const analysis = await analyzeStep(plan, built, ready.scanner, world);
     const vulnerabilities = analysis.platforms.flatMap((p) => p.vulnerabilities);
     const counts = countBySeverity(vulnerabilities);
     world.logger.info(`scan: ${counts.critical} critical, ${counts.high} high, ${counts.medium} medium, ${counts.low} low, ${counts.unknown} unknown`);

@@ -1,7 +1,8 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { UserError } from '../core/errors';
-import { keylessSigner, keySigner, resolveEndpoints, type SerializedBundle, type SigstoreEndpoints, type StatementSigner } from '../sign';
+import { fsReason } from '../core/fs-errors';
+import { checkServiceURL, keylessSigner, keySigner, resolveEndpoints, type SerializedBundle, type SigstoreEndpoints, type StatementSigner } from '../sign';
 import { keylessIdentityOf, type BundleSigner } from '../sign/bundle-signer';
 import type { GitHubTokenClaims } from '../workflow-ref/claims';
 import type { ShipInputs, Visibility } from './inputs';
@@ -39,16 +40,21 @@ export async function chooseSigner(
     const file = inputs.keyFile as string;
     let keyPem: string;
     try {
+      // A FIFO or device (/dev/zero) would block or never end: only a regular file is read.
+      if (!(await stat(file)).isFile()) throw new UserError(`signing key '${file}' is not a regular file; pass a PEM key file with --key`);
       keyPem = await readFile(file, 'utf8');
-    } catch {
-      throw new UserError(`signing key '${file}' cannot be read; pass a readable PEM key file with --key`);
+    } catch (err) {
+      if (err instanceof UserError) throw err;
+      throw new UserError(`signing key '${file}' cannot be read (${fsReason(err) ?? 'unreadable'}); pass a readable PEM key file with --key`);
     }
     // Key signing is for air-gapped use: witnesses only when URLs are given explicitly.
+    const rekorURL = inputs.sigstore.rekorURL ? checkServiceURL(inputs.sigstore.rekorURL, 'Rekor URL') : undefined;
+    const tsaURL = inputs.sigstore.tsaURL ? checkServiceURL(inputs.sigstore.tsaURL, 'timestamp authority URL') : undefined;
     const signer = keySigner({
       keyPem,
       password: inputs.keyPassword ?? world.env.COSIGN_PASSWORD,
-      rekorURL: inputs.sigstore.rekorURL,
-      tsaURL: inputs.sigstore.tsaURL,
+      rekorURL,
+      tsaURL,
     });
     const publicKeyFile = path.join(outputDir, 'cosign.pub');
     await mkdir(outputDir, { recursive: true });

@@ -31,7 +31,8 @@ export interface EndpointChoice {
   tsaURL?: string;
 }
 
-function checkURL(url: string, what: string): string {
+/** An http(s) URL of a Sigstore service, without trailing slashes; anything else is a UserError. */
+export function checkServiceURL(url: string, what: string): string {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -61,7 +62,7 @@ export function resolveEndpoints(choice: EndpointChoice = {}): SigstoreEndpoints
   }
   const base: Partial<SigstoreEndpoints> = !visibility ? {} : visibility === 'public' ? PUBLIC_GOOD_ENDPOINTS : GITHUB_ENDPOINTS;
   const pick = (explicit: string | undefined, fallback: string | undefined, what: string) =>
-    explicit === undefined ? fallback : explicit === '' ? undefined : checkURL(explicit, what);
+    explicit === undefined ? fallback : explicit === '' ? undefined : checkServiceURL(explicit, what);
   const endpoints: SigstoreEndpoints = {
     instance: overridden ? 'custom' : (base.instance as SigstoreEndpoints['instance']),
     fulcioURL: pick(choice.fulcioURL, base.fulcioURL, 'Fulcio URL') ?? '',

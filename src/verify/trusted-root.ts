@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import seeds from '@sigstore/tuf/seeds.json';
 import { UserError } from '../core/errors';
+import { fsReason } from '../core/fs-errors';
 import { parseJsonDocuments } from '../core/json-documents';
 
 /**
@@ -88,7 +89,7 @@ export function loadTrustedRoot(source: TrustedRootSource): TrustedRoot {
       try {
         text = readFileSync(source.path, 'utf8');
       } catch (err) {
-        throw new UserError(`cannot read trusted root ${source.path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; check the path`);
+        throw new UserError(`cannot read trusted root ${source.path} (${fsReason(err) ?? 'unreadable'}); check the path`);
       }
       return mergeTrustedRoots(parseTrustedRootText(text, source.path).map((doc) => toTrustedRoot(doc, source.path)));
     }

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { UserError } from '../../core/errors';
+import { fsReason } from '../../core/fs-errors';
 import { verifyArtifactBundle, type ArtifactInput, type ArtifactSigner } from '../../verify/artifact-bundle';
 import { loadTrustedRoot } from '../../verify/trusted-root';
 import { parseFlags, type Command } from '../command';
@@ -38,7 +39,7 @@ function readFile(path: string, what: string): Buffer {
   try {
     return readFileSync(path);
   } catch (err) {
-    throw new UserError(`cannot read ${what} '${path}' (${(err as NodeJS.ErrnoException).code ?? 'error'}); check the path`);
+    throw new UserError(`cannot read ${what} '${path}' (${fsReason(err) ?? 'unreadable'}); check the path`);
   }
 }
 

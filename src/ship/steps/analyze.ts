@@ -7,10 +7,10 @@ import { fromTrivyReport } from '../../scan/trivy-report';
 import { grypeScan } from '../../tools/grype';
 import { rfc3339 } from '../../tools/trivy';
 import type { Vulnerability } from '../../scan/vulnerability';
-import { resolveTool } from '../../tools/resolve-tool';
 import { generateSbom, sbomThenScan, type GenerateSbomOptions, type ImageInput, type SbomResult } from '../../tools/trivy';
-import { prepareTrivyDb, type PreparedDb } from '../../tools/trivy-db';
+import type { PreparedDb } from '../../tools/trivy-db';
 import type { ShipEnvironment, ShipPlan } from '../plan';
+import type { PreparedScanner } from '../preflight';
 
 /** What any scanner's run yields, and what its vuln attestation carries. */
 export interface ScanOutcome {
@@ -50,24 +50,9 @@ export function defaultTrivyCache(env: NodeJS.ProcessEnv): string {
  * Step 2: per platform, an SBOM of the pushed image, then a scan of that SBOM (the image is analysed
  * once). Platforms run side by side.
  */
-export async function analyzeStep(plan: ShipPlan, built: BuiltImage, world: ShipEnvironment): Promise<Analysis> {
+export async function analyzeStep(plan: ShipPlan, built: BuiltImage, scanner: PreparedScanner, world: ShipEnvironment): Promise<Analysis> {
   const { inputs } = plan;
-  const tools = inputs.tools ?? {};
-  const resolve = (name: 'trivy' | 'grype', explicitPath: string | undefined) =>
-    resolveTool(name, { explicitPath, pinnedOnly: tools.pinnedOnly, logger: world.logger, allowDownload: !inputs.offline });
-  const grype = inputs.scanner === 'grype' ? await resolve('grype', tools.grypePath) : undefined;
-  const trivy = await resolve('trivy', tools.trivyPath);
-  const cacheDir = path.resolve(world.cwd, inputs.trivyCache ?? defaultTrivyCache(world.env));
-  await mkdir(cacheDir, { recursive: true });
-  const db = await prepareTrivyDb({
-    cacheDir,
-    offline: inputs.offline,
-    binary: trivy.path,
-    dbRepositories: inputs.dbRepositories.length > 0 ? inputs.dbRepositories : undefined,
-    maxDbAge: inputs.maxDbAge,
-    useActionsCache: world.env.GITHUB_ACTIONS === 'true',
-    logger: world.logger,
-  });
+  const { trivy, grype, cacheDir, db } = scanner;
   const sbomDir = path.join(plan.outputDir, 'sbom');
   await mkdir(sbomDir, { recursive: true });
 
