@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { oneLine } from '../core/errors';
 import { redact, type Logger } from '../core/log';
+import { inertText } from '../core/untrusted-text';
 import { identityTokenSource } from '../ship/identity-token';
 import { gate, ship } from '../ship/run';
 import { summaryMarkdown } from '../ship/summary';
@@ -31,7 +32,7 @@ async function run(): Promise<void> {
     await core.summary.addRaw(summaryMarkdown(o, result.vulnerabilities, result.offenders)).write();
     gate(result, inputs.failOn);
   } catch (err) {
-    core.setFailed(redact(oneLine(err)));
+    core.setFailed(inertText(oneLine(err), { max: 4000 }));
     const code = (err as { exitCode?: number }).exitCode;
     if (code === 2) process.exitCode = 2;
   }

@@ -1,5 +1,6 @@
 import { oneLine, UserError } from '../core/errors';
 import { redact } from '../core/log';
+import { inertText } from '../core/untrusted-text';
 import * as path from 'node:path';
 import type { Command } from './command';
 import { loadModule } from './load-module';
@@ -48,7 +49,8 @@ export async function main(argv: string[]): Promise<number> {
     return await loadCommand(name).run(rest);
   } catch (err) {
     const code = typeof (err as { exitCode?: unknown }).exitCode === 'number' ? (err as { exitCode: number }).exitCode : 1;
-    process.stderr.write(`ship-image ${name}: ${redact(oneLine(err))}\n`);
+    // The last line is often a registry's or a file's words: untrusted text.
+    process.stderr.write(`ship-image ${name}: ${inertText(oneLine(err), { max: 4000 })}\n`);
     if (process.env.SHIP_IMAGE_DEBUG && !(err instanceof UserError) && err instanceof Error && err.stack) {
       process.stderr.write(redact(err.stack) + '\n');
     }
