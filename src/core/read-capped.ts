@@ -33,8 +33,8 @@ export class FileReadError extends UserError {
   readonly path: string;
   readonly reason: string;
   readonly code?: string;
-  constructor(path: string, what: string, reason: string, hint: string, code?: string) {
-    super(`${path}: ${what} ${reason}; ${hint}`);
+  constructor(path: string, head: string, reason: string, hint: string, code?: string) {
+    super(`${path}: ${head}; ${hint}`);
     this.name = 'FileReadError';
     this.path = path;
     this.reason = reason;
@@ -43,7 +43,7 @@ export class FileReadError extends UserError {
 }
 
 export interface ReadCappedOptions {
-  /** What the file is, for the message: `policy file`, `public key`, ... (default `file`). */
+  /** What the file is, for the message: `the policy file`, `the public key`, ... (default `the file`). */
   what?: string;
   /** The last part of the message, what to do (default: check the path). */
   hint?: string;
@@ -57,16 +57,18 @@ export function formatBytes(n: number): string {
 
 function tooLarge(path: string, maxBytes: number, o: ReadCappedOptions, size?: number): FileReadError {
   const seen = size === undefined ? `more than ${formatBytes(maxBytes)}` : `${formatBytes(size)}, more than the ${formatBytes(maxBytes)}`;
-  return new FileReadError(path, o.what ?? 'file', `is too large (${seen} ship-image reads for it)`, o.hint ?? 'check the path', 'ETOOLARGE');
+  const reason = `is too large (${seen} ship-image reads for it)`;
+  return new FileReadError(path, `${o.what ?? 'the file'} ${reason}`, reason, o.hint ?? 'check the path', 'ETOOLARGE');
 }
 
 function openFailed(path: string, err: unknown, o: ReadCappedOptions): FileReadError {
   const code = (err as NodeJS.ErrnoException).code;
-  return new FileReadError(path, o.what ?? 'file', `cannot be read (${code ?? (err as Error).message})`, o.hint ?? 'check the path', code);
+  const why = code ?? (err as Error).message;
+  return new FileReadError(path, `cannot read ${o.what ?? 'the file'} (${why})`, `cannot be read (${why})`, o.hint ?? 'check the path', code);
 }
 
 function notAFile(path: string, o: ReadCappedOptions): FileReadError {
-  return new FileReadError(path, o.what ?? 'file', 'is a directory, not a file', o.hint ?? 'check the path', 'EISDIR');
+  return new FileReadError(path, `${o.what ?? 'the file'} is a directory, not a file`, 'is a directory, not a file', o.hint ?? 'check the path', 'EISDIR');
 }
 
 const sleepBuffer = new Int32Array(new SharedArrayBuffer(4));
@@ -125,7 +127,7 @@ export function readTextCapped(path: string, maxBytes: number, o: ReadCappedOpti
 /** Standard input, up to `maxBytes` (for `--password-stdin` and `-` arguments). */
 export function readStdinCapped(maxBytes: number, o: ReadCappedOptions = {}): string {
   const bytes = readFdSync(0, maxBytes);
-  if (!bytes) throw tooLarge('stdin', maxBytes, { what: 'input', ...o });
+  if (!bytes) throw tooLarge('stdin', maxBytes, { what: 'the input', ...o });
   return bytes.toString('utf8');
 }
 
