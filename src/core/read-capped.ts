@@ -25,7 +25,8 @@ export const READ_CAPS = {
   document: 16 * MiB,
   /** A layer file read whole from an extracted docker archive. */
   layer: 1024 * MiB,
-  stdin: 16 * MiB,
+  /** `--password-stdin`. */
+  stdin: 1 * MiB,
 } as const;
 
 /** Why a file could not be read; a UserError (exit 2) naming the file. `reason` is the bare phrase. */

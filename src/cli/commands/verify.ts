@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { READ_CAPS, readStdinCapped } from '../../core/read-capped';
 import { oneLine, UserError } from '../../core/errors';
 import { redact, type Logger } from '../../core/log';
 import { loadPolicy } from '../../policy/load';
@@ -81,7 +81,7 @@ export function makeVerifyCommand(deps: VerifyCommandDeps): Command {
 
 export const verifyCommand: Command = makeVerifyCommand({
   env: process.env,
-  readStdin: () => readFileSync(0, 'utf8'),
+  readStdin: () => readStdinCapped(READ_CAPS.stdin),
   writeStdout: (text) => process.stdout.write(text),
   writeStderr: (text) => process.stderr.write(text),
 });
