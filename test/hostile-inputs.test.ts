@@ -157,12 +157,12 @@ describe('a lying registry (loopback double)', () => {
         res.end('{"errors":[{"code":"MANIFEST_UNKNOWN"}]}');
         return;
       }
-      if (url === '/v2/' || /^\/v2\/acme\/\w+\/manifests\//.test(url)) {
+      if (url === '/v2/' || (/^\/v2\/acme\/\w+\/manifests\//.test(url) && !url.includes('bbbbbbbb'))) {
         res.writeHead(200, { 'Content-Type': 'application/vnd.oci.image.manifest.v1+json', 'Docker-Content-Digest': manifestDigest, 'Content-Length': manifest.length });
         res.end(req.method === 'HEAD' || url === '/v2/' ? undefined : manifest);
         return;
       }
-      if (url.startsWith('/v2/acme/ok/referrers/')) {
+      if (/^\/v2\/acme\/(ok|bund)\/referrers\//.test(url)) {
         const body = JSON.stringify({
           schemaVersion: 2,
           mediaType: 'application/vnd.oci.image.index.v1+json',
@@ -171,7 +171,7 @@ describe('a lying registry (loopback double)', () => {
               mediaType: 'application/vnd.oci.image.manifest.v1+json',
               digest: `sha256:${'b'.repeat(64)}`,
               size: 100,
-              artifactType: `application/x-evil${HOSTILE}`,
+              artifactType: url.startsWith('/v2/acme/bund/') ? 'application/vnd.dev.sigstore.bundle.v0.3+json' : `application/x-evil${HOSTILE}`,
               annotations: { 'dev.sigstore.bundle.predicateType': `https://x/${HOSTILE} ${auth} ${decoded}`, 'org.opencontainers.image.created': 'x'.repeat(100_000) },
             },
           ],
@@ -214,6 +214,26 @@ describe('a lying registry (loopback double)', () => {
       expect(r.stdout).toContain('PWNED');
       expect(r.stdout.length).toBeLessThan(5000);
       if (json) expect(JSON.parse(r.stdout).referrers[0].digest).toBe(`sha256:${'b'.repeat(64)}`);
+    }
+  });
+
+  test('verify --json and text: reasons quoting the registry come out clean', async () => {
+    const pub = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    writeFileSync(join(dir, 'verify.pub'), pub);
+    const policy = join(dir, 'verify-policy.yaml');
+    writeFileSync(policy, POLICY.replace('KEY', 'verify.pub'));
+    for (const json of [true, false]) {
+      const r = await run(['verify', `${host}/acme/bund:latest`, '--policy', policy, ...(json ? ['--json'] : [])], { DOCKER_CONFIG: dockerConfig });
+      expect(r.code).toBe(1);
+      for (const text of [r.stdout, r.stderr]) {
+        expect(text).not.toMatch(CONTROL);
+        expect(text).not.toMatch(/\\u001b|\\u0007|\\u009b/);
+        expect(text).not.toContain(CANARY_PASSWORD);
+        expect(text).not.toContain(Buffer.from(`${CANARY_USER}:${CANARY_PASSWORD}`).toString('base64'));
+        expect(text.length).toBeLessThan(12_000);
+      }
+      expect(r.stdout + r.stderr).toContain('PWNED');
+      if (json) expect(JSON.parse(r.stdout).allowed).toBe(false);
     }
   });
 });

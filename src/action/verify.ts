@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { oneLine } from '../core/errors';
-import { redact, type Logger } from '../core/log';
+import type { Logger } from '../core/log';
 import { mdCode, mdText } from '../core/markdown';
 import { inertText } from '../core/untrusted-text';
 import type { RegistryClientOptions } from '../oci/registry';
@@ -10,7 +10,9 @@ import { loadTrustedRoot } from '../verify/trusted-root';
 import { verifyImage, type VerifyReport } from '../verify/verify-image';
 import { input, secret } from './inputs';
 
-const logger: Logger = { info: (m) => core.info(redact(m)), warn: (m) => core.warning(redact(m)), debug: (m) => core.debug(redact(m)) };
+// Messages quote registries and tools: made inert before they reach the workflow log.
+const inert = (m: string) => inertText(m, { max: 8000, multiline: true });
+const logger: Logger = { info: (m) => core.info(inert(m)), warn: (m) => core.warning(inert(m)), debug: (m) => core.debug(inert(m)) };
 
 function registryOptions(image: string): RegistryClientOptions {
   const username = input('registry-username');
