@@ -5,7 +5,7 @@
  * bidi overrides, 1 MB of text and the credentials it was sent. Each must end in one line (exit 2
  * for bad input), with no escape sequence and no canary secret in any output.
  */
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -140,7 +140,7 @@ describe('a lying registry (loopback double)', () => {
   let host: string;
   let dockerConfig: string;
   const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a', size: 2 }, layers: [] }));
-  const manifestDigest = `sha256:${require('node:crypto').createHash('sha256').update(manifest).digest('hex')}`;
+  const manifestDigest = `sha256:${createHash('sha256').update(manifest).digest('hex')}`;
 
   beforeAll(async () => {
     server = http.createServer((req, res) => {

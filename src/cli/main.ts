@@ -42,7 +42,7 @@ export async function main(argv: string[]): Promise<number> {
     return name ? 0 : 2;
   }
   if (!Object.hasOwn(SUMMARIES, name)) {
-    process.stderr.write(`ship-image: unknown command '${name}': run 'ship-image --help' for the list\n`);
+    process.stderr.write(`ship-image: unknown command '${inertText(name, { max: 100 })}': run 'ship-image --help' for the list\n`);
     return 2;
   }
   try {

@@ -7,7 +7,7 @@ describe('markdown escaping', () => {
       '&lt;img src=x onerror=alert(1)&gt; \\[a\\](javascript:x) \\| cell \\*\\*b\\*\\*',
     );
     expect(mdText('- item')).toBe('\\- item');
-    expect(mdText('1. item')).toBe('\\1. item');
+    expect(mdText('1. item')).toBe('1\\. item');
   });
 
   test('code spans cannot be closed early nor split a table', () => {

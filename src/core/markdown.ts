@@ -11,7 +11,7 @@ const HTML_ENTITIES: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '
 export function mdText(text: string, max = 300): string {
   const s = inertText(text, { max }).replace(MD_SPECIAL, (c) => HTML_ENTITIES[c] ?? `\\${c}`);
   // A leading `-`, `+`, `=`, or `1.` would start a list or a heading underline.
-  return s.replace(/^([-+=]|\d+[.)])/, '\\$1');
+  return s.replace(/^[-+=]/, '\\$&').replace(/^(\d+)([.)])/, '$1\\$2');
 }
 
 /** Inline code: backticks cannot close it early, `|` cannot split a table cell. */
