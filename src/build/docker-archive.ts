@@ -11,6 +11,7 @@ import { OCI_CONFIG, OCI_LAYER_TAR_GZIP, OCI_MANIFEST } from '../oci/media-types
 import type { RepositoryStore } from '../oci/store';
 import type { Descriptor, ImageManifest } from '../oci/types';
 import { platformString } from './platforms';
+import { createCappedReadStream, FileReadError, READ_CAPS, readFileCapped } from '../core/read-capped';
 
 const OCI_LAYER_TAR_ZSTD = 'application/vnd.oci.image.layer.v1.tar+zstd';
 const MAX_MANIFEST_JSON_BYTES = 4 * 1024 * 1024;
@@ -56,7 +57,7 @@ export async function importDockerArchive(
 
     const configPath = files.get(normalise(entry.Config));
     if (!configPath) throw new UserError(`'${file}' lacks the config ${entry.Config} its manifest.json names; re-create it with docker save`);
-    const configBytes = fs.readFileSync(configPath);
+    const configBytes = readFileCapped(configPath, READ_CAPS.document, { what: `the config ${entry.Config} in '${file}'`, hint: "re-create it with 'docker save'" });
     let config: ImageConfigShape;
     try {
       config = JSON.parse(configBytes.toString('utf8')) as ImageConfigShape;
@@ -77,7 +78,7 @@ export async function importDockerArchive(
     });
     const layers: Descriptor[] = [];
     for (const [i, layerPath] of layerPaths.entries()) {
-      const { content, mediaType } = compressedLayer(fs.readFileSync(layerPath), diffIds[i], entry.Layers[i], file);
+      const { content, mediaType } = compressedLayer(readFileCapped(layerPath, READ_CAPS.layer, { what: `the layer ${entry.Layers[i]} in '${file}'`, hint: 'push it with docker push instead' }), diffIds[i], entry.Layers[i], file);
       layers.push(await store.putBlob(content, mediaType).then((d) => ({ mediaType, digest: d.digest, size: d.size })));
     }
     const configDescriptor = await store.putBlob(configBytes, OCI_CONFIG);
@@ -130,7 +131,9 @@ async function extractArchive(file: string, scratch: string): Promise<Map<string
       }
     }
   }
-  await Promise.all([pipeline(fs.createReadStream(file), extract), consume]).catch((err: NodeJS.ErrnoException) => {
+  const source = createCappedReadStream(file, READ_CAPS.archive, { what: 'the docker archive', hint: "push the image from the daemon or a registry instead of 'docker save'" });
+  await Promise.all([pipeline(source, extract), consume]).catch((err: NodeJS.ErrnoException) => {
+    if (err instanceof FileReadError) throw err;
     // errno failures are named in words; tar-stream's own messages ("Invalid tar header") are kept.
     const why = typeof err.code === 'string' && err.syscall ? `it cannot be read (${err.syscall} failed)` : err.message;
     throw new UserError(`cannot read docker archive '${file}': ${why}; pass a tarball written by 'docker save'`);
@@ -164,8 +167,7 @@ function normalise(name: string): string {
 }
 
 function readArchiveManifest(manifestPath: string, file: string): ArchiveImageEntry[] {
-  const raw = fs.readFileSync(manifestPath);
-  if (raw.length > MAX_MANIFEST_JSON_BYTES) throw new UserError(`'${file}': manifest.json is too large to be a docker save manifest`);
+  const raw = readFileCapped(manifestPath, MAX_MANIFEST_JSON_BYTES, { what: `manifest.json in '${file}'`, hint: "it is not a 'docker save' manifest" });
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw.toString('utf8'));

@@ -1,5 +1,6 @@
 import { createHash, createPublicKey } from 'node:crypto';
 import type { ExtensionPins, PinnableExtension, Policy, PolicyIdentity, Signer } from './types';
+import { subjectRegExpMatches } from './regexp-check';
 
 /**
  * The identifier `verify` must put in `Signer.keyId` for a key-signed bundle: `sha256:` and the hex
@@ -13,7 +14,7 @@ export function publicKeyId(pem: string): string {
 /** Issuer, subject, and every extension the identity pins (absent from the certificate = no match). */
 export function identityMatches(identity: PolicyIdentity, san: string, issuer: string, extensions: ExtensionPins = {}): boolean {
   if (identity.issuer !== issuer) return false;
-  const subjectOk = identity.subject !== undefined ? identity.subject === san : new RegExp(identity.subjectRegExp).test(san);
+  const subjectOk = identity.subject !== undefined ? identity.subject === san : subjectRegExpMatches(identity.subjectRegExp, san);
   if (!subjectOk) return false;
   return Object.entries(identity.extensions ?? {}).every(([name, value]) => extensions[name as PinnableExtension] === value);
 }

@@ -1,4 +1,4 @@
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { UserError } from '../core/errors';
 import { fsReason } from '../core/fs-errors';
@@ -7,6 +7,7 @@ import { keylessIdentityOf, type BundleSigner } from '../sign/bundle-signer';
 import type { GitHubTokenClaims } from '../workflow-ref/claims';
 import type { ShipInputs, Visibility } from './inputs';
 import type { ShipEnvironment } from './plan';
+import { READ_CAPS, readTextCappedAsync } from '../core/read-capped';
 
 export interface ChosenSigner {
   signer: StatementSigner;
@@ -40,11 +41,9 @@ export async function chooseSigner(
     const file = inputs.keyFile as string;
     let keyPem: string;
     try {
-      // A FIFO or device (/dev/zero) would block or never end: only a regular file is read.
-      if (!(await stat(file)).isFile()) throw new UserError(`signing key '${file}' is not a regular file; pass a PEM key file with --key`);
-      keyPem = await readFile(file, 'utf8');
+      keyPem = await readTextCappedAsync(file, READ_CAPS.key, { what: 'the signing key', hint: 'pass a PEM key file (cosign.key) with --key' });
     } catch (err) {
-      if (err instanceof UserError) throw err;
+      if ((err as NodeJS.ErrnoException).code === 'ETOOLARGE') throw err;
       throw new UserError(`signing key '${file}' cannot be read (${fsReason(err) ?? 'unreadable'}); pass a readable PEM key file with --key`);
     }
     // Key signing is for air-gapped use: witnesses only when URLs are given explicitly.

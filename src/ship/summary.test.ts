@@ -1,8 +1,56 @@
-import { parseIgnoreFile, parseVex } from '../scan/suppressions';
+/* eslint-disable no-control-regex -- these tests look for control characters */
+import { addSecret } from '../core/log';
+import type { Vulnerability } from '../scan/vulnerability';
 import type { ShipOutputs } from './outputs';
-import { summaryMarkdown } from './summary';
+import { summaryMarkdown, summaryText } from './summary';
+import { parseIgnoreFile, parseVex } from '../scan/suppressions';
+
+const canary = 'canary-summary-secret-c0ffee';
+addSecret(canary);
 
 const outputs: ShipOutputs = {
+  image: 'registry.test/acme/api',
+  tag: 'v1',
+  digest: `sha256:${'a'.repeat(64)}`,
+  platforms: { 'linux/amd64': `sha256:${'a'.repeat(64)}` },
+  referrers: { signature: `sha256:${'b'.repeat(64)}` },
+  vulnerabilities: { critical: 1, high: 0, medium: 0, low: 0, unknown: 0 },
+  bundles: [],
+  verify: { cosign: `cosign verify registry.test/acme/api@sha256:${'a'.repeat(64)}`, cosignAttestation: 'cosign verify-attestation x', gh: 'gh attestation verify x' },
+};
+
+// A package in the scanned image names itself to break out of the table and the log.
+const hostile: Vulnerability = {
+  id: 'CVE-2026-0001](javascript:alert(1))',
+  packageName: `evil | <img src=x onerror=alert(1)> \u001b[31m${canary}\n\n# heading`,
+  installedVersion: '1.0`injected`',
+  fixedVersion: '[click](https://evil.example)',
+  severity: 'CRITICAL',
+  url: 'javascript:alert(1)',
+};
+
+describe('ship summaries with untrusted scan text', () => {
+  test('markdown: no HTML, no extra cell or link, no control character, no secret', () => {
+    const md = summaryMarkdown(outputs, [hostile], [hostile]);
+    expect(md).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(md).not.toContain(canary);
+    expect(md).not.toContain('<img');
+    expect(md).not.toMatch(/(?<!\\)\]\(javascript:/);
+    expect(md).not.toMatch(/(?<!\\)\]\(https:\/\/evil/);
+    const row = md.split('\n').find((l) => l.includes('evil'))!;
+    // Five cells: the package's `|` is escaped, its line breaks folded.
+    expect(row.split(/(?<!\\)\|/).length - 2).toBe(5);
+    expect(md).not.toMatch(/^# heading/m);
+  });
+
+  test('text', () => {
+    const text = summaryText({ ...outputs, image: `registry.test/acme/api\u001b]0;x\u0007${canary}` });
+    expect(text).not.toMatch(/[\u001b\u0007]/);
+    expect(text).not.toContain(canary);
+  });
+});
+
+const plainOutputs: ShipOutputs = {
   image: 'ghcr.io/acme/api',
   tag: 'abc',
   digest: 'sha256:' + 'a'.repeat(64),
@@ -15,13 +63,13 @@ const outputs: ShipOutputs = {
 
 describe('summaryMarkdown: suppressions', () => {
   it('says plainly when nothing was suppressed', () => {
-    expect(summaryMarkdown(outputs, [], [])).toContain('**Suppressions**: none');
+    expect(summaryMarkdown(plainOutputs, [], [])).toContain('**Suppressions**: none');
   });
 
   it('lists each ignore entry (applied or expired) and VEX statement with the file digests, escaped', () => {
     const ignoreFile = parseIgnoreFile('CVE-1\nCVE-2 exp:2001-01-01\n');
     const vex = parseVex(JSON.stringify({ '@context': 'https://openvex.dev/ns', statements: [{ vulnerability: 'CVE-3', products: ['pkg:npm/a|b'], status: 'not_affected', justification: '<b>trust me</b>' }] }));
-    const md = summaryMarkdown(outputs, [], [], { ignoreFile, vex });
+    const md = summaryMarkdown(plainOutputs, [], [], { ignoreFile, vex });
     expect(md).toContain(`\`sha256:${ignoreFile.sha256}\`: 1 in force, 1 expired (not applied)`);
     expect(md).toContain('| CVE-1 | — | yes |');
     expect(md).toContain('| CVE-2 | 2001-01-01 | no (expired) |');

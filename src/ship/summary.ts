@@ -1,3 +1,5 @@
+import { mdCode, mdLink, mdText } from '../core/markdown';
+import { inertText } from '../core/untrusted-text';
 import type { ShipOutputs } from './outputs';
 import type { Suppressions } from '../scan/suppressions';
 import type { Vulnerability } from '../scan/vulnerability';
@@ -36,16 +38,16 @@ function suppressionLines(s: Suppressions): string[] {
 /** A Markdown job summary: the image, what is attached, the scan at a glance, what it suppressed, how to verify. */
 export function summaryMarkdown(o: ShipOutputs, vulns: Vulnerability[], offenders: Vulnerability[], suppressions: Suppressions = {}): string {
   const lines: string[] = [];
-  lines.push(`### ship-image: \`${o.image}:${o.tag}\``, '');
-  lines.push(`**Digest** \`${o.digest}\``, '');
+  lines.push(`### ship-image: ${mdCode(`${o.image}:${o.tag}`)}`, '');
+  lines.push(`**Digest** ${mdCode(o.digest)}`, '');
   if (Object.keys(o.platforms).length > 1) {
     lines.push('| platform | digest |', '|---|---|');
-    for (const [p, d] of Object.entries(o.platforms)) lines.push(`| ${p} | \`${d}\` |`);
+    for (const [p, d] of Object.entries(o.platforms)) lines.push(`| ${mdText(p)} | ${mdCode(d)} |`);
     lines.push('');
   }
   lines.push('| attached | referrer |', '|---|---|');
   for (const kind of ['signature', 'sbom', 'vulnerabilities', 'provenance'] as const) {
-    lines.push(`| ${kind} | ${o.referrers[kind] ? `\`${o.referrers[kind]}\`` : '—'} |`);
+    lines.push(`| ${kind} | ${o.referrers[kind] ? mdCode(o.referrers[kind]) : '—'} |`);
   }
   lines.push('');
   const v = o.vulnerabilities;
@@ -53,13 +55,17 @@ export function summaryMarkdown(o: ShipOutputs, vulns: Vulnerability[], offender
   const top = vulns.filter((x) => x.severity === 'CRITICAL' || x.severity === 'HIGH').slice(0, 20);
   if (top.length > 0) {
     lines.push('| id | package | installed | fixed | severity |', '|---|---|---|---|---|');
-    for (const x of top) lines.push(`| ${x.url ? `[${x.id}](${x.url})` : x.id} | ${x.packageName} | ${x.installedVersion} | ${x.fixedVersion ?? '—'} | ${x.severity} |`);
+    for (const x of top) {
+      lines.push(`| ${mdLink(x.id, x.url)} | ${mdText(x.packageName)} | ${mdText(x.installedVersion)} | ${x.fixedVersion ? mdText(x.fixedVersion) : '—'} | ${mdText(x.severity)} |`);
+    }
     lines.push('');
   }
   lines.push(...suppressionLines(suppressions));
   if (offenders.length > 0) lines.push(`**Gate failed**: ${offenders.length} finding(s) at or above fail-on.`, '');
+  // Inside the fence only a line starting with ``` could end it: inertText keeps each command on one line.
+  const cmd = (c: string) => inertText(c, { max: 2000 }).replace(/^`+/, '');
   const verify = [o.verify.cosign, o.verify.cosignAttestation, o.verify.gh].filter((line): line is string => !!line);
-  if (verify.length > 0) lines.push('Verify:', '```sh', ...verify, '```');
+  if (verify.length > 0) lines.push('Verify:', '```sh', ...verify.map(cmd), '```');
   return lines.join('\n') + '\n';
 }
 
@@ -70,12 +76,13 @@ export function summaryText(o: ShipOutputs, s: Suppressions = {}): string {
     s.ignoreFile ? `ignore-file sha256:${s.ignoreFile.sha256} (${s.ignoreFile.entries.length} in force, ${s.ignoreFile.expired.length} expired)` : '',
     s.vex ? `vex sha256:${s.vex.sha256} (${s.vex.format}, ${s.vex.statements.length} statements)` : '',
   ].filter(Boolean);
-  return [
+  const lines = [
     `shipped ${o.image}:${o.tag}`,
     `  digest          ${o.digest}`,
     ...Object.entries(r).map(([k, d]) => `  ${k.padEnd(15)} ${d}`),
     `  vulnerabilities critical=${o.vulnerabilities.critical} high=${o.vulnerabilities.high} medium=${o.vulnerabilities.medium} low=${o.vulnerabilities.low} unknown=${o.vulnerabilities.unknown}`,
     `  suppressions    ${suppressed.join('; ') || 'none'}`,
     ...(o.verify.cosign ? [`  verify          ${o.verify.cosign}`] : []),
-  ].join('\n');
+  ];
+  return lines.map((l) => inertText(l, { max: 2000 })).join('\n');
 }

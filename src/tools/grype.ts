@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../core/errors';
 import { addSecret, silentLogger, type Logger } from '../core/log';
@@ -6,6 +6,7 @@ import { fromGrypeReport, type GrypeReport } from '../scan/grype-report';
 import type { Suppressions } from '../scan/suppressions';
 import type { Vulnerability } from '../scan/vulnerability';
 import { runTool, type ImageInput, type ToolArgs } from './trivy';
+import { READ_CAPS, readTextCappedAsync } from '../core/read-capped';
 
 /**
  * Adapter for grype (anchore/grype), the alternative scanner: command construction, running,
@@ -101,7 +102,7 @@ export async function grypeScan(opts: GrypeScanOptions): Promise<GrypeScanResult
   const run = opts.run ?? ((bin, args, env) => runTool('grype', bin, args, env, logger));
   const { env } = grypeScanCommand(opts);
   await run(binary, async (scratch) => grypeScanCommand(opts, await writeGrypeFiles(scratch, opts.suppressions)).args, env);
-  const report = JSON.parse(await readFile(opts.outputPath, 'utf8')) as GrypeReport;
+  const report = JSON.parse(await readTextCappedAsync(opts.outputPath, READ_CAPS.report, { what: "grype's report" })) as GrypeReport;
   return {
     report,
     vulnerabilities: fromGrypeReport(report),

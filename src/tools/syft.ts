@@ -1,8 +1,9 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { silentLogger, type Logger } from '../core/log';
 import { registryEnv } from './grype';
 import { runTool, type ImageInput, type SbomFormat, type ToolArgs } from './trivy';
+import { READ_CAPS, readTextCappedAsync } from '../core/read-capped';
 
 /**
  * Adapter for syft (anchore/syft), the alternative SBOM generator: command construction, running,
@@ -61,7 +62,7 @@ export async function syftSbom(opts: SyftSbomOptions): Promise<SyftSbomResult> {
     },
     env,
   );
-  const document = JSON.parse(await readFile(opts.outputPath, 'utf8')) as Record<string, unknown>;
+  const document = JSON.parse(await readTextCappedAsync(opts.outputPath, READ_CAPS.report, { what: "syft's SBOM" })) as Record<string, unknown>;
   return { path: opts.outputPath, document, toolVersion: parseSyftVersion(await run(binary, ['version', '--output', 'json'], {})) };
 }
 
