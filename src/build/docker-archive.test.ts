@@ -12,7 +12,7 @@ describe('docker archives that are not files', () => {
   test.each(['/dev/zero', '/dev/null'])('%s is refused at once, on one line', async (file) => {
     const err = await importDockerArchive(file, untouchable).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
-    expect((err as Error).message).toBe(`docker archive '${file}' is not a regular file; write it with 'docker save -o FILE IMAGE' and pass FILE`);
+    expect((err as Error).message).toBe(`docker archive '${file}' is a device; pass the tarball written by 'docker save -o FILE IMAGE'`);
   });
 
   test('an archive of zeros is not a docker save archive', async () => {

@@ -60,7 +60,7 @@ describe('readFileCapped', () => {
 
   test('missing files and directories are one-line user errors with the code', async () => {
     const missing = oneLineUserError(catchSync(() => readFileCapped(path.join(dir, 'nope'), 10, { what: 'the key' })));
-    expect(missing.message).toBe(`${path.join(dir, 'nope')}: cannot read the key (ENOENT); check the path`);
+    expect(missing.message).toBe(`${path.join(dir, 'nope')}: cannot read the key (it does not exist); check the path`);
     expect(missing.code).toBe('ENOENT');
     const isDir = oneLineUserError(catchSync(() => readFileCapped(dir, 10)));
     expect(isDir.message).toBe(`${dir}: the file is a directory, not a file; check the path`);
