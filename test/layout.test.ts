@@ -29,7 +29,7 @@ afterAll(async () => {
 
 /** Compile the layout store and what it imports to plain CommonJS for child processes. */
 async function compileLayoutModule(outDir: string): Promise<string> {
-  for (const name of ['oci/layout', 'oci/digest', 'oci/media-types', 'oci/store', 'oci/types', 'core/keyed-lock', 'core/errors', 'core/fs-errors']) {
+  for (const name of ['oci/layout', 'oci/digest', 'oci/media-types', 'oci/store', 'oci/types', 'core/keyed-lock', 'core/errors', 'core/fs-errors', 'core/read-capped']) {
     const source = await fs.readFile(path.join(ROOT, 'src', `${name}.ts`), 'utf8');
     const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } });
     await fs.mkdir(path.dirname(path.join(outDir, name)), { recursive: true });

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UserError } from '../core/errors';
 import { fsReason } from '../core/fs-errors';
+import { FileReadError, READ_CAPS, readFileCappedAsync } from '../core/read-capped';
 import { withKeyedLock } from '../core/keyed-lock';
 import { digestOf, isDigest, sha256Digest } from './digest';
 import { ANNOTATION, OCI_INDEX, OCI_MANIFEST } from './media-types';
@@ -265,9 +266,14 @@ export class OciLayoutStore implements RepositoryStore {
   private async readVerified(digest: string, size?: number): Promise<Buffer> {
     let bytes: Buffer;
     try {
-      bytes = await fs.readFile(this.blobPath(digest));
+      // Never more than the descriptor says (a known size) or than a layer may be: a layout is untrusted input.
+      bytes = await readFileCappedAsync(this.blobPath(digest), size ?? READ_CAPS.layer, { what: `blob ${digest} of ${this.location}` });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`blob ${digest} not found in ${this.location}`);
+      if ((err as NodeJS.ErrnoException).code === 'ETOOLARGE') {
+        throw new DamagedLayoutError(`blob ${digest} in ${this.location} is corrupt: it is larger than ${size === undefined ? 'a blob may be' : 'its descriptor says'}`);
+      }
+      if (err instanceof FileReadError) throw err;
       throw withPath(err, this.blobPath(digest));
     }
     if ((size !== undefined && bytes.length !== size) || digestOf(bytes, digest.split(':')[0]) !== digest) {
@@ -297,9 +303,10 @@ export class OciLayoutStore implements RepositoryStore {
     const hasLayoutFile = await this.checkLayoutVersion();
     let text: string;
     try {
-      text = await fs.readFile(path.join(this.dir, INDEX_FILE), 'utf8');
+      text = (await readFileCappedAsync(path.join(this.dir, INDEX_FILE), READ_CAPS.document, { what: `the index.json of ${this.location}` })).toString('utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [] };
+      if (err instanceof FileReadError) throw err;
       throw withPath(err, path.join(this.dir, INDEX_FILE));
     }
     if (!hasLayoutFile) throw new DamagedLayoutError(`${this.location}: index.json but no oci-layout file, so it is not an OCI image layout; the layout is damaged`);
@@ -324,9 +331,10 @@ export class OciLayoutStore implements RepositoryStore {
   private async checkLayoutVersion(): Promise<boolean> {
     let text: string;
     try {
-      text = await fs.readFile(path.join(this.dir, LAYOUT_FILE), 'utf8');
+      text = (await readFileCappedAsync(path.join(this.dir, LAYOUT_FILE), READ_CAPS.document, { what: `the oci-layout file of ${this.location}` })).toString('utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      if (err instanceof FileReadError) throw err;
       throw withPath(err, path.join(this.dir, LAYOUT_FILE));
     }
     let version: unknown;
