@@ -224,7 +224,13 @@ describe('a lying registry (loopback double)', () => {
       expect(r.stdout).not.toContain(Buffer.from(`${CANARY_USER}:${CANARY_PASSWORD}`).toString('base64'));
       expect(r.stdout).toContain('PWNED');
       expect(r.stdout.length).toBeLessThan(5000);
-      if (json) expect(JSON.parse(r.stdout).referrers[0].digest).toBe(`sha256:${'b'.repeat(64)}`);
+      // Its artifactType is no media type: the registry listed a malformed descriptor, which is
+      // skipped with a note (inert too) rather than shown as a referrer.
+      if (json) {
+        const tree = JSON.parse(r.stdout) as { referrers: unknown[]; notes: string[] };
+        expect(tree.referrers).toEqual([]);
+        expect(tree.notes.join('\n')).toContain(`sha256:${'b'.repeat(64)}`);
+      }
     }
   });
 

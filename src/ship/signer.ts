@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { UserError } from '../core/errors';
 import { fsReason } from '../core/fs-errors';
@@ -41,8 +41,11 @@ export async function chooseSigner(
     const file = inputs.keyFile as string;
     let keyPem: string;
     try {
+      // A FIFO or device (/dev/zero) would block or never end: only a regular file is read.
+      if (!(await stat(file)).isFile()) throw new UserError(`signing key '${file}' is not a regular file; pass a PEM key file with --key`);
       keyPem = await readTextCappedAsync(file, READ_CAPS.key, { what: 'the signing key', hint: 'pass a PEM key file (cosign.key) with --key' });
     } catch (err) {
+      if (err instanceof UserError && !(err as NodeJS.ErrnoException).code) throw err;
       if ((err as NodeJS.ErrnoException).code === 'ETOOLARGE') throw err;
       throw new UserError(`signing key '${file}' cannot be read (${fsReason(err) ?? 'unreadable'}); pass a readable PEM key file with --key`);
     }
@@ -60,6 +63,10 @@ export async function chooseSigner(
     await writeFile(publicKeyFile, signer.publicKeyPem);
     return { signer, mode: 'key', publicKeyFile, publicKeyPem: signer.publicKeyPem };
   }
+  // Explicit service URLs are checked first: a wrong one is the mistake to report, token or not.
+  if (inputs.sigstore.fulcioURL) checkServiceURL(inputs.sigstore.fulcioURL, 'Fulcio URL');
+  if (inputs.sigstore.rekorURL) checkServiceURL(inputs.sigstore.rekorURL, 'Rekor URL');
+  if (inputs.sigstore.tsaURL) checkServiceURL(inputs.sigstore.tsaURL, 'timestamp authority URL');
   const identityToken = world.identityToken;
   if (!identityToken) {
     throw new UserError(
