@@ -1,8 +1,8 @@
 import * as core from '@actions/core';
-import { readFileSync } from 'node:fs';
 import { UserError } from '../core/errors';
 import { addSecret } from '../core/log';
 import { choices, keyValues, list, platforms, validateInputs, type ShipInputs } from '../ship/inputs';
+import { READ_CAPS, readTextCapped } from '../core/read-capped';
 
 /** An action input (trimmed by @actions/core); undefined when empty. */
 export function input(name: string): string | undefined {
@@ -65,7 +65,7 @@ export function readShipInputs(env: NodeJS.ProcessEnv): ShipInputs {
       // ghcr.io takes the workflow token (for the target and for --from images alike).
       hostCredentials: token ? { 'ghcr.io': { username: env.GITHUB_ACTOR ?? 'x-access-token', password: token } } : undefined,
       insecureRegistries: [],
-      caPems: caFile ? [readFileSync(caFile, 'utf8')] : [],
+      caPems: caFile ? [readTextCapped(caFile, READ_CAPS.certificate, { what: 'the ca-file' })] : [],
     },
     sigstore: {
       visibility: sigstoreInput === 'github' ? 'private' : sigstoreInput === 'public-good' ? 'public' : undefined,

@@ -1,12 +1,15 @@
 import * as core from '@actions/core';
 import { oneLine } from '../core/errors';
-import { redact, type Logger } from '../core/log';
+import type { Logger } from '../core/log';
+import { inertText } from '../core/untrusted-text';
 import { identityTokenSource } from '../ship/identity-token';
 import { gate, ship } from '../ship/run';
 import { summaryMarkdown } from '../ship/summary';
 import { readShipInputs } from './inputs';
 
-const logger: Logger = { info: (m) => core.info(redact(m)), warn: (m) => core.warning(redact(m)), debug: (m) => core.debug(redact(m)) };
+// Messages quote registries and tools: made inert before they reach the workflow log.
+const inert = (m: string) => inertText(m, { max: 8000, multiline: true });
+const logger: Logger = { info: (m) => core.info(inert(m)), warn: (m) => core.warning(inert(m)), debug: (m) => core.debug(inert(m)) };
 
 // Thin shell: read inputs into a typed record, hand them to the core, write outputs.
 async function run(): Promise<void> {
@@ -27,7 +30,7 @@ async function run(): Promise<void> {
     await core.summary.addRaw(summaryMarkdown(o, result.vulnerabilities, result.offenders)).write();
     gate(result, inputs.failOn);
   } catch (err) {
-    core.setFailed(redact(oneLine(err)));
+    core.setFailed(inertText(oneLine(err), { max: 4000 }));
     const code = (err as { exitCode?: number }).exitCode;
     if (code === 2) process.exitCode = 2;
   }

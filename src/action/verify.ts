@@ -1,6 +1,8 @@
 import * as core from '@actions/core';
 import { oneLine } from '../core/errors';
-import { redact, type Logger } from '../core/log';
+import type { Logger } from '../core/log';
+import { mdCode, mdText } from '../core/markdown';
+import { inertText } from '../core/untrusted-text';
 import type { RegistryClientOptions } from '../oci/registry';
 import { loadPolicy } from '../policy/load';
 import { reportJson } from '../verify/report';
@@ -8,7 +10,9 @@ import { loadTrustedRoot } from '../verify/trusted-root';
 import { verifyImage, type VerifyReport } from '../verify/verify-image';
 import { input, secret } from './inputs';
 
-const logger: Logger = { info: (m) => core.info(redact(m)), warn: (m) => core.warning(redact(m)), debug: (m) => core.debug(redact(m)) };
+// Messages quote registries and tools: made inert before they reach the workflow log.
+const inert = (m: string) => inertText(m, { max: 8000, multiline: true });
+const logger: Logger = { info: (m) => core.info(inert(m)), warn: (m) => core.warning(inert(m)), debug: (m) => core.debug(inert(m)) };
 
 function registryOptions(image: string): RegistryClientOptions {
   const username = input('registry-username');
@@ -25,17 +29,13 @@ function registryOptions(image: string): RegistryClientOptions {
   };
 }
 
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
-
 function summaryMarkdown(report: VerifyReport): string {
   const verdict = report.allowed ? (report.rules.every((r) => r.passed) ? '✅ allowed' : '⚠️ allowed (audit mode)') : '❌ denied';
-  const rows = report.rules.map((r) => `| ${r.rule} | ${r.passed ? 'pass' : '**fail**'} | ${cell(r.reason)} |`);
-  const lines = [`### ship-image verify: ${verdict}`, '', `\`${report.image}\` — digest \`${report.digest}\``, '', '| rule | result | reason |', '|---|---|---|', ...rows];
+  const rows = report.rules.map((r) => `| ${r.rule} | ${r.passed ? 'pass' : '**fail**'} | ${mdText(r.reason, 2000)} |`);
+  const lines = [`### ship-image verify: ${verdict}`, '', `${mdCode(report.image)} — digest ${mdCode(report.digest)}`, '', '| rule | result | reason |', '|---|---|---|', ...rows];
   if (report.rejected.length > 0) {
     lines.push('', `<details><summary>${report.rejected.length} attestation(s) set aside</summary>`, '');
-    for (const r of report.rejected) lines.push(`- \`${r.referrerDigest}\`${r.predicateType ? ` (${r.predicateType})` : ''}: ${cell(r.reason)}`);
+    for (const r of report.rejected) lines.push(`- ${mdCode(r.referrerDigest)}${r.predicateType ? ` (${mdText(r.predicateType)})` : ''}: ${mdText(r.reason, 2000)}`);
     lines.push('', '</details>');
   }
   return lines.join('\n') + '\n';
@@ -55,14 +55,14 @@ async function run(): Promise<void> {
     core.setOutput('allowed', String(report.allowed));
     core.setOutput('digest', report.digest);
     core.setOutput('report', JSON.stringify(reportJson(report)));
-    for (const r of report.rules) (r.passed ? core.info : core.warning)(`${r.passed ? 'pass' : 'FAIL'} ${r.rule}: ${redact(r.reason)}`);
+    for (const r of report.rules) (r.passed ? core.info : core.warning)(`${r.passed ? 'pass' : 'FAIL'} ${r.rule}: ${inertText(r.reason, { max: 2000 })}`);
     await core.summary.addRaw(summaryMarkdown(report)).write();
     if (!report.allowed) {
       const failed = report.rules.filter((r) => !r.passed).map((r) => `${r.rule}: ${r.reason}`);
-      core.setFailed(redact(`${report.image} (${report.digest}) is denied by ${policyPath}: ${failed.join('; ')}`));
+      core.setFailed(inertText(`${report.image} (${report.digest}) is denied by ${policyPath}: ${failed.join('; ')}`, { max: 4000 }));
     }
   } catch (err) {
-    core.setFailed(redact(oneLine(err)));
+    core.setFailed(inertText(oneLine(err), { max: 4000 }));
     process.exitCode = 2;
   }
 }

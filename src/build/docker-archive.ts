@@ -10,6 +10,7 @@ import { OCI_CONFIG, OCI_LAYER_TAR_GZIP, OCI_MANIFEST } from '../oci/media-types
 import type { RepositoryStore } from '../oci/store';
 import type { Descriptor, ImageManifest } from '../oci/types';
 import { platformString } from './platforms';
+import { READ_CAPS, readFileCapped } from '../core/read-capped';
 
 const OCI_LAYER_TAR_ZSTD = 'application/vnd.oci.image.layer.v1.tar+zstd';
 const MAX_MANIFEST_JSON_BYTES = 4 * 1024 * 1024;
@@ -55,7 +56,7 @@ export async function importDockerArchive(
 
     const configPath = files.get(normalise(entry.Config));
     if (!configPath) throw new UserError(`'${file}' lacks the config ${entry.Config} its manifest.json names; re-create it with docker save`);
-    const configBytes = fs.readFileSync(configPath);
+    const configBytes = readFileCapped(configPath, READ_CAPS.document, { what: `the config ${entry.Config} in '${file}'`, hint: "re-create it with 'docker save'" });
     const config = JSON.parse(configBytes.toString('utf8')) as ImageConfigShape;
     const diffIds = config.rootfs?.diff_ids ?? [];
     if (diffIds.length !== entry.Layers.length) {
@@ -66,7 +67,7 @@ export async function importDockerArchive(
     for (const [i, layerName] of entry.Layers.entries()) {
       const layerPath = files.get(normalise(layerName));
       if (!layerPath) throw new UserError(`'${file}' lacks the layer ${layerName} its manifest.json names; re-create it with docker save`);
-      const { content, mediaType } = compressedLayer(fs.readFileSync(layerPath), diffIds[i], layerName, file);
+      const { content, mediaType } = compressedLayer(readFileCapped(layerPath, READ_CAPS.layer, { what: `the layer ${layerName} in '${file}'`, hint: 'push it with docker push instead' }), diffIds[i], layerName, file);
       layers.push(await store.putBlob(content, mediaType).then((d) => ({ mediaType, digest: d.digest, size: d.size })));
     }
     const configDescriptor = await store.putBlob(configBytes, OCI_CONFIG);
@@ -134,8 +135,7 @@ function normalise(name: string): string {
 }
 
 function readArchiveManifest(manifestPath: string, file: string): ArchiveImageEntry[] {
-  const raw = fs.readFileSync(manifestPath);
-  if (raw.length > MAX_MANIFEST_JSON_BYTES) throw new UserError(`'${file}': manifest.json is too large to be a docker save manifest`);
+  const raw = readFileCapped(manifestPath, MAX_MANIFEST_JSON_BYTES, { what: `manifest.json in '${file}'`, hint: "it is not a 'docker save' manifest" });
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw.toString('utf8'));

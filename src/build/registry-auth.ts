@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { addSecret } from '../core/log';
 import type { RegistryCredentials } from './types';
+import { READ_CAPS, readTextCapped } from '../core/read-capped';
 
 /**
  * Push credentials for a builder, in temporary files rather than argv: a DOCKER_CONFIG directory
@@ -72,7 +73,7 @@ export function writeTempRegistryAuth(registry: string, credentials: RegistryCre
 
 function readJson(file: string): AuthConfigFile {
   try {
-    const parsed: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const parsed: unknown = JSON.parse(readTextCapped(file, READ_CAPS.document));
     return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as AuthConfigFile) : {};
   } catch {
     return {};

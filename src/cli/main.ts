@@ -1,5 +1,6 @@
 import { oneLine, UserError } from '../core/errors';
 import { redact } from '../core/log';
+import { inertText } from '../core/untrusted-text';
 import * as path from 'node:path';
 import type { Command } from './command';
 import { loadModule } from './load-module';
@@ -42,14 +43,15 @@ export async function main(argv: string[]): Promise<number> {
     return name ? 0 : 2;
   }
   if (!Object.hasOwn(SUMMARIES, name)) {
-    process.stderr.write(`ship-image: unknown command '${name}': run 'ship-image --help' for the list\n`);
+    process.stderr.write(`ship-image: unknown command '${inertText(name, { max: 100 })}': run 'ship-image --help' for the list\n`);
     return 2;
   }
   try {
     return await loadCommand(name).run(rest);
   } catch (err) {
     const code = typeof (err as { exitCode?: unknown }).exitCode === 'number' ? (err as { exitCode: number }).exitCode : 1;
-    process.stderr.write(`ship-image ${name}: ${redact(oneLine(err))}\n`);
+    // The last line is often a registry's or a file's words: untrusted text.
+    process.stderr.write(`ship-image ${name}: ${inertText(oneLine(err), { max: 4000 })}\n`);
     if (process.env.SHIP_IMAGE_DEBUG && !(err instanceof UserError) && err instanceof Error && err.stack) {
       process.stderr.write(redact(err.stack) + '\n');
     }

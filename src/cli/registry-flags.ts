@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { UserError } from '../core/errors';
 import { addSecret } from '../core/log';
 import type { RegistryClientOptions } from '../oci/registry';
+import { READ_CAPS, readTextCapped } from '../core/read-capped';
 
 /** The registry flags every command that talks to a registry takes. */
 export const REGISTRY_FLAGS = {
@@ -35,8 +35,9 @@ export function registryOptionsFromFlags(values: RegistryFlagValues, env: NodeJS
   const caFile = env.SHIP_IMAGE_CA_FILE;
   if (caFile) {
     try {
-      opts.caPems = [readFileSync(caFile, 'utf8')];
-    } catch {
+      opts.caPems = [readTextCapped(caFile, READ_CAPS.certificate)];
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ETOOLARGE') throw err;
       throw new UserError(`SHIP_IMAGE_CA_FILE '${caFile}' cannot be read; point it at a PEM file of CA certificates`);
     }
   }

@@ -1,3 +1,5 @@
+import { inertText } from './untrusted-text';
+
 /** Where progress and diagnostics go. The CLI writes to stderr; the action maps to @actions/core. */
 export interface Logger {
   info(message: string): void;
@@ -25,7 +27,8 @@ export function redact(text: string): string {
 export const silentLogger: Logger = { info() {}, warn() {}, debug() {} };
 
 export function stderrLogger(opts: { debug?: boolean } = {}): Logger {
-  const write = (prefix: string, m: string) => process.stderr.write(`${prefix}${redact(m)}\n`);
+  // Messages quote registries and tools: made inert (multi-line kept, e.g. a tool's output tail).
+  const write = (prefix: string, m: string) => process.stderr.write(`${prefix}${inertText(m, { max: 8000, multiline: true })}\n`);
   return {
     info: (m) => write('', m),
     warn: (m) => write('warning: ', m),

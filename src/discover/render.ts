@@ -1,4 +1,10 @@
+import { inertDeep, inertText } from '../core/untrusted-text';
 import type { DiscoverNode, DiscoverTree } from './tree';
+
+// Every string in the tree came from a registry (or the user, for `reference`): untrusted text.
+const FIELD_MAX = 200;
+const JSON_FIELD_MAX = 1000;
+const t = (s: string) => inertText(s, { max: FIELD_MAX });
 
 /**
  * The tree as text, one line per node:
@@ -12,14 +18,14 @@ import type { DiscoverNode, DiscoverTree } from './tree';
  * Each node's second line, indented under it, carries its details.
  */
 export function renderText(tree: DiscoverTree): string {
-  const lines = [`${tree.reference.includes('@') ? tree.reference : `${tree.reference}@${tree.digest}`} ${tree.mediaType} ${tree.size} bytes`];
+  const lines = [`${t(tree.reference.includes('@') ? tree.reference : `${tree.reference}@${tree.digest}`)} ${t(tree.mediaType)} ${tree.size} bytes`];
   if (tree.referrers.length === 0) lines.push('└── (nothing attached: no referrers, no cosign tags)');
   renderChildren(tree.referrers, '', lines);
   return lines.join('\n') + '\n';
 }
 
 export function renderJson(tree: DiscoverTree): string {
-  return JSON.stringify(tree, null, 2) + '\n';
+  return JSON.stringify(inertDeep(tree, { max: JSON_FIELD_MAX }), null, 2) + '\n';
 }
 
 function renderChildren(nodes: DiscoverNode[], prefix: string, lines: string[]): void {
@@ -35,15 +41,15 @@ function renderChildren(nodes: DiscoverNode[], prefix: string, lines: string[]):
 }
 
 function headline(node: DiscoverNode): string {
-  const where = node.source === 'cosign-tag' ? `[cosign-tag ${node.tag}]` : `[${node.source}]`;
-  return `${node.artifactType ?? node.mediaType} ${node.digest} ${where}`;
+  const where = node.source === 'cosign-tag' ? `[cosign-tag ${t(node.tag ?? '')}]` : `[${node.source}]`;
+  return `${t(node.artifactType ?? node.mediaType)} ${t(node.digest)} ${where}`;
 }
 
 function detailLine(node: DiscoverNode): string {
   const parts: string[] = [];
-  if (node.predicateType) parts.push(`predicateType=${node.predicateType}`);
-  if (node.created) parts.push(`created=${node.created}`);
-  if (node.signer) parts.push(`signer=${node.signer}`);
+  if (node.predicateType) parts.push(`predicateType=${t(node.predicateType)}`);
+  if (node.created) parts.push(`created=${t(node.created)}`);
+  if (node.signer) parts.push(`signer=${t(node.signer)}`);
   parts.push(`size=${node.size}`);
   return parts.join(' ');
 }

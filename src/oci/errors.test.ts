@@ -1,4 +1,5 @@
 import { UserError } from '../core/errors';
+import { addSecret } from '../core/log';
 import { describeStatus, errorForStatus, parseDistributionErrors, RegistryAuthError, RegistryError } from './errors';
 import { ConflictError, NotFoundError } from './store';
 
@@ -27,5 +28,33 @@ describe('registry errors', () => {
     expect(denied.message).toBe(
       'registry 127.0.0.1:5000: PUT manifest acme/api:latest failed: 403 DENIED (credentials from test); check the credentials for 127.0.0.1:5000 and that they grant repository:acme/api:pull,push',
     );
+  });
+});
+
+describe('registry error text is untrusted', () => {
+  const canary = 'canary-registry-secret-5b1e';
+  beforeAll(() => addSecret(canary));
+
+  it('takes escape sequences and bidi overrides out of messages and details', () => {
+    const body = Buffer.from(JSON.stringify({ errors: [{ code: 'DENIED\u001b[31m', message: 'no\u001b]0;pwned\u0007 \u202Etxt.exe', detail: 'x\u009b2J' }] }));
+    const err = errorForStatus(op, 400, body);
+    expect(err.message).toBe('registry 127.0.0.1:5000: PUT manifest acme/api:latest failed: 400 DENIED[31m: no]0;pwned txt.exe (x2J)');
+    expect((err as RegistryError).codes).toEqual(['DENIED[31m']);
+  });
+
+  it('masks a canary secret the registry echoes back, in messages, details and plain bodies', () => {
+    const json = Buffer.from(JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message: `bad token ${canary}`, detail: { Authorization: `Bearer ${canary}` } }] }));
+    expect(errorForStatus(op, 401, json).message).not.toContain(canary);
+    expect(describeStatus(500, Buffer.from(`oops ${canary}`))).toBe('500: oops ***');
+  });
+
+  it('caps a 1 MB body and a flood of error entries', () => {
+    const plain = describeStatus(502, Buffer.alloc(1024 * 1024, 'A'));
+    expect(plain.length).toBeLessThan(300);
+    expect(plain).toContain('characters cut');
+    const many = Buffer.from(JSON.stringify({ errors: Array.from({ length: 1000 }, () => ({ code: 'X'.repeat(500), message: 'm'.repeat(500) })) }));
+    const msg = errorForStatus(op, 400, many).message;
+    expect(msg.length).toBeLessThan(1600);
+    expect(msg).not.toContain('\n');
   });
 });

@@ -1,4 +1,5 @@
 import { UserError } from '../core/errors';
+import { inertText } from '../core/untrusted-text';
 import { ConflictError, NotFoundError } from './store';
 
 /** One entry of the distribution error body `{"errors":[{code,message,detail}]}`. */
@@ -19,8 +20,13 @@ export interface RegistryOperation {
   authHint?: string;
 }
 
+// What a registry says is untrusted text (inertText): each part is cleaned and capped, and so is
+// the whole message, which may also quote a realm, a Location or a reference the registry chose.
 const MAX_DETAIL_CHARS = 300;
 const MAX_PLAIN_BODY_CHARS = 200;
+const MAX_CODE_CHARS = 64;
+const MAX_ENTRIES = 5;
+const MAX_MESSAGE_CHARS = 1500;
 // For answers without a body (HEAD): the status alone says little.
 const STATUS_WORDS: Record<number, string> = { 401: 'UNAUTHORIZED', 403: 'DENIED', 404: 'NOT FOUND', 405: 'UNSUPPORTED', 429: 'TOOMANYREQUESTS' };
 
@@ -29,7 +35,7 @@ export class RegistryError extends Error {
   readonly status?: number;
   readonly codes: string[];
   constructor(message: string, status?: number, codes: string[] = []) {
-    super(message);
+    super(inertText(message, { max: MAX_MESSAGE_CHARS }));
     this.name = 'RegistryError';
     this.status = status;
     this.codes = codes;
@@ -40,7 +46,7 @@ export class RegistryError extends Error {
 export class RegistryAuthError extends UserError {
   readonly status: number;
   constructor(message: string, status: number) {
-    super(message);
+    super(inertText(message, { max: MAX_MESSAGE_CHARS }));
     this.name = 'RegistryAuthError';
     this.status = status;
   }
@@ -69,7 +75,11 @@ export function parseDistributionErrors(body: Buffer | string | undefined): Dist
     if (!Array.isArray(parsed.errors)) return [];
     return parsed.errors
       .filter((e): e is Record<string, unknown> => typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string')
-      .map((e) => ({ code: e.code as string, message: typeof e.message === 'string' ? e.message : undefined, detail: e.detail }));
+      .map((e) => ({
+        code: inertText(e.code, { max: MAX_CODE_CHARS }),
+        message: typeof e.message === 'string' ? inertText(e.message, { max: MAX_DETAIL_CHARS }) : undefined,
+        detail: e.detail,
+      }));
   } catch {
     return [];
   }
@@ -79,17 +89,18 @@ export function parseDistributionErrors(body: Buffer | string | undefined): Dist
 export function describeStatus(status: number, body: Buffer | undefined): string {
   const entries = parseDistributionErrors(body);
   if (entries.length === 0) {
-    const text = body ? body.toString('utf8').replace(/\s+/g, ' ').trim().slice(0, MAX_PLAIN_BODY_CHARS) : '';
+    const text = body ? inertText(body.subarray(0, 64 * 1024).toString('utf8'), { max: MAX_PLAIN_BODY_CHARS }) : '';
     return text ? `${status}: ${text}` : `${status}${STATUS_WORDS[status] ? ` ${STATUS_WORDS[status]}` : ''}`;
   }
-  const parts = entries.map((e) => {
+  const parts = entries.slice(0, MAX_ENTRIES).map((e) => {
     let s = e.code;
     if (e.message) s += `: ${e.message}`;
     const detail = detailText(e.detail);
     if (detail) s += ` (${detail})`;
     return s;
   });
-  return `${status} ${parts.join('; ')}`;
+  const more = entries.length > MAX_ENTRIES ? `; and ${entries.length - MAX_ENTRIES} more` : '';
+  return `${status} ${parts.join('; ')}${more}`;
 }
 
 /** Map a failed response to the error the rest of the code expects (404 → NotFoundError, 412 → ConflictError). */
@@ -111,6 +122,5 @@ export function failurePrefix(op: RegistryOperation): string {
 
 function detailText(detail: unknown): string {
   if (detail === undefined || detail === null || detail === '') return '';
-  const text = typeof detail === 'string' ? detail : JSON.stringify(detail);
-  return text.length > MAX_DETAIL_CHARS ? text.slice(0, MAX_DETAIL_CHARS) + '…' : text;
+  return inertText(typeof detail === 'string' ? detail : JSON.stringify(detail), { max: MAX_DETAIL_CHARS });
 }

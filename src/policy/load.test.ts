@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../core/errors';
@@ -118,6 +118,85 @@ spec:
   ];
   it.each(cases)('names the path for: %s', (_name, text, expected) => {
     expect(errorOf(text)).toMatch(expected);
+  });
+
+  describe('hostile inputs', () => {
+    let keys: Record<string, string>;
+    beforeAll(() => {
+      const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 });
+      keys = {
+        'pkcs8.key': ec.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+        'sec1.key': ec.privateKey.export({ type: 'sec1', format: 'pem' }).toString(),
+        'rsa.key': rsa.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+        'encrypted.key': ec.privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'pw' }).toString(),
+        'cosign.key': '-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\neyJrZGYiOnt9fQ==\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n',
+        'both.pem': pem + ec.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+        'cert.pem': '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+        'two.pub': pem + pem,
+        'rsa-pkcs1.pub': rsa.publicKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+        'broken.pub': '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n',
+        'garbage.pub': '\u0000\u0001binary\u00ff',
+        'commented.pub': `# our release key\n${pem}trailing words\n`,
+      };
+      for (const [name, text] of Object.entries(keys)) writeFileSync(join(dir, name), text);
+    });
+    const withKey = (file: string) => GOOD.replace('[cosign.pub]', `[${file}]`);
+
+    it.each(['pkcs8.key', 'sec1.key', 'rsa.key', 'encrypted.key', 'cosign.key', 'both.pem'])('refuses a private key (%s) and never repeats it', (file) => {
+      const message = errorOf(withKey(file));
+      expect(message).toMatch(new RegExp(`^spec\\.keys\\[0\\]: '${file.replace('.', '\\.')}' holds a private key`));
+      expect(message).not.toMatch(/MII|BEGIN/);
+    });
+
+    it.each([
+      ['cert.pem', /holds a certificate, not a public key/],
+      ['two.pub', /holds 2 PEM blocks; give one public key per file/],
+      ['rsa-pkcs1.pub', /holds a 'RSA PUBLIC KEY' block, not a 'PUBLIC KEY'/],
+      ['broken.pub', /has a PUBLIC KEY block that does not parse/],
+      ['garbage.pub', /is not a PEM public key/],
+    ])('refuses %s', (file, expected) => expect(errorOf(withKey(file))).toMatch(expected));
+
+    it('keeps only the PEM block of a public key: nothing around it reaches a render', () => {
+      const policy = loadPolicy(write(withKey('commented.pub')));
+      expect(policy.keys[0].pem).toBe(pem);
+    });
+
+    it.each([
+      ['a key', withKey('/dev/zero'), /^spec\.keys\[0\]: '\/dev\/zero' is too large \(more than 64 KiB ship-image reads for it\)/],
+      ['a trusted root', GOOD.replace('sigstore: public-good', 'sigstore: {trustedRoot: /dev/zero}'), /^spec\.sigstore\.trustedRoot: '\/dev\/zero' is too large \(more than 8 MiB/],
+    ])('/dev/zero as %s is refused after the cap', (_what, text, expected) => expect(errorOf(text)).toMatch(expected));
+
+    it('/dev/zero and a 1 GB sparse file as the policy are refused, naming the file and the cap', () => {
+      expect(() => loadPolicy('/dev/zero')).toThrow(/^\/dev\/zero: the policy file is too large \(more than 1 MiB ship-image reads for it\); check --policy$/);
+      const sparse = join(dir, 'sparse.yaml');
+      writeFileSync(sparse, '');
+      truncateSync(sparse, 1024 ** 3);
+      expect(() => loadPolicy(sparse)).toThrow(/sparse\.yaml: the policy file is too large \(1024 MiB, more than the 1 MiB/);
+    });
+
+    it('refuses a billion-laughs document by its alias count', () => {
+      const laughs = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+      for (let i = 1; i < 10; i++) laughs.push(`${'abcdefghij'[i]}: &${'abcdefghij'[i]} [${Array(9).fill(`*${'abcdefghij'[i - 1]}`).join(', ')}]`);
+      expect(errorOf(`${GOOD}${laughs.join('\n')}\n`)).toMatch(/^YAML: its aliases expand too far \(more than 100 uses/);
+    });
+
+    it.each([
+      ['flow brackets', `${GOOD}x: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`, /^YAML: brackets nest more than 64 levels deep/],
+      ['block indentation', `${GOOD}${Array.from({ length: 1000 }, (_, i) => `${' '.repeat(i)}k:`).join('\n')} 1\n`, /^YAML: a line is indented more than 256 columns/],
+      ['block mappings under the indent limit', `${GOOD}${Array.from({ length: 100 }, (_, i) => `${' '.repeat(i)}k:`).join('\n')} 1\n`, /^YAML: nests more than 64 levels deep/],
+    ])('refuses deep nesting (%s) before it reaches the parser', (_name, text, expected) => expect(errorOf(text)).toMatch(expected));
+
+    it.each([
+      ['nested quantifiers are fine on RE2', '^(a+)+$', undefined],
+      ['RE2 flags', '^(?i)https://github\\.com/acme/.*$', undefined],
+      ['a repeat count RE2 refuses', '^a{1001}$', /does not compile as an RE2 regular expression \(invalid repeat count/],
+      ['a pattern too long', `^${'a'.repeat(2000)}$`, /is 2002 characters long, more than the 1024 allowed/],
+    ])('subjectRegExp: %s', (_name, re, expected) => {
+      const text = GOOD.replace(/subjectRegExp: '.*'/, () => `subjectRegExp: '${re}'`);
+      if (expected) expect(errorOf(text)).toMatch(new RegExp(`^spec\\.identities\\[0\\]\\.subjectRegExp: ${expected.source}`));
+      else expect(loadPolicy(write(text)).identities[0].subjectRegExp).toBe(re);
+    });
   });
 
   it('says when the policy file cannot be read', () => {

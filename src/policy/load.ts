@@ -1,15 +1,20 @@
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { UserError } from '../core/errors';
 import { parseJsonDocuments } from '../core/json-documents';
+import { FileReadError, READ_CAPS, readTextCapped } from '../core/read-capped';
 import { positiveDuration } from './duration';
 import { subjectRegExpProblem } from './regexp-check';
 import { schemaProblem } from './schema';
-import { publicKeyId } from './signer';
+import { readPublicKeyPem } from './public-key';
 import type { Duration, Policy, PolicyIdentity, PolicyKey, SigstoreInstance } from './types';
 
 const DEFAULT_WINDOW = '168h';
+// A policy nests a few levels deep and needs few aliases: far above that is an attack on the parser
+// (deep nesting overflows its stack, aliases expand a billion-laughs document exponentially).
+const MAX_DEPTH = 64;
+const MAX_INDENT = 256;
+const MAX_ALIASES = 100;
 
 /** The policy file's raw shape once the schema accepted it. */
 interface PolicyDocument {
@@ -31,12 +36,7 @@ interface PolicyDocument {
 
 /** Reads and checks a policy file; every problem is a one-line UserError naming the file and the path inside it. */
 export function loadPolicy(path: string): Policy {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new UserError(`${path}: cannot read the policy file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); check --policy`);
-  }
+  const text = readTextCapped(path, READ_CAPS.policy, { what: 'the policy file', hint: 'check --policy' });
   return parsePolicy(text, path, dirname(resolve(path)));
 }
 
@@ -45,9 +45,18 @@ export function parsePolicy(text: string, source: string, baseDir: string): Poli
   const fail = (where: string, what: string): never => {
     throw new UserError(`${source}: ${where}: ${what}`);
   };
+  const tooDeep = nestingProblem(text);
+  if (tooDeep) fail('YAML', tooDeep);
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) fail('YAML', `${doc.errors[0].message.split('\n')[0]}; fix the syntax`);
-  const raw: unknown = doc.toJS();
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (err) {
+    if (!(err instanceof ReferenceError)) throw err;
+    fail('YAML', `its aliases expand too far (more than ${MAX_ALIASES} uses, as in a "billion laughs" document); write the values out or use fewer aliases`);
+  }
+  if (valueDepth(raw) > MAX_DEPTH) fail('YAML', `nests more than ${MAX_DEPTH} levels deep; a policy needs only a few`);
   const problem = schemaProblem(raw);
   if (problem) {
     const cut = problem.indexOf(': ');
@@ -65,12 +74,10 @@ export function parsePolicy(text: string, source: string, baseDir: string): Poli
   });
 
   const keys: PolicyKey[] = (spec.keys ?? []).map((keyPath, i) => {
-    const pem = readReferenced(keyPath, baseDir, (why) => fail(`spec.keys[${i}]`, why));
-    try {
-      return { path: keyPath, pem, keyId: publicKeyId(pem) };
-    } catch {
-      return fail(`spec.keys[${i}]`, `'${keyPath}' is not a PEM public key; give the public half (cosign.pub)`);
-    }
+    const text = readReferenced(keyPath, baseDir, READ_CAPS.key, (why) => fail(`spec.keys[${i}]`, why));
+    const key = readPublicKeyPem(text, keyPath);
+    if ('problem' in key) return fail(`spec.keys[${i}]`, key.problem);
+    return { path: keyPath, pem: key.pem, keyId: key.keyId };
   });
 
   const sigstore = sigstoreInstance(spec.sigstore, baseDir, fail);
@@ -100,17 +107,57 @@ export function parsePolicy(text: string, source: string, baseDir: string): Poli
   return policy;
 }
 
+/** Before parsing (the parser recurses): flow brackets nested too deep, or lines indented too far. */
+function nestingProblem(text: string): string | undefined {
+  let depth = 0;
+  let indent = 0;
+  let lineStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a) {
+      lineStart = true;
+      indent = 0;
+      continue;
+    }
+    if (lineStart && c === 0x20) {
+      if (++indent > MAX_INDENT) return `a line is indented more than ${MAX_INDENT} columns; a policy nests only a few levels`;
+      continue;
+    }
+    lineStart = false;
+    if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_DEPTH) return `brackets nest more than ${MAX_DEPTH} levels deep; a policy needs only a few`;
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
+  }
+  return undefined;
+}
+
+/** Depth of a parsed value, without recursion. */
+function valueDepth(value: unknown): number {
+  let max = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    max = Math.max(max, d);
+    if (max > MAX_DEPTH) return max;
+    for (const child of Object.values(v as object)) stack.push([child, d + 1]);
+  }
+  return max;
+}
+
 function duration(text: string | undefined, where: string, fail: (where: string, what: string) => never): Duration {
   const d = positiveDuration(text ?? DEFAULT_WINDOW);
   if (!d) return fail(where, `'${text}' is not a positive Go duration; write e.g. 168h, 72h or 1h30m (units h, m, s; no d or w)`);
   return d;
 }
 
-function readReferenced(file: string, baseDir: string, fail: (why: string) => never): string {
+function readReferenced(file: string, baseDir: string, maxBytes: number, fail: (why: string) => never): string {
   try {
-    return readFileSync(resolve(baseDir, file), 'utf8');
+    return readTextCapped(resolve(baseDir, file), maxBytes);
   } catch (err) {
-    return fail(`cannot read '${file}' (${(err as NodeJS.ErrnoException).code ?? 'error'}); paths are relative to the policy file`);
+    if (!(err instanceof FileReadError)) throw err;
+    if (err.code === 'ETOOLARGE') return fail(`'${file}' ${err.reason}; give the file itself`);
+    return fail(`cannot read '${file}' (${err.code ?? 'error'}); paths are relative to the policy file`);
   }
 }
 
@@ -122,7 +169,7 @@ function sigstoreInstance(
   if (value === undefined || value === 'public-good') return { kind: 'public-good' };
   if (value === 'github') return { kind: 'github' };
   const where = 'spec.sigstore.trustedRoot';
-  const json = readReferenced(value.trustedRoot, baseDir, (why) => fail(where, why));
+  const json = readReferenced(value.trustedRoot, baseDir, READ_CAPS.trustedRoot, (why) => fail(where, why));
   // One trusted_root.json, or the JSON Lines of several that `gh attestation trusted-root` prints.
   const docs = parseJsonDocuments(json);
   if (!docs) {

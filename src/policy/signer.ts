@@ -1,5 +1,6 @@
 import { createHash, createPublicKey } from 'node:crypto';
 import type { Policy, PolicyIdentity, Signer } from './types';
+import { subjectRegExpMatches } from './regexp-check';
 
 /**
  * The identifier `verify` must put in `Signer.keyId` for a key-signed bundle: `sha256:` and the hex
@@ -13,7 +14,7 @@ export function publicKeyId(pem: string): string {
 export function identityMatches(identity: PolicyIdentity, san: string, issuer: string): boolean {
   if (identity.issuer !== issuer) return false;
   if (identity.subject !== undefined) return identity.subject === san;
-  return new RegExp(identity.subjectRegExp).test(san);
+  return subjectRegExpMatches(identity.subjectRegExp, san);
 }
 
 /** Whether the policy allows this signer (any identity or any key). */

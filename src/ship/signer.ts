@@ -1,10 +1,11 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { UserError } from '../core/errors';
 import { keylessSigner, keySigner, resolveEndpoints, type SigstoreEndpoints, type StatementSigner } from '../sign';
 import type { GitHubTokenClaims } from '../workflow-ref/claims';
 import type { ShipInputs, Visibility } from './inputs';
 import type { ShipEnvironment } from './plan';
+import { READ_CAPS, readTextCappedAsync } from '../core/read-capped';
 
 export interface ChosenSigner {
   signer: StatementSigner;
@@ -27,8 +28,9 @@ export async function chooseSigner(
     const file = inputs.keyFile as string;
     let keyPem: string;
     try {
-      keyPem = await readFile(file, 'utf8');
-    } catch {
+      keyPem = await readTextCappedAsync(file, READ_CAPS.key);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ETOOLARGE') throw err;
       throw new UserError(`signing key '${file}' cannot be read; pass a readable PEM key file with --key`);
     }
     // Key signing is for air-gapped use: witnesses only when URLs are given explicitly.

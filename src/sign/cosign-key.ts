@@ -6,6 +6,8 @@
 // (go-securesystemslib encrypted/encrypted.go, cosign pkg/cosign/keys.go).
 import { randomBytes, scryptSync } from 'node:crypto';
 import { UserError } from '../core/errors';
+import { inertText } from '../core/untrusted-text';
+import { checkScryptParams, COSIGN_SCRYPT } from './kdf-limits';
 import { SECRETBOX_KEY_BYTES, SECRETBOX_NONCE_BYTES, secretboxOpen, secretboxSeal } from './secretbox';
 
 export const COSIGN_KEY_PEM_TYPES = ['ENCRYPTED SIGSTORE PRIVATE KEY', 'ENCRYPTED COSIGN PRIVATE KEY'] as const;
@@ -16,19 +18,13 @@ interface EncryptedKeyEnvelope {
   ciphertext: string;
 }
 
-// Bounds keep a hostile key file from asking for gigabytes of scrypt memory.
-const MAX_SCRYPT_N = 1 << 20;
-const MAX_SCRYPT_R = 32;
-const MAX_SCRYPT_P = 16;
+const MAX_SALT_BYTES = 1024;
 
-function deriveKey(password: string, salt: Buffer, params: { N: number; r: number; p: number }): Buffer {
-  const { N, r, p } = params;
-  const valid =
-    Number.isInteger(N) && N > 1 && (N & (N - 1)) === 0 && N <= MAX_SCRYPT_N &&
-    Number.isInteger(r) && r >= 1 && r <= MAX_SCRYPT_R &&
-    Number.isInteger(p) && p >= 1 && p <= MAX_SCRYPT_P;
-  if (!valid) throw new UserError(`the encrypted key's scrypt parameters (N=${N}, r=${r}, p=${p}) are out of range; re-create it with cosign generate-key-pair`);
-  return scryptSync(Buffer.from(password, 'utf8'), salt, SECRETBOX_KEY_BYTES, { N, r, p, maxmem: 256 * N * r + 1024 * 1024 });
+function deriveKey(password: string, salt: Buffer, params: { N: number; r: number; p: number } | undefined): Buffer {
+  if (typeof params !== 'object' || params === null) throw new UserError('the encrypted private key has no scrypt parameters; re-create it with cosign generate-key-pair');
+  const checked = checkScryptParams(params, 'the encrypted private key');
+  if (salt.length > MAX_SALT_BYTES) throw new UserError('the encrypted private key has an oversized salt; re-create it with cosign generate-key-pair');
+  return scryptSync(Buffer.from(password, 'utf8'), salt, SECRETBOX_KEY_BYTES, checked);
 }
 
 function parseEnvelope(json: Buffer): EncryptedKeyEnvelope {
@@ -40,8 +36,11 @@ function parseEnvelope(json: Buffer): EncryptedKeyEnvelope {
   }
   if (env.kdf?.name !== 'scrypt' || env.cipher?.name !== 'nacl/secretbox' || typeof env.ciphertext !== 'string') {
     throw new UserError(
-      `the encrypted private key uses kdf '${String(env.kdf?.name)}' and cipher '${String(env.cipher?.name)}'; only scrypt + nacl/secretbox (cosign's format) is supported`,
+      `the encrypted private key uses kdf '${inertText(String(env.kdf?.name), { max: 40 })}' and cipher '${inertText(String(env.cipher?.name), { max: 40 })}'; only scrypt + nacl/secretbox (cosign's format) is supported`,
     );
+  }
+  if (typeof env.kdf.salt !== 'string' || typeof env.cipher.nonce !== 'string') {
+    throw new UserError('the encrypted private key has no salt or nonce; re-create it with cosign generate-key-pair');
   }
   return env as EncryptedKeyEnvelope;
 }
@@ -63,7 +62,7 @@ export function encryptCosignKey(
   password: string,
   opts: { params?: { N: number; r: number; p: number }; pemType?: (typeof COSIGN_KEY_PEM_TYPES)[number] } = {},
 ): string {
-  const params = opts.params ?? { N: 32768, r: 8, p: 1 };
+  const params = opts.params ?? { ...COSIGN_SCRYPT };
   const salt = randomBytes(32);
   const nonce = randomBytes(SECRETBOX_NONCE_BYTES);
   const box = secretboxSeal(pkcs8Der, nonce, deriveKey(password, salt, params));

@@ -2,6 +2,7 @@ import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { UserError } from '../core/errors';
 import { addSecret } from '../core/log';
 import { COSIGN_KEY_PEM_TYPES, decryptCosignKey } from './cosign-key';
+import { checkPkcs8KdfCost } from './pkcs8-kdf';
 
 export interface LoadedKey {
   privateKey: KeyObject;
@@ -31,6 +32,7 @@ export function loadPrivateKey(keyPem: string, password?: string): LoadedKey {
     privateKey = parseKey(() => createPrivateKey(block[0]));
   } else if (type === 'ENCRYPTED PRIVATE KEY') {
     if (password === undefined) throw new UserError('the signing key is encrypted; set COSIGN_PASSWORD to its password');
+    checkPkcs8KdfCost(Buffer.from((block[2] as string).replace(/\s+/g, ''), 'base64'));
     privateKey = parseKey(() => createPrivateKey({ key: block[0], passphrase: password }), 'wrong password or unsupported key encryption');
   } else {
     throw new UserError(`the signing key is a '${type}' PEM block; pass a PKCS#8 EC P-256 private key or a cosign.key`);

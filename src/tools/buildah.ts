@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UserError } from '../core/errors';
 import { probeOutput, runChecked, toolSpec, type ToolRunContext } from './exec';
 import { buildArgAndLabelFlags, type BuildInput } from './build-input';
+import { READ_CAPS, readTextCapped } from '../core/read-capped';
 
 /** Where buildah keeps images; tests point root/runroot at temp dirs. */
 export interface BuildahStorage {
@@ -104,7 +105,7 @@ export async function buildahBuildAndPush(
       for (const [i, dest] of destinations.entries()) {
         const digestFile = path.join(scratch, `digest-${i}`);
         await run(buildahPushArgs(o.localName, dest, digestFile, ctx.storage));
-        const pushed = readFileSync(digestFile, 'utf8').trim();
+        const pushed = readTextCapped(digestFile, READ_CAPS.document).trim();
         if (!DIGEST_RE.test(pushed)) throw new Error(`buildah push wrote no digest to its digest file (got '${pushed.slice(0, 80)}')`);
         if (digest && digest !== pushed) throw new Error(`buildah pushed two digests for one build: ${digest} and ${pushed}`);
         digest = pushed;

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { probeOutput, runChecked, toolSpec, type ToolRunContext } from './exec';
 import { buildArgAndLabelFlags, type BuildInput } from './build-input';
+import { READ_CAPS, readTextCapped } from '../core/read-capped';
 
 /** `docker buildx build`, pushing straight to the registry (multi-platform capable). */
 export interface BuildxBuildOptions extends BuildInput {
@@ -77,5 +77,5 @@ export async function buildxAvailable(ctx: BuildxRunContext = {}): Promise<boole
 
 export async function buildxBuild(o: BuildxBuildOptions, ctx: BuildxRunContext = {}): Promise<BuildxResult> {
   await runChecked(toolSpec('docker', buildxBuildArgs(o), ctx), ctx.runner);
-  return parseBuildxMetadata(readFileSync(o.metadataFile, 'utf8'));
+  return parseBuildxMetadata(readTextCapped(o.metadataFile, READ_CAPS.document, { what: "buildx's metadata file" }));
 }

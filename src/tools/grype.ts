@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { UserError } from '../core/errors';
 import { addSecret, silentLogger, type Logger } from '../core/log';
 import { fromGrypeReport, type GrypeReport } from '../scan/grype-report';
 import type { Vulnerability } from '../scan/vulnerability';
 import { runTool, type ImageInput } from './trivy';
+import { READ_CAPS, readTextCappedAsync } from '../core/read-capped';
 
 /**
  * Adapter for grype (anchore/grype), the alternative scanner: command construction, running,
@@ -71,7 +71,7 @@ export async function grypeScan(opts: GrypeScanOptions): Promise<GrypeScanResult
   const run = opts.run ?? ((bin, args, env) => runTool('grype', bin, args, env, logger));
   const { args, env } = grypeScanCommand(opts);
   await run(binary, args, env);
-  const report = JSON.parse(await readFile(opts.outputPath, 'utf8')) as GrypeReport;
+  const report = JSON.parse(await readTextCappedAsync(opts.outputPath, READ_CAPS.report, { what: "grype's report" })) as GrypeReport;
   return {
     report,
     vulnerabilities: fromGrypeReport(report),

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { silentLogger, type Logger } from '../core/log';
 import { registryEnv } from './grype';
 import { runTool, type ImageInput, type SbomFormat } from './trivy';
+import { READ_CAPS, readTextCappedAsync } from '../core/read-capped';
 
 /**
  * Adapter for syft (anchore/syft), the alternative SBOM generator: command construction, running,
@@ -50,7 +50,7 @@ export async function syftSbom(opts: SyftSbomOptions): Promise<SyftSbomResult> {
   const run = opts.run ?? ((bin, args, env) => runTool('syft', bin, args, env, logger));
   const { args, env } = syftSbomCommand(opts);
   await run(binary, args, env);
-  const document = JSON.parse(await readFile(opts.outputPath, 'utf8')) as Record<string, unknown>;
+  const document = JSON.parse(await readTextCappedAsync(opts.outputPath, READ_CAPS.report, { what: "syft's SBOM" })) as Record<string, unknown>;
   return { path: opts.outputPath, document, toolVersion: parseSyftVersion(await run(binary, ['version', '--output', 'json'], {})) };
 }
 

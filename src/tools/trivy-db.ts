@@ -1,8 +1,9 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { oneLine, UserError } from '../core/errors';
 import { silentLogger, type Logger } from '../core/log';
 import { quietNetworkFlags, runTrivy, trivyCapabilities } from './trivy';
+import { READ_CAPS, readTextCappedAsync } from '../core/read-capped';
 
 /**
  * Gets the trivy vulnerability DB into `<cacheDir>/db` before any scan:
@@ -91,7 +92,7 @@ export async function readDbMetadata(cacheDir: string): Promise<{ metadata?: DbM
   }
   let metadata: DbMetadata;
   try {
-    metadata = JSON.parse(await readFile(metaFile, 'utf8')) as DbMetadata;
+    metadata = JSON.parse(await readTextCappedAsync(metaFile, READ_CAPS.document)) as DbMetadata;
   } catch {
     throw new UserError(`${metaFile} is not valid JSON; remove ${join(cacheDir, 'db')} and prepare the DB again`);
   }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readFile, stat, writeFile, rename } from 'node:fs/promises';
+import { stat, writeFile, rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { READ_CAPS, readTextCappedAsync } from '../core/read-capped';
 
 /**
  * What one trivy binary is: its version and which flags it knows. Asking costs two trivy starts
@@ -33,7 +34,7 @@ async function fromDiskOrAsk<C>(binary: string, ask: () => Promise<TrivyProbe<C>
   const file = key ? join(cacheDir, `ship-image-trivy-probe-${key}.json`) : undefined;
   if (file) {
     try {
-      const cached = JSON.parse(await readFile(file, 'utf8')) as TrivyProbe<C>;
+      const cached = JSON.parse(await readTextCappedAsync(file, READ_CAPS.document)) as TrivyProbe<C>;
       if (typeof cached.version === 'string' && cached.capabilities) return cached;
     } catch {
       // not cached yet, or unreadable: ask the binary

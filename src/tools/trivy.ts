@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../core/errors';
@@ -7,6 +7,7 @@ import type { TrivyReport } from '../scan/trivy-report';
 import { CommandError, spawnRunner, type CommandResult } from './exec';
 import { holdExclusiveLock } from './flock';
 import { probeTrivy } from './trivy-probe';
+import { READ_CAPS, readTextCappedAsync } from '../core/read-capped';
 
 /**
  * The one adapter for trivy: SBOM generation from an image (OCI layout or registry), vulnerability
@@ -146,7 +147,7 @@ export async function layoutInput(dir: string, ref: string | undefined): Promise
   if (!ref.startsWith('sha256:')) return `${dir}@${ref}`;
   let index: { manifests?: Array<{ digest: string; annotations?: Record<string, string> }> };
   try {
-    index = JSON.parse(await readFile(join(dir, 'index.json'), 'utf8'));
+    index = JSON.parse(await readTextCappedAsync(join(dir, 'index.json'), READ_CAPS.document));
   } catch {
     throw new UserError(`${dir} is not an OCI image layout (no readable index.json); give the layout directory`);
   }
@@ -165,7 +166,7 @@ export async function generateSbom(opts: GenerateSbomOptions): Promise<SbomResul
   const { args, env } = sbomCommand(opts, outputPath, caps, layoutTarget);
   (opts.logger ?? silentLogger).info(`trivy: generating ${opts.format} SBOM of ${describe(opts.image)}`);
   await runTrivy(binary, args, env, opts.logger);
-  const document = JSON.parse(await readFile(outputPath, 'utf8')) as Record<string, unknown>;
+  const document = JSON.parse(await readTextCappedAsync(outputPath, READ_CAPS.report, { what: "trivy's SBOM" })) as Record<string, unknown>;
   return { path: outputPath, document, toolVersion: await trivyVersion(binary) };
 }
 
@@ -180,7 +181,7 @@ export async function scanSbom(opts: ScanSbomOptions): Promise<ScanResult> {
   const startedOn = rfc3339(new Date());
   try {
     await runTrivy(binary, scanCommand(opts, outputPath, caps), {}, opts.logger);
-    report = JSON.parse(await readFile(outputPath, 'utf8')) as TrivyReport;
+    report = JSON.parse(await readTextCappedAsync(outputPath, READ_CAPS.report, { what: "trivy's report" })) as TrivyReport;
   } finally {
     if (tempDir) await rm(tempDir, { recursive: true, force: true });
   }
@@ -237,7 +238,7 @@ export async function sbomThenScan(sbom: GenerateSbomOptions, scan: Omit<ScanSbo
   const startedOn = rfc3339(new Date());
   try {
     await early;
-    const report = JSON.parse(await readFile(outputPath, 'utf8')) as TrivyReport;
+    const report = JSON.parse(await readTextCappedAsync(outputPath, READ_CAPS.report, { what: "trivy's report" })) as TrivyReport;
     return { sbom: made, scan: await scanResult(report, scan.cacheDir, binary, startedOn) };
   } catch (err) {
     logger.debug(`trivy: the early scan failed (${(err as Error).message}); scanning again`);
@@ -248,7 +249,7 @@ export async function sbomThenScan(sbom: GenerateSbomOptions, scan: Omit<ScanSbo
 /** UpdatedAt/NextUpdate of the DB in `cacheDir` (empty when there is none). */
 export async function readDbVersion(cacheDir: string): Promise<DbVersion> {
   try {
-    const meta = JSON.parse(await readFile(join(cacheDir, 'db', 'metadata.json'), 'utf8')) as { UpdatedAt?: string; NextUpdate?: string };
+    const meta = JSON.parse(await readTextCappedAsync(join(cacheDir, 'db', 'metadata.json'), READ_CAPS.document)) as { UpdatedAt?: string; NextUpdate?: string };
     return { updatedAt: meta.UpdatedAt, nextUpdate: meta.NextUpdate };
   } catch {
     return {};

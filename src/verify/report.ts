@@ -1,3 +1,4 @@
+import { inertDeep, inertText } from '../core/untrusted-text';
 import { describeSigner } from '../policy/signer';
 import type { RuleResult } from '../policy/types';
 import { UNTIMESTAMPED } from './collect';
@@ -11,13 +12,18 @@ export interface VerifyJson {
   rules: Array<Pick<RuleResult, 'rule' | 'passed' | 'reason' | 'evidence'>>;
 }
 
+// Reasons and evidence quote registries, bundles and certificates: untrusted text, made inert here
+// for --json, the action's `report` output and the text verdict alike.
+const REASON_MAX = 2000;
+const LINE_MAX = 1000;
+
 export function reportJson(report: VerifyReport): VerifyJson {
-  return {
+  return inertDeep<VerifyJson>({
     image: report.image,
     digest: report.digest,
     allowed: report.allowed,
     rules: report.rules.map((r) => ({ rule: r.rule, passed: r.passed, reason: r.reason, evidence: r.evidence })),
-  };
+  }, { max: REASON_MAX });
 }
 
 function signedAtText(iso: string): string {
@@ -40,20 +46,20 @@ function evidenceLines(rule: RuleResult): string[] {
   for (const c of e.withinGrace ?? []) {
     lines.push(`within grace ${c.id}${c.package ? ` in ${c.package}` : ''}: CRITICAL, published ${c.publishedDate ?? 'unknown'}${c.age ? ` (${c.age} ago)` : ''}`);
   }
-  return lines.map((l) => `      ${l}`);
+  return lines.map((l) => `      ${inertText(l, { max: LINE_MAX })}`);
 }
 
 /** The human-readable verdict: one line per rule with its evidence, then what was set aside. */
 export function reportText(report: VerifyReport): string {
   const verdict = report.allowed ? (report.rules.every((r) => r.passed) ? 'ALLOWED' : 'ALLOWED (audit mode: failures reported, not enforced)') : 'DENIED';
-  const out: string[] = [`${report.image}`, `  digest: ${report.digest}`, `  verdict: ${verdict}`, '  rules:'];
+  const out: string[] = [inertText(report.image, { max: LINE_MAX }), `  digest: ${inertText(report.digest)}`, `  verdict: ${verdict}`, '  rules:'];
   for (const rule of report.rules) {
-    out.push(`    ${rule.passed ? 'pass' : 'FAIL'} ${rule.rule}: ${rule.reason}`);
+    out.push(`    ${rule.passed ? 'pass' : 'FAIL'} ${rule.rule}: ${inertText(rule.reason, { max: REASON_MAX })}`);
     out.push(...evidenceLines(rule));
   }
   if (report.rejected.length > 0) {
     out.push(`  set aside (${report.rejected.length}):`);
-    for (const r of report.rejected) out.push(`    ${r.referrerDigest}${r.predicateType ? ` ${r.predicateType}` : ''}: ${r.reason}`);
+    for (const r of report.rejected) out.push(`    ${inertText(`${r.referrerDigest}${r.predicateType ? ` ${r.predicateType}` : ''}: ${r.reason}`, { max: REASON_MAX })}`);
   }
   return out.join('\n') + '\n';
 }

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import seeds from '@sigstore/tuf/seeds.json';
 import { UserError } from '../core/errors';
 import { parseJsonDocuments } from '../core/json-documents';
+import { READ_CAPS, readTextCapped } from '../core/read-capped';
 
 /**
  * Where the roots of trust come from:
@@ -84,12 +84,7 @@ export function loadTrustedRoot(source: TrustedRootSource): TrustedRoot {
     case 'public-good':
       return toTrustedRoot(publicGoodTrustedRootJSON(), 'the public-good trusted root');
     case 'file': {
-      let text: string;
-      try {
-        text = readFileSync(source.path, 'utf8');
-      } catch (err) {
-        throw new UserError(`cannot read trusted root ${source.path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; check the path`);
-      }
+      const text = readTextCapped(source.path, READ_CAPS.trustedRoot, { what: 'the trusted root' });
       return mergeTrustedRoots(parseTrustedRootText(text, source.path).map((doc) => toTrustedRoot(doc, source.path)));
     }
     case 'json': {

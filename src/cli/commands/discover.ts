@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { READ_CAPS, readStdinCapped } from '../../core/read-capped';
 import type { Command } from '../command';
 import { REGISTRY_FLAGS, registryOptionsFromFlags } from '../registry-flags';
 import { parseFlags } from '../command';
@@ -72,7 +72,7 @@ function parseDepth(text: string | undefined): number | undefined {
 
 export const discoverCommand: Command = makeDiscoverCommand({
   env: process.env,
-  readStdin: () => readFileSync(0, 'utf8'),
+  readStdin: () => readStdinCapped(READ_CAPS.stdin),
   writeStdout: (text) => process.stdout.write(text),
 });
 

@@ -1,4 +1,5 @@
 import { UserError } from '../../core/errors';
+import { inertText } from '../../core/untrusted-text';
 import { loadPolicy } from '../../policy/load';
 import { ENGINES, renderPolicy, toYaml, type Engine } from '../../policy/render';
 import { parseFlags, type Command } from '../command';
@@ -34,8 +35,9 @@ export const policyCommand: Command = {
       const rules = Object.entries(policy.require)
         .filter(([, on]) => on)
         .map(([rule]) => rule);
+      const where = inertText(values.policy, { max: 1000 });
       process.stdout.write(
-        `${values.policy}: ok: policy ${policy.name} (${policy.mode}) for ${policy.images.join(', ')}; requires ${rules.join(', ') || 'nothing'}; ` +
+        `${where}: ok: policy ${policy.name} (${policy.mode}) for ${policy.images.join(', ')}; requires ${rules.join(', ') || 'nothing'}; ` +
           `${policy.identities.length} identity(ies), ${policy.keys.length} key(s)\n`,
       );
       return 0;
@@ -46,7 +48,7 @@ export const policyCommand: Command = {
     }
     const rendered = renderPolicy(policy, engine as Engine);
     for (const w of rendered.warnings) process.stderr.write(`warning: ${w}\n`);
-    process.stdout.write(toYaml(rendered.documents, `Rendered by 'ship-image policy render --engine ${engine}' from ${values.policy}.\nEdit the policy file and render again instead of editing this.`));
+    process.stdout.write(toYaml(rendered.documents, `Rendered by 'ship-image policy render --engine ${engine}' from ${inertText(values.policy, { max: 1000 })}.\nEdit the policy file and render again instead of editing this.`));
     return 0;
   },
 };

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { READ_CAPS, readStdinCapped } from '../../core/read-capped';
 import { stderrLogger } from '../../core/log';
 import { identityTokenSource } from '../../ship/identity-token';
 import { gate, ship } from '../../ship/run';
@@ -8,7 +8,7 @@ import { parseShipArgs, SHIP_USAGE } from './ship-args';
 
 export const shipCommand: Command = {
   async run(argv) {
-    const args = parseShipArgs(argv, process.env, () => readFileSync(0, 'utf8'));
+    const args = parseShipArgs(argv, process.env, () => readStdinCapped(READ_CAPS.stdin));
     if (args.help) {
       process.stdout.write(SHIP_USAGE + '\n');
       return 0;

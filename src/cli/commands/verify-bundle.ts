@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { UserError } from '../../core/errors';
 import { verifyArtifactBundle, type ArtifactInput, type ArtifactSigner } from '../../verify/artifact-bundle';
 import { loadTrustedRoot } from '../../verify/trusted-root';
 import { parseFlags, type Command } from '../command';
+import { READ_CAPS, readFileCapped } from '../../core/read-capped';
 
 const USAGE =
   'ship-image verify-bundle --bundle FILE (--certificate-identity ID --certificate-oidc-issuer URL | --key PEM) [--trusted-root FILE] FILE_OR_DIGEST';
@@ -34,12 +35,8 @@ const FLAGS = {
 
 const DIGEST_RE = /^sha256:[0-9a-fA-F]{64}$/;
 
-function readFile(path: string, what: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    throw new UserError(`cannot read ${what} '${path}' (${(err as NodeJS.ErrnoException).code ?? 'error'}); check the path`);
-  }
+function readFile(path: string, what: 'artifact' | 'key' | 'bundle'): Buffer {
+  return readFileCapped(path, READ_CAPS[what], { what: `the ${what}` });
 }
 
 /** A digest unless it is a path on disk (the conformance protocol's rule). */

@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { READ_CAPS, readStdinCapped } from '../../core/read-capped';
 import { oneLine, UserError } from '../../core/errors';
-import { redact, type Logger } from '../../core/log';
+import type { Logger } from '../../core/log';
+import { inertText } from '../../core/untrusted-text';
 import { loadPolicy } from '../../policy/load';
 import { reportJson, reportText } from '../../verify/report';
 import { loadTrustedRoot } from '../../verify/trusted-root';
@@ -58,7 +59,8 @@ export function makeVerifyCommand(deps: VerifyCommandDeps): Command {
       const policy = loadPolicy(values.policy);
       const trustedRoot = values['trusted-root'] ? loadTrustedRoot({ kind: 'file', path: values['trusted-root'] }) : undefined;
       const registry = registryOptionsFromFlags(values, deps.env, deps.readStdin);
-      const logger: Logger = { info: (m) => deps.writeStderr(`${redact(m)}\n`), warn: (m) => deps.writeStderr(`warning: ${redact(m)}\n`), debug() {} };
+      const line = (m: string) => inertText(m, { max: 8000, multiline: true });
+      const logger: Logger = { info: (m) => deps.writeStderr(`${line(m)}\n`), warn: (m) => deps.writeStderr(`warning: ${line(m)}\n`), debug() {} };
       let report;
       try {
         report = await verifyImage(positionals[0], policy, { registry: { ...registry, logger }, trustedRoot, now: deps.now?.(), logger });
@@ -69,7 +71,7 @@ export function makeVerifyCommand(deps: VerifyCommandDeps): Command {
       }
       if (values.json) {
         deps.writeStdout(JSON.stringify(reportJson(report), null, 2) + '\n');
-        for (const r of report.rejected) deps.writeStderr(`verify: set aside ${r.referrerDigest}: ${r.reason}\n`);
+        for (const r of report.rejected) deps.writeStderr(`verify: set aside ${inertText(`${r.referrerDigest}: ${r.reason}`, { max: 2000 })}\n`);
       } else {
         deps.writeStdout(reportText(report));
       }
@@ -81,7 +83,7 @@ export function makeVerifyCommand(deps: VerifyCommandDeps): Command {
 
 export const verifyCommand: Command = makeVerifyCommand({
   env: process.env,
-  readStdin: () => readFileSync(0, 'utf8'),
+  readStdin: () => readStdinCapped(READ_CAPS.stdin),
   writeStdout: (text) => process.stdout.write(text),
   writeStderr: (text) => process.stderr.write(text),
 });

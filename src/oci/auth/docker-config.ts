@@ -1,10 +1,10 @@
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UserError } from '../../core/errors';
 import { addSecret } from '../../core/log';
 import { canonicalRegistry, DOCKER_HUB } from '../reference';
 import { runCredentialHelper, type HelperCredential } from './cred-helper';
+import { READ_CAPS, readTextCapped } from '../../core/read-capped';
 
 /** Credentials for one registry, however they were found. */
 export interface RegistryCredential {
@@ -60,9 +60,10 @@ export function dockerConfigPaths(loc: DockerConfigLocation = {}): string[] {
 export function readDockerConfigFile(file: string): DockerConfigFile | undefined {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readTextCapped(file, READ_CAPS.document, { what: 'the registry auth file', hint: 'fix it or point DOCKER_CONFIG elsewhere' });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if ((err as NodeJS.ErrnoException).code === 'ETOOLARGE') throw err;
     throw new UserError(`cannot read registry auth file ${file}: ${(err as Error).message}; fix its permissions or point DOCKER_CONFIG elsewhere`);
   }
   let parsed: unknown;

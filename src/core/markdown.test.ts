@@ -1,0 +1,27 @@
+import { addSecret } from './log';
+import { mdCode, mdLink, mdText } from './markdown';
+
+describe('markdown escaping', () => {
+  test('text loses its markdown and HTML meaning', () => {
+    expect(mdText('<img src=x onerror=alert(1)> [a](javascript:x) | cell **b**')).toBe(
+      '&lt;img src=x onerror=alert(1)&gt; \\[a\\](javascript:x) \\| cell \\*\\*b\\*\\*',
+    );
+    expect(mdText('- item')).toBe('\\- item');
+    expect(mdText('1. item')).toBe('1\\. item');
+  });
+
+  test('code spans cannot be closed early nor split a table', () => {
+    expect(mdCode('a`b|c\u001b[1m')).toBe("`a'b\\|c[1m`");
+  });
+
+  test('links only for https', () => {
+    expect(mdLink('CVE-1', 'https://avd.aquasec.com/nvd/cve-1')).toBe('[CVE-1](https://avd.aquasec.com/nvd/cve-1)');
+    expect(mdLink('CVE-1', 'javascript:alert(1)')).toBe('CVE-1');
+    expect(mdLink('CVE-1', 'https://x/ (y)')).toBe('CVE-1');
+  });
+
+  test('secrets are masked', () => {
+    addSecret('canary-md-secret-00ff');
+    expect(mdText('x canary-md-secret-00ff')).toBe('x \\*\\*\\*');
+  });
+});
