@@ -1,6 +1,7 @@
 // The rule engine: pure, no I/O. `verify` gathers and cryptographically verifies the attestations;
 // this decides whether they satisfy the policy. Any doubt (missing or unreadable data) denies.
 import { PREDICATE, SBOM_PREDICATE_TYPES } from '../oci/media-types';
+import { readResultsShape } from '../scan/results-shape';
 import { formatMillis } from './duration';
 import { parseRfc3339 } from './rfc3339';
 import { describeSigner, signerAllowed } from './signer';
@@ -72,7 +73,7 @@ function evidenceOf(att: VerifiedAttestation): AttestationEvidence {
 
 interface ScanPredicate {
   metadata?: { scanFinishedOn?: unknown };
-  scanner?: { result?: { Results?: unknown } };
+  scanner?: { result?: unknown };
 }
 
 function vulnerabilityRule(
@@ -103,27 +104,21 @@ function vulnerabilityRule(
   const offending: CveEvidence[] = [];
   const withinGrace: CveEvidence[] = [];
   for (const { att } of newest) {
-    const results = (att.statement.predicate as ScanPredicate | undefined)?.scanner?.result?.Results;
-    if (!Array.isArray(results)) {
-      return fail(`scan attestation ${att.referrerDigest} has no scanner.result.Results list (not a trivy report?)`, { scan: scanEvidence });
-    }
-    for (const result of results) {
-      const vulns = (result as { Vulnerabilities?: unknown } | null)?.Vulnerabilities;
-      if (vulns === undefined || vulns === null) continue;
-      if (!Array.isArray(vulns)) return fail(`scan attestation ${att.referrerDigest} has a Vulnerabilities entry that is not a list`, { scan: scanEvidence });
-      for (const v of vulns as Array<Record<string, unknown>>) {
-        if (v?.Severity !== 'CRITICAL') continue;
-        const published = parseRfc3339(v.PublishedDate);
-        const cve: CveEvidence = {
-          id: typeof v.VulnerabilityID === 'string' ? v.VulnerabilityID : '(no id)',
-          package: typeof v.PkgName === 'string' ? v.PkgName : undefined,
-          severity: 'CRITICAL',
-          publishedDate: typeof v.PublishedDate === 'string' ? v.PublishedDate : undefined,
-          age: published === undefined ? undefined : formatMillis(now - published),
-        };
-        if (published === undefined || now - published > req.criticalGrace.milliseconds) offending.push(cve);
-        else withinGrace.push(cve);
-      }
+    // The one reader of the predicate (src/scan): the same findings whichever scanner made them.
+    const read = readResultsShape((att.statement.predicate as ScanPredicate | undefined)?.scanner?.result);
+    if (!read.ok) return fail(`scan attestation ${att.referrerDigest} ${read.error}`, { scan: scanEvidence });
+    for (const v of read.vulnerabilities) {
+      if (v.severity !== 'CRITICAL') continue;
+      const published = parseRfc3339(v.publishedDate);
+      const cve: CveEvidence = {
+        id: v.id,
+        package: v.packageName || undefined,
+        severity: 'CRITICAL',
+        publishedDate: v.publishedDate,
+        age: published === undefined ? undefined : formatMillis(now - published),
+      };
+      if (published === undefined || now - published > req.criticalGrace.milliseconds) offending.push(cve);
+      else withinGrace.push(cve);
     }
   }
   const evidence = { scan: scanEvidence, offending, withinGrace };

@@ -40,6 +40,7 @@ export function fromGrypeReport(report: GrypeReport): Vulnerability[] {
         severity: normalizeSeverity(vuln.severity),
         title: firstLine(vuln.description ?? cve?.description),
         url: vuln.dataSource || vuln.urls?.[0] || undefined,
+        packageType: match.artifact.type || undefined,
       }),
     );
   }

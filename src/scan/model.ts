@@ -2,3 +2,4 @@
 export * from './vulnerability';
 export { fromTrivyReport, type TrivyReport, type TrivyVulnerability } from './trivy-report';
 export { fromGrypeReport, type GrypeReport, type GrypeMatch } from './grype-report';
+export { mergeResultsShapes, readResultsShape, toResultsShape, type ReadResults, type ResultsShape } from './results-shape';

@@ -8,11 +8,12 @@ import { countBySeverity, failOnExceeded, type Vulnerability } from '../scan/vul
 import type { ShipInputs } from './inputs';
 import { verifyCommands, type ShipOutputs, type VerifyHintInput } from './outputs';
 import { oidcIssuer, planShip, type ShipEnvironment, type ShipPlan } from './plan';
-import { chooseSigner, type ChosenSigner } from './signer';
+import { bundleOwner, chooseSigner, type ChosenSigner } from './signer';
 import { analyzeStep } from './steps/analyze';
-import { expectedReferrers, planAttestations, pushReferrers, signStatements, type SignedAttestation } from './steps/attest';
+import { checkBundleSizes, expectedReferrers, planAttestations, pushReferrers, signStatements, type SignedAttestation } from './steps/attest';
 import { buildStep } from './steps/build';
 import { legacyStep } from './steps/legacy';
+import { warnOverReferrerLimit } from './steps/own-referrers';
 import { supersedeOldScans } from './steps/supersede';
 
 export interface ShipResult {
@@ -42,11 +43,15 @@ export async function ship(inputs: ShipInputs, world: ShipEnvironment): Promise<
     if (chosen) {
       const planned = planAttestations(plan, built, analysis, imageDescriptor, platformDescriptors);
       attestations = await signStatements(plan, planned, chosen.signer, world);
+      checkBundleSizes(attestations);
+      const owner = bundleOwner(chosen, attestations);
       if (inputs.signatureFormat !== 'legacy') {
-        attestations = await pushReferrers(plan, attestations, world);
-        world.logger.info(`attest: ${attestations.length} referrers pushed to ${plan.target.name}`);
-        await supersedeOldScans(plan.store, attestations, built.digest, world.logger);
-        await ensureReferrersListed(plan.store, expectedReferrers(attestations, built.digest), { logger: world.logger });
+        attestations = await pushReferrers(plan, attestations, world, owner);
+        world.logger.info(`attest: ${attestations.length} referrers in place on ${plan.target.name}`);
+        await supersedeOldScans(plan.store, attestations, built.digest, owner, world.logger);
+        const expected = expectedReferrers(attestations, built.digest);
+        await ensureReferrersListed(plan.store, expected, { logger: world.logger });
+        await warnOverReferrerLimit(plan.store, expected.map((e) => e.subject), world.logger);
       }
       if (inputs.signatureFormat !== 'bundle') await legacyStep(plan, built.digest, attestations, chosen.signer, world);
     } else {
@@ -119,12 +124,16 @@ async function platformManifests(plan: ShipPlan, digest: string): Promise<Record
   return out;
 }
 
-/** kind → referrer digest; per-platform kinds of a multi-platform image as `platform=digest` pairs. */
+/**
+ * kind → referrer digest; per-platform kinds of a multi-platform image as `platform=digest` pairs,
+ * and the index's own scan (covering every platform) as `index=digest`.
+ */
 function referrerOutputs(attestations: SignedAttestation[]): ShipOutputs['referrers'] {
   const out: ShipOutputs['referrers'] = {};
   for (const p of attestations) {
     if (!p.referrerDigest) continue; // signature-format legacy: signed, but no referrer pushed
-    const value = p.platform ? `${p.platform}=${p.referrerDigest}` : p.referrerDigest;
+    const perPlatform = attestations.some((o) => o.kind === p.kind && o.platform);
+    const value = p.platform ? `${p.platform}=${p.referrerDigest}` : perPlatform ? `index=${p.referrerDigest}` : p.referrerDigest;
     out[p.kind] = out[p.kind] ? `${out[p.kind]},${value}` : value;
   }
   return out;

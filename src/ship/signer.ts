@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { UserError } from '../core/errors';
-import { keylessSigner, keySigner, resolveEndpoints, type SigstoreEndpoints, type StatementSigner } from '../sign';
+import { keylessSigner, keySigner, resolveEndpoints, type SerializedBundle, type SigstoreEndpoints, type StatementSigner } from '../sign';
+import { keylessIdentityOf, type BundleSigner } from '../sign/bundle-signer';
 import type { GitHubTokenClaims } from '../workflow-ref/claims';
 import type { ShipInputs, Visibility } from './inputs';
 import type { ShipEnvironment } from './plan';
@@ -14,6 +15,17 @@ export interface ChosenSigner {
   instance?: SigstoreEndpoints['instance'];
   /** For the verify hints: the public key, written next to the outputs. */
   publicKeyFile?: string;
+  /** Key signing: the public key (PEM), which tells this signer's bundles from others'. */
+  publicKeyPem?: string;
+}
+
+/**
+ * Who this run's bundles are from, as ship compares them with what is already attached: the key,
+ * or the SAN and issuer of the certificate the first bundle was signed with.
+ */
+export function bundleOwner(chosen: ChosenSigner, signed: ReadonlyArray<{ bundle: SerializedBundle }>): BundleSigner | undefined {
+  if (chosen.mode === 'key') return chosen.publicKeyPem ? { kind: 'key', publicKeyPem: chosen.publicKeyPem } : undefined;
+  return signed[0] ? keylessIdentityOf(signed[0].bundle) : undefined;
 }
 
 /** The signer the inputs ask for, or undefined for `sign: none`. */
@@ -43,7 +55,7 @@ export async function chooseSigner(
     const publicKeyFile = path.join(outputDir, 'cosign.pub');
     await mkdir(outputDir, { recursive: true });
     await writeFile(publicKeyFile, signer.publicKeyPem);
-    return { signer, mode: 'key', publicKeyFile };
+    return { signer, mode: 'key', publicKeyFile, publicKeyPem: signer.publicKeyPem };
   }
   const identityToken = world.identityToken;
   if (!identityToken) {

@@ -59,6 +59,7 @@ describe('grype', () => {
         severity: 'CRITICAL',
         title: 'Prototype Pollution in lodash',
         url: 'https://github.com/advisories/GHSA-jf85-cpcp-j695',
+        packageType: 'npm',
       },
       {
         id: 'CVE-2023-45853',
@@ -67,6 +68,7 @@ describe('grype', () => {
         installedVersion: '1:1.2.13.dfsg-1',
         severity: 'LOW',
         url: 'https://security-tracker.debian.org/tracker/CVE-2023-45853',
+        packageType: 'deb',
       },
     ]);
     expect(countBySeverity(vulns)).toEqual({ critical: 1, high: 0, medium: 0, low: 1, unknown: 0 });

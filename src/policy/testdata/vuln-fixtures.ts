@@ -1,5 +1,7 @@
-// Vulnerability predicates (cosign vuln/v1 wrapping trivy's native JSON report, field names as trivy
-// writes them) for one fixed clock. Shared by the rule-engine tests and the Kyverno agreement test.
+// Vulnerability predicates (cosign vuln/v1 wrapping the Results shape: trivy's native JSON report,
+// or grype's findings written into it; multi-platform combined) for one fixed clock. Shared by the
+// rule-engine tests and the Kyverno agreement test.
+import { fromGrypeReport, mergeResultsShapes, toResultsShape, type GrypeReport } from '../../scan/model';
 
 export const FIXTURE_NOW = new Date('2025-06-01T12:00:00Z');
 const HOUR = 3600_000;
@@ -54,6 +56,23 @@ export function vulnPredicate(scanFinishedOn: string | undefined, vulnerabilitie
   };
 }
 
+/** A vuln predicate as ship writes it for grype: its findings in the Results shape, grype's own uri. */
+function grypePredicate(scanFinishedOn: string, report: GrypeReport): Record<string, unknown> {
+  const base = vulnPredicate(scanFinishedOn, []);
+  return { ...base, scanner: { uri: 'pkg:github/anchore/grype@0.87.0', version: '0.87.0', db: { uri: '', version: '' }, result: toResultsShape(fromGrypeReport(report), 'ghcr.io/acme/api@sha256:' + 'a'.repeat(64)) } };
+}
+
+const grypeMatch = (id: string, severity: string, name = 'lodash'): GrypeReport['matches'] => [
+  { vulnerability: { id, severity, fix: { versions: ['9.9.9'], state: 'fixed' } }, artifact: { name, version: '1.0.0', type: 'npm', purl: `pkg:npm/${name}@1.0.0` } },
+];
+
+/** A multi-platform index's one scan: every platform's Results (as planAttestations merges them). */
+function combinedPredicate(scanFinishedOn: string, perPlatform: Record<string, Vuln[]>): Record<string, unknown> {
+  const base = vulnPredicate(scanFinishedOn, []);
+  const parts = Object.entries(perPlatform).map(([platform, vulns]) => ({ platform, result: (vulnPredicate(scanFinishedOn, vulns) as { scanner: { result: { Results: unknown[] } } }).scanner.result }));
+  return { ...base, scanner: { ...(base.scanner as object), result: mergeResultsShapes(parts) } };
+}
+
 export interface VulnCase {
   name: string;
   predicate: Record<string, unknown>;
@@ -85,5 +104,20 @@ export const VULN_CASES: VulnCase[] = [
     name: 'old CRITICAL in a second target',
     predicate: vulnPredicate(ago(2), [], [{ Target: 'usr/local/bin/app', Class: 'lang-pkgs', Type: 'gobinary', Vulnerabilities: [vuln('CVE-2024-3000', 'CRITICAL', ago(24 * 30), 'stdlib')] }]),
     allowed: false,
+  },
+  { name: 'grype: no finding', predicate: grypePredicate(ago(1), { matches: [] }), allowed: true },
+  { name: 'grype: a HIGH', predicate: grypePredicate(ago(1), { matches: grypeMatch('GHSA-aaaa-bbbb-cccc', 'High') }), allowed: true },
+  { name: 'grype: a CRITICAL (grype gives no publication date, so no grace)', predicate: grypePredicate(ago(1), { matches: grypeMatch('CVE-2025-1005', 'Critical') }), allowed: false },
+  { name: 'grype: a stale scan', predicate: grypePredicate(ago(169), { matches: [] }), allowed: false },
+  { name: "severity spelled 'critical' (engines compare 'CRITICAL' exactly)", predicate: vulnPredicate(ago(1), [vuln('CVE-2025-1006', 'critical', ago(24 * 30))]), allowed: true },
+  {
+    name: 'two platforms, an old CRITICAL on one only',
+    predicate: combinedPredicate(ago(1), { 'linux/amd64': [vuln('CVE-2024-3001', 'CRITICAL', ago(24 * 30))], 'linux/arm64': [] }),
+    allowed: false,
+  },
+  {
+    name: 'two platforms, CRITICAL inside the grace on one',
+    predicate: combinedPredicate(ago(1), { 'linux/amd64': [], 'linux/arm64': [vuln('CVE-2025-1007', 'CRITICAL', ago(2))] }),
+    allowed: true,
   },
 ];

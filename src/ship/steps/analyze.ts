@@ -2,6 +2,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import type { BuiltImage } from '../../build/types';
+import { toResultsShape, type ResultsShape } from '../../scan/results-shape';
 import { fromTrivyReport } from '../../scan/trivy-report';
 import { grypeScan } from '../../tools/grype';
 import { rfc3339 } from '../../tools/trivy';
@@ -11,11 +12,15 @@ import { generateSbom, sbomThenScan, type GenerateSbomOptions, type ImageInput, 
 import { prepareTrivyDb, type PreparedDb } from '../../tools/trivy-db';
 import type { ShipEnvironment, ShipPlan } from '../plan';
 
-/** What any scanner's run yields: the native report goes into the vuln attestation unchanged. */
+/** What any scanner's run yields, and what its vuln attestation carries. */
 export interface ScanOutcome {
   scanner: 'trivy' | 'grype';
   toolVersion: string;
-  report: Record<string, unknown>;
+  /**
+   * The predicate's `scanner.result`: the findings in the `Results[]` shape every engine reads
+   * (src/scan/results-shape.ts): trivy's native report as is, grype's findings written into it.
+   */
+  report: ResultsShape;
   /** When the vulnerability DB was built/updated (RFC 3339), if known. */
   dbVersion?: string;
   startedOn: string;
@@ -91,7 +96,9 @@ export async function analyzeStep(plan: ShipPlan, built: BuiltImage, world: Ship
           maxDbAge: inputs.maxDbAge,
           logger: world.logger,
         });
-        const scan: ScanOutcome = { scanner: 'grype', toolVersion: g.toolVersion, report: g.report as unknown as Record<string, unknown>, dbVersion: g.dbBuilt, startedOn, finishedOn: rfc3339(new Date()) };
+        // grype's own report stays in the output dir; the attestation carries its findings as every engine reads them.
+        const report = toResultsShape(g.vulnerabilities, `${plan.target.name}@${digest}`);
+        const scan: ScanOutcome = { scanner: 'grype', toolVersion: g.toolVersion, report, dbVersion: g.dbBuilt, startedOn, finishedOn: rfc3339(new Date()) };
         return { platform, digest, sbom, scan, vulnerabilities: g.vulnerabilities };
       }
       // The scan reads the SBOM just made (one analysis of the image); its process starts beside the SBOM pass.
@@ -102,7 +109,7 @@ export async function analyzeStep(plan: ShipPlan, built: BuiltImage, world: Ship
         outputPath: path.join(sbomDir, `vulnerabilities${suffix}.trivy.json`),
       });
       // Policies read Results[] (Kyverno JMESPath, verify): trivy omits it when there is nothing to report.
-      const report = { ...(t.report as unknown as Record<string, unknown>), Results: t.report.Results ?? [] };
+      const report: ResultsShape = { ...(t.report as unknown as Record<string, unknown>), Results: (t.report.Results ?? []) as ResultsShape['Results'] };
       const scan: ScanOutcome = { scanner: 'trivy', toolVersion: t.toolVersion, report, dbVersion: t.dbVersion.updatedAt ?? db.updatedAt, startedOn: t.startedOn, finishedOn: t.finishedOn };
       return { platform, digest, sbom, scan, vulnerabilities: fromTrivyReport(t.report) };
     }),

@@ -7,6 +7,7 @@ import {
   signatureStatement,
   vulnStatement,
   type JsonObject,
+  type VulnScanInput,
   type Statement,
   type SubjectInput,
 } from '../../attest/statements';
@@ -16,7 +17,12 @@ import type { Descriptor } from '../../oci/types';
 import type { SerializedBundle, StatementSigner } from '../../sign';
 import type { ReferrerKind } from '../outputs';
 import type { ShipEnvironment, ShipPlan } from '../plan';
-import type { Analysis } from './analyze';
+import type { Analysis, ScanOutcome } from './analyze';
+import { KYVERNO_MAX_BUNDLE_BYTES, ownReferrers, type OwnReferrer } from './own-referrers';
+import { sameStatement } from '../../attest/same-statement';
+import { UserError } from '../../core/errors';
+import { sameVerificationKind, type BundleSigner } from '../../sign/bundle-signer';
+import { mergeResultsShapes, type ResultsShape } from '../../scan/results-shape';
 
 /** One statement to sign, and the manifest it is attached to. */
 export interface PlannedAttestation {
@@ -25,9 +31,9 @@ export interface PlannedAttestation {
   platform?: string;
   subject: Descriptor;
   /**
-   * Where else the same bundle is attached: a platform's SBOM and scan also go on the index, since
+   * Where else the same bundle is attached: a platform's SBOM also goes on the index, since
    * admission engines and `verify` judge the digest a pod names, which for a multi-platform image is
-   * the index (the statement lists both digests as subjects).
+   * the index (the statement lists both digests as subjects). Scans are not: the index has its own.
    */
   alsoAttachTo?: Descriptor;
   statement: Statement<object>;
@@ -61,32 +67,41 @@ export function planAttestations(plan: ShipPlan, built: BuiltImage, analysis: An
   const multi = analysis.platforms.length > 1;
   for (const p of analysis.platforms) {
     const subject = multi ? (platformDescriptors[p.platform] as Descriptor) : imageDescriptor;
-    const subjectInput: SubjectInput[] = multi ? [{ name, digest: subject.digest }, image] : [image];
     const platform = multi ? p.platform : undefined;
-    const alsoAttachTo = multi ? imageDescriptor : undefined;
-    out.push({ kind: 'sbom', platform, subject, alsoAttachTo, statement: sbomStatement(subjectInput, p.sbom.document as JsonObject, plan.inputs.sbomFormat) });
-    out.push({
-      kind: 'vulnerabilities',
-      platform,
-      subject,
-      alsoAttachTo,
-      statement: vulnStatement(subjectInput, {
-        scanner: p.scan.scanner,
-        scannerVersion: p.scan.toolVersion,
-        db: { uri: p.scan.scanner === 'trivy' ? (analysis.db.repository ?? '') : '', version: p.scan.dbVersion ?? '' },
-        report: p.scan.report as JsonObject,
-        startedOn: p.scan.startedOn,
-        finishedOn: p.scan.finishedOn,
-        invocation: plan.buildContext?.runId
-          ? { uri: `${plan.buildContext.serverUrl}/${plan.buildContext.repository}/actions/runs/${plan.buildContext.runId}`, eventId: plan.buildContext.runId }
-          : undefined,
-      }),
-    });
+    // A platform's SBOM is also attached to the index (both digests are its subjects): every engine's
+    // "has an SBOM" check on the index then finds one, and no tool-made document is merged by us.
+    const sbomSubjects: SubjectInput[] = multi ? [{ name, digest: subject.digest }, image] : [image];
+    out.push({ kind: 'sbom', platform, subject, alsoAttachTo: multi ? imageDescriptor : undefined, statement: sbomStatement(sbomSubjects, p.sbom.document as JsonObject, plan.inputs.sbomFormat) });
+    out.push({ kind: 'vulnerabilities', platform, subject, statement: vulnStatement({ name, digest: subject.digest }, scanInput(plan, analysis, p.scan, p.scan.report)) });
+  }
+  if (multi) {
+    // The index carries ONE scan covering every platform, dated by its oldest platform scan: engines
+    // judge the index with one scan (IVP), any (policy-controller) or every (Kyverno) — one that
+    // holds all the findings gives each the same verdict.
+    const scans = analysis.platforms.map((p) => p.scan);
+    const oldest = (times: string[]) => times.reduce((a, b) => (Date.parse(a) <= Date.parse(b) ? a : b));
+    const combined = mergeResultsShapes(analysis.platforms.map((p) => ({ platform: p.platform, result: p.scan.report })));
+    const scan = { ...scans[0]!, startedOn: oldest(scans.map((s) => s.startedOn)), finishedOn: oldest(scans.map((s) => s.finishedOn)) };
+    out.push({ kind: 'vulnerabilities', subject: imageDescriptor, statement: vulnStatement(image, scanInput(plan, analysis, scan, combined)) });
   }
   if (plan.buildContext) {
     out.push({ kind: 'provenance', subject: imageDescriptor, statement: provenanceStatement(image, plan.buildContext) });
   }
   return out;
+}
+
+function scanInput(plan: ShipPlan, analysis: Analysis, scan: ScanOutcome, result: ResultsShape): VulnScanInput {
+  return {
+    scanner: scan.scanner,
+    scannerVersion: scan.toolVersion,
+    db: { uri: scan.scanner === 'trivy' ? (analysis.db.repository ?? '') : '', version: scan.dbVersion ?? '' },
+    report: result as unknown as JsonObject,
+    startedOn: scan.startedOn,
+    finishedOn: scan.finishedOn,
+    invocation: plan.buildContext?.runId
+      ? { uri: `${plan.buildContext.serverUrl}/${plan.buildContext.repository}/actions/runs/${plan.buildContext.runId}`, eventId: plan.buildContext.runId }
+      : undefined,
+  };
 }
 
 /**
@@ -120,13 +135,47 @@ export async function signStatements(plan: ShipPlan, planned: PlannedAttestation
   );
 }
 
-/** Step 3b: push each signed bundle as an OCI 1.1 referrer of its subject(s), all side by side. */
-export async function pushReferrers(plan: ShipPlan, signed: SignedAttestation[], world: ShipEnvironment): Promise<SignedAttestation[]> {
+/**
+ * Kyverno ClusterPolicy fails every rule of an image with a bundle layer over 10,000,000 bytes, so
+ * such a bundle is refused before any referrer is pushed.
+ */
+export function checkBundleSizes(signed: readonly SignedAttestation[]): void {
+  for (const s of signed) {
+    const size = Buffer.byteLength(JSON.stringify(s.bundle));
+    if (size > KYVERNO_MAX_BUNDLE_BYTES) {
+      const what = `the ${s.kind} attestation${s.platform ? ` of ${s.platform}` : ''}`;
+      throw new UserError(
+        `${what} is a ${size}-byte Sigstore bundle, over the ${KYVERNO_MAX_BUNDLE_BYTES}-byte layer limit of Kyverno (which then refuses every rule of the image); nothing was attached: make the image smaller (fewer packages) or ship its parts as separate images`,
+      );
+    }
+  }
+}
+
+/**
+ * Step 3b: push each signed bundle as an OCI 1.1 referrer of its subject(s), all side by side. A
+ * statement this signer already attached to that subject (the same statement, see sameStatement) is
+ * not attached again: its referrer is reused, so re-shipping a digest does not grow its referrers.
+ */
+export async function pushReferrers(plan: ShipPlan, signed: SignedAttestation[], world: ShipEnvironment, owner?: BundleSigner): Promise<SignedAttestation[]> {
   const created = world.now?.() ?? new Date();
-  return Promise.all(
+  const existing = new Map<string, Promise<OwnReferrer[]>>();
+  const alreadyAttached = async (subject: Descriptor, s: SignedAttestation): Promise<Descriptor | undefined> => {
+    if (!owner || s.kind === 'vulnerabilities') return undefined; // a scan is always new: superseded instead
+    const key = `${subject.digest} ${s.predicateType}`;
+    if (!existing.has(key)) existing.set(key, ownReferrers(plan.store, subject.digest, s.predicateType, owner));
+    const statement = JSON.parse(Buffer.from(s.bundle.dsseEnvelope?.payload ?? '', 'base64').toString('utf8')) as unknown;
+    return (await existing.get(key)!).find((r) => sameStatement(r.statement, statement) && sameVerificationKind(r.bundle, s.bundle))?.descriptor;
+  };
+  let reused = 0;
+  const out = await Promise.all(
     signed.map(async (s): Promise<SignedAttestation> => {
       const bundleJson = JSON.stringify(s.bundle);
       const attach = async (subject: Descriptor) => {
+        const found = await alreadyAttached(subject, s);
+        if (found) {
+          reused++;
+          return found;
+        }
         const referrer = buildBundleReferrer({ bundle: bundleJson, predicateType: s.predicateType, subject, created });
         await plan.store.putBlob(referrer.configBytes, referrer.manifest.config.mediaType);
         await plan.store.putBlob(referrer.layerBytes, referrer.manifest.layers[0]!.mediaType);
@@ -136,6 +185,8 @@ export async function pushReferrers(plan: ShipPlan, signed: SignedAttestation[],
       return { ...s, referrerDigest: pushed.digest, indexReferrerDigest: onIndex?.digest };
     }),
   );
+  if (reused > 0) world.logger.info(`attest: ${reused} statement(s) already attached by this signer, not attached again`);
+  return out;
 }
 
 /** Each referrer a push made, with the subject it was attached to (the index too, for platform SBOMs and scans). */

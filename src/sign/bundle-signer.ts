@@ -1,0 +1,98 @@
+import { createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import { bundleFromJSON, type Bundle, type SerializedBundle } from '@sigstore/bundle';
+import { X509Certificate } from '@sigstore/core';
+import { decodeExtensionValue, FULCIO_EXTENSIONS } from './fulcio-extensions';
+
+/**
+ * Who signed a bundle, for a signer deciding which referrers are its own (to supersede its old scans,
+ * or to skip a statement it already attached). Never another signer's: a keyless bundle is ours only
+ * when its certificate names our SAN and OIDC issuer, a key bundle only when our public key verifies
+ * its DSSE signature. A certificate's chain is not checked here (no trusted root at ship time): a
+ * forged certificate naming us can only make us drop or skip a bundle `verify` rejects anyway.
+ */
+export type BundleSigner = { kind: 'keyless'; san: string; issuer: string } | { kind: 'key'; publicKeyPem: string };
+
+/** The keyless identity of a bundle we just signed (SAN and issuer of its certificate), else undefined. */
+export function keylessIdentityOf(bundle: SerializedBundle): BundleSigner | undefined {
+  const parsed = parse(bundle);
+  const cert = parsed && leaf(parsed);
+  if (!cert) return undefined;
+  const { san, issuer } = identity(cert);
+  return san && issuer ? { kind: 'keyless', san, issuer } : undefined;
+}
+
+/** True when `bundleJson` holds a DSSE envelope signed by `signer` (see BundleSigner). */
+export function signedBy(bundleJson: unknown, signer: BundleSigner): boolean {
+  const bundle = parse(bundleJson);
+  if (!bundle || bundle.content.$case !== 'dsseEnvelope') return false;
+  const cert = leaf(bundle);
+  let key: KeyObject;
+  try {
+    if (signer.kind === 'key') {
+      if (cert) return false;
+      key = createPublicKey(signer.publicKeyPem);
+    } else {
+      if (!cert) return false;
+      const id = identity(cert);
+      if (id.san !== signer.san || id.issuer !== signer.issuer) return false;
+      key = createPublicKey({ key: cert.publicKey, format: 'der', type: 'spki' });
+    }
+    const envelope = bundle.content.dsseEnvelope;
+    const pae = Buffer.concat([
+      Buffer.from(`DSSEv1 ${Buffer.byteLength(envelope.payloadType)} ${envelope.payloadType} ${envelope.payload.length} `),
+      envelope.payload,
+    ]);
+    const signature = envelope.signatures[0]?.sig;
+    if (!signature) return false;
+    return cryptoVerify(key.asymmetricKeyType === 'ed25519' ? null : 'sha256', pae, key, signature);
+  } catch {
+    return false;
+  }
+}
+
+function parse(json: unknown): Bundle | undefined {
+  try {
+    return bundleFromJSON(json);
+  } catch {
+    return undefined;
+  }
+}
+
+function leaf(bundle: Bundle): X509Certificate | undefined {
+  const content = bundle.verificationMaterial.content;
+  if (content.$case === 'certificate') return X509Certificate.parse(Buffer.from(content.certificate.rawBytes));
+  if (content.$case === 'x509CertificateChain') {
+    const first = content.x509CertificateChain.certificates[0];
+    return first ? X509Certificate.parse(Buffer.from(first.rawBytes)) : undefined;
+  }
+  return undefined;
+}
+
+function identity(cert: X509Certificate): { san?: string; issuer?: string } {
+  const ext = (which: { oid: string; legacy: boolean }) => {
+    const found = cert.extension(which.oid);
+    return found ? decodeExtensionValue(found.value, which.legacy) : undefined;
+  };
+  return { san: cert.subjectAltName, issuer: ext(FULCIO_EXTENSIONS.issuer) ?? ext(FULCIO_EXTENSIONS.issuerV1) };
+}
+
+/**
+ * Whether a verifier would judge two bundles of one signer alike: the same certificate authority
+ * (issuer name), and the same kinds of proof (a transparency-log entry, an RFC 3161 timestamp).
+ * A bundle from another Sigstore instance, or one without the log entry a policy requires, is not a
+ * stand-in for the one a ship would attach now.
+ */
+export function sameVerificationKind(a: unknown, b: unknown): boolean {
+  const pa = parse(a);
+  const pb = parse(b);
+  if (!pa || !pb) return false;
+  const shape = (bundle: Bundle) => {
+    const material = bundle.verificationMaterial;
+    return JSON.stringify([
+      leaf(bundle)?.issuer.toString('hex') ?? null,
+      material.tlogEntries.length > 0,
+      (material.timestampVerificationData?.rfc3161Timestamps.length ?? 0) > 0,
+    ]);
+  };
+  return shape(pa) === shape(pb);
+}
