@@ -1,0 +1,86 @@
+import { UserError } from '../../core/errors';
+import { parseFailOn } from '../../prcheck/gate';
+import { summaryJson, summaryMarkdown } from '../../prcheck/render';
+import { summarize } from '../../prcheck/summarize';
+import { parseFlags, type Command } from '../command';
+
+const USAGE =
+  'ship-image summarize --scan HEAD [--base BASE] [--policy FILE] [--image NAME] [--format markdown|json] [--fail-on-new LEVEL] [--fail-on LEVEL] [--fixable-only] [--full-report NAME] [--full-report-url URL]';
+
+const HELP = `usage: ${USAGE}
+
+Summarizes a vulnerability scan for a pull request: counts by severity and, with a base scan, the
+findings the change adds, fixes and keeps (matched by vulnerability id, package and installed
+version). HEAD and BASE are each a trivy JSON report, a grype JSON report, or a vuln attestation
+(Sigstore bundle, in-toto statement or bare predicate), told apart by content.
+
+exit codes: 0 ok (gate passed or no gate), 1 gate failed, 2 bad flags or unreadable files
+
+options:
+  --scan FILE            the scan of the change (head)
+  --base FILE            the scan of the base image; without it every finding counts as new
+  --policy FILE          also say what verify's vulnerability rule would decide once shipped
+  --image NAME           the image (and platforms) named in the summary
+  --format FORMAT        markdown (default) or json
+  --fail-on-new LEVEL    fail when the change adds a finding at or above LEVEL (critical, high, medium, low, none)
+  --fail-on LEVEL        fail when the head has any finding at or above LEVEL (as ship's fail-on)
+  --fixable-only         findings without a fixed version never fail the gate
+  --full-report NAME     where the full report is (the run's artifact name), said when the summary is cut
+  --full-report-url URL  an https link to that run
+`;
+
+const FLAGS = {
+  scan: { type: 'string' },
+  base: { type: 'string' },
+  policy: { type: 'string' },
+  image: { type: 'string' },
+  format: { type: 'string' },
+  'fail-on-new': { type: 'string' },
+  'fail-on': { type: 'string' },
+  'fixable-only': { type: 'boolean' },
+  'full-report': { type: 'string' },
+  'full-report-url': { type: 'string' },
+} as const;
+
+export interface SummarizeCommandDeps {
+  writeStdout(text: string): void;
+  now(): Date;
+}
+
+export function makeSummarizeCommand(deps: SummarizeCommandDeps): Command {
+  return {
+    async run(argv: string[]): Promise<number> {
+      const { values, positionals } = parseFlags(argv, FLAGS, USAGE);
+      if (values.help) {
+        deps.writeStdout(HELP);
+        return 0;
+      }
+      if (positionals.length > 0) throw new UserError(`summarize takes no positional arguments; usage: ${USAGE}`);
+      if (!values.scan) throw new UserError(`--scan FILE is required; usage: ${USAGE}`);
+      const format = values.format ?? 'markdown';
+      if (format !== 'markdown' && format !== 'json') throw new UserError(`--format '${format}' is not markdown or json`);
+      const failOnNew = parseFailOn(values['fail-on-new'], '--fail-on-new');
+      const failOn = parseFailOn(values['fail-on'], '--fail-on');
+      const gated = failOnNew !== 'none' || failOn !== 'none';
+      const summary = summarize({
+        scan: values.scan,
+        base: values.base,
+        policy: values.policy,
+        image: values.image,
+        gate: gated ? { failOnNew, failOn, fixableOnly: !!values['fixable-only'] } : undefined,
+        now: deps.now(),
+      });
+      deps.writeStdout(
+        format === 'json'
+          ? JSON.stringify(summaryJson(summary), null, 2) + '\n'
+          : summaryMarkdown(summary, { fullReport: values['full-report'], fullReportUrl: values['full-report-url'] }),
+      );
+      return summary.gate && !summary.gate.passed ? 1 : 0;
+    },
+  };
+}
+
+export const summarizeCommand: Command = makeSummarizeCommand({ writeStdout: (text) => process.stdout.write(text), now: () => new Date() });
+
+/** What src/cli/main.ts loads. */
+export const command = summarizeCommand;
