@@ -119,3 +119,14 @@ function grypeFindings(doc: GrypeReport, source: string): Vulnerability[] {
 function clean(db: ScanDb): ScanDb {
   return Object.fromEntries(Object.entries(db).filter(([, v]) => v !== undefined)) as unknown as ScanDb;
 }
+
+/**
+ * trivy's report does not name its DB; its cache's `db/metadata.json` does (Version, UpdatedAt):
+ * what the scan used, when the caller passes it.
+ */
+export function withTrivyDbMetadata(scan: ScanInput, metadata: unknown, source: string): ScanInput {
+  if (!isObj(metadata) || typeof metadata.Version !== 'number' || !str(metadata.UpdatedAt)) {
+    throw new UserError(`${source} is not trivy's db/metadata.json (no Version and UpdatedAt); pass <cache-dir>/db/metadata.json`);
+  }
+  return { ...scan, db: { ...scan.db, version: `trivy-db v${metadata.Version}`, builtAt: str(metadata.UpdatedAt) } };
+}

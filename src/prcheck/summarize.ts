@@ -4,7 +4,7 @@ import { loadPolicy } from '../policy';
 import { compareScans } from './compare';
 import { gate, type GateSpec } from './gate';
 import { policyVerdict } from './policy-verdict';
-import { readScanDocument, type ScanInput } from './read-scan';
+import { readScanDocument, withTrivyDbMetadata, type ScanInput } from './read-scan';
 import type { Summary } from './render';
 
 export interface SummarizeRequest {
@@ -12,6 +12,8 @@ export interface SummarizeRequest {
   base?: string;
   policy?: string;
   image?: string;
+  /** trivy's `<cache-dir>/db/metadata.json`, for the DB version and age of a trivy report. */
+  dbMetadata?: string;
   gate?: GateSpec;
   now: Date;
 }
@@ -30,7 +32,17 @@ export function readScanFile(path: string, what: string): ScanInput {
 
 /** The files read, compared, gated and judged: everything a renderer needs. */
 export function summarize(req: SummarizeRequest): Summary {
-  const head = readScanFile(req.scan, 'the scan');
+  let head = readScanFile(req.scan, 'the scan');
+  if (req.dbMetadata) {
+    const text = readTextCapped(req.dbMetadata, READ_CAPS.document, { what: "trivy's DB metadata", hint: 'check --db-metadata' });
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text);
+    } catch {
+      doc = undefined;
+    }
+    head = withTrivyDbMetadata(head, doc, req.dbMetadata);
+  }
   const base = req.base ? readScanFile(req.base, 'the base scan') : undefined;
   const comparison = compareScans(head.vulnerabilities, base?.vulnerabilities);
   const scannedAt = head.db.scannedAt && !Number.isNaN(Date.parse(head.db.scannedAt)) ? new Date(head.db.scannedAt) : req.now;

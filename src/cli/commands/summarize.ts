@@ -5,7 +5,7 @@ import { summarize } from '../../prcheck/summarize';
 import { parseFlags, type Command } from '../command';
 
 const USAGE =
-  'ship-image summarize --scan HEAD [--base BASE] [--policy FILE] [--image NAME] [--format markdown|json] [--fail-on-new LEVEL] [--fail-on LEVEL] [--fixable-only] [--full-report NAME] [--full-report-url URL]';
+  'ship-image summarize --scan HEAD [--base BASE] [--policy FILE] [--image NAME] [--format markdown|json] [--db-metadata FILE] [--fail-on-new LEVEL] [--fail-on LEVEL] [--fixable-only] [--full-report NAME] [--full-report-url URL]';
 
 const HELP = `usage: ${USAGE}
 
@@ -22,6 +22,7 @@ options:
   --policy FILE          also say what verify's vulnerability rule would decide once shipped
   --image NAME           the image (and platforms) named in the summary
   --format FORMAT        markdown (default) or json
+  --db-metadata FILE     trivy's <cache-dir>/db/metadata.json: the DB version and age of a trivy report
   --fail-on-new LEVEL    fail when the change adds a finding at or above LEVEL (critical, high, medium, low, none)
   --fail-on LEVEL        fail when the head has any finding at or above LEVEL (as ship's fail-on)
   --fixable-only         findings without a fixed version never fail the gate
@@ -35,6 +36,7 @@ const FLAGS = {
   policy: { type: 'string' },
   image: { type: 'string' },
   format: { type: 'string' },
+  'db-metadata': { type: 'string' },
   'fail-on-new': { type: 'string' },
   'fail-on': { type: 'string' },
   'fixable-only': { type: 'boolean' },
@@ -67,6 +69,7 @@ export function makeSummarizeCommand(deps: SummarizeCommandDeps): Command {
         base: values.base,
         policy: values.policy,
         image: values.image,
+        dbMetadata: values['db-metadata'],
         gate: gated ? { failOnNew, failOn, fixableOnly: !!values['fixable-only'] } : undefined,
         now: deps.now(),
       });
