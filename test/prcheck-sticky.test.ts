@@ -1,4 +1,9 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeSummarizeCommand } from '../src/cli/commands/summarize';
 import { UserError } from '../src/core/errors';
+import { postResults } from '../src/prcheck/post-results';
 import { findPullRequest, stickyMarker, upsertStickyComment, type GitHubApi } from '../src/prcheck/sticky-comment';
 import { startGitHubApiDouble, type GitHubApiDouble } from './support/github-api-double';
 
@@ -75,5 +80,36 @@ describe('the sticky PR comment', () => {
     expect(await findPullRequest(api, REPO, sha, 3)).toBe(7);
     expect(await findPullRequest(api, REPO, sha, null)).toBe(7);
     expect(await findPullRequest(api, REPO, 'c'.repeat(40), null)).toBeUndefined();
+  });
+});
+
+describe('pr-comment: results written by summarize, posted from the downloaded artifacts', () => {
+  test('one comment per image, a re-run changes nothing; a result for another commit is refused', async () => {
+    const gh = await startGitHubApiDouble({ rw: { login: BOT, type: 'Bot', write: true } });
+    const work = await mkdtemp(join(tmpdir(), 'prcheck-post-'));
+    try {
+      const sha = 'd'.repeat(40);
+      gh.pulls.set('acme/app', [{ number: 7, state: 'open', head: { sha } }]);
+      const cmd = makeSummarizeCommand({ writeStdout: () => undefined, now: () => new Date() });
+      const grype = join(__dirname, 'fixtures', 'grype');
+      for (const [name, scan] of [['app', 'vulnerable.json'], ['worker', 'patched.json']]) {
+        await mkdir(join(work, `ship-image-pr-check-${name}`), { recursive: true });
+        const args = ['--scan', join(grype, scan), '--base', join(grype, 'patched.json'), '--image', `ghcr.io/acme/${name}`, '--platforms', 'linux/amd64'];
+        expect(await cmd.run([...args, '--result', join(work, `ship-image-pr-check-${name}`, 'pr-check-result.json'), '--head-sha', sha, '--pull-request', '7'])).toBe(0);
+      }
+      const req = { api: { baseUrl: gh.url, token: 'rw' }, repo: REPO, dir: work, headSha: sha, author: BOT };
+      expect((await postResults(req)).map((p) => p.result!.action)).toEqual(['created', 'created']);
+      expect((await postResults(req)).map((p) => p.result!.action)).toEqual(['unchanged', 'unchanged']);
+      const comments = gh.comments.get('acme/app#7')!;
+      expect(comments).toHaveLength(2);
+      expect(comments[0]!.body).toContain('**New CRITICAL and HIGH** (2)');
+      expect(comments[1]!.body).toContain('No vulnerabilities found');
+      await expect(postResults({ ...req, headSha: 'e'.repeat(40) })).rejects.toThrow(/is for commit d{40}, not this run's e{40}; refusing to post it/);
+      await writeFile(join(work, 'ship-image-pr-check-app', 'pr-check-result.json'), '{"schema":"x"}');
+      await expect(postResults(req)).rejects.toThrow(/pr-check-result\.json: schema is not/);
+    } finally {
+      await gh.stop();
+      await rm(work, { recursive: true, force: true });
+    }
   });
 });

@@ -1,11 +1,13 @@
+import { writeFileSync } from 'node:fs';
 import { UserError } from '../../core/errors';
+import { toArtifact } from '../../prcheck/artifact';
 import { parseFailOn } from '../../prcheck/gate';
 import { summaryJson, summaryMarkdown } from '../../prcheck/render';
 import { summarize } from '../../prcheck/summarize';
 import { parseFlags, type Command } from '../command';
 
 const USAGE =
-  'ship-image summarize --scan HEAD [--base BASE] [--policy FILE] [--image NAME] [--format markdown|json] [--db-metadata FILE] [--fail-on-new LEVEL] [--fail-on LEVEL] [--fixable-only] [--full-report NAME] [--full-report-url URL]';
+  'ship-image summarize --scan HEAD [--base BASE] [--policy FILE] [--image NAME] [--format markdown|json] [--db-metadata FILE] [--fail-on-new LEVEL] [--fail-on LEVEL] [--fixable-only] [--full-report NAME] [--full-report-url URL] [--result FILE --head-sha SHA [--pull-request N] [--platforms LIST]]';
 
 const HELP = `usage: ${USAGE}
 
@@ -28,6 +30,10 @@ options:
   --fixable-only         findings without a fixed version never fail the gate
   --full-report NAME     where the full report is (the run's artifact name), said when the summary is cut
   --full-report-url URL  an https link to that run
+  --result FILE          also write the pr-check result (what the pr-comment job posts) to FILE
+  --head-sha SHA         with --result: the commit checked
+  --pull-request N       with --result: the pull request (omit in a merge queue)
+  --platforms LIST       with --result: comma-separated platforms of the image
 `;
 
 const FLAGS = {
@@ -42,6 +48,10 @@ const FLAGS = {
   'fixable-only': { type: 'boolean' },
   'full-report': { type: 'string' },
   'full-report-url': { type: 'string' },
+  result: { type: 'string' },
+  'head-sha': { type: 'string' },
+  'pull-request': { type: 'string' },
+  platforms: { type: 'string' },
 } as const;
 
 export interface SummarizeCommandDeps {
@@ -73,6 +83,16 @@ export function makeSummarizeCommand(deps: SummarizeCommandDeps): Command {
         gate: gated ? { failOnNew, failOn, fixableOnly: !!values['fixable-only'] } : undefined,
         now: deps.now(),
       });
+      if (values.result) {
+        const headSha = values['head-sha'] ?? '';
+        if (!/^[0-9a-f]{40}$/.test(headSha)) throw new UserError('--result needs --head-sha, the 40-hex commit SHA checked');
+        const pr = values['pull-request'];
+        if (pr !== undefined && pr !== '' && !/^[1-9]\d{0,9}$/.test(pr)) throw new UserError(`--pull-request '${pr}' is not a pull request number`);
+        if (!values.image) throw new UserError('--result needs --image');
+        const platforms = (values.platforms ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+        const result = toArtifact(summary, summaryJson(summary), { pullRequest: pr ? Number(pr) : null, headSha, image: values.image, platforms });
+        writeFileSync(values.result, JSON.stringify(result) + '\n');
+      }
       deps.writeStdout(
         format === 'json'
           ? JSON.stringify(summaryJson(summary), null, 2) + '\n'
