@@ -8,8 +8,9 @@ import { readScanDocument, withTrivyDbMetadata, type ScanInput } from './read-sc
 import type { Summary } from './render';
 
 export interface SummarizeRequest {
-  scan: string;
-  base?: string;
+  /** One file per platform of the image: their findings are taken together. */
+  scan: string[];
+  base?: string[];
   policy?: string;
   image?: string;
   /** trivy's `<cache-dir>/db/metadata.json`, for the DB version and age of a trivy report. */
@@ -30,9 +31,15 @@ export function readScanFile(path: string, what: string): ScanInput {
   return readScanDocument(doc, path);
 }
 
+/** Several platforms' scans as one: every finding (deduplicated later), the first one's DB. */
+function readScanFiles(paths: string[], what: string): ScanInput {
+  const scans = paths.map((p) => readScanFile(p, what));
+  return { ...scans[0]!, vulnerabilities: scans.flatMap((s) => s.vulnerabilities) };
+}
+
 /** The files read, compared, gated and judged: everything a renderer needs. */
 export function summarize(req: SummarizeRequest): Summary {
-  let head = readScanFile(req.scan, 'the scan');
+  let head = readScanFiles(req.scan, 'the scan');
   if (req.dbMetadata) {
     const text = readTextCapped(req.dbMetadata, READ_CAPS.document, { what: "trivy's DB metadata", hint: 'check --db-metadata' });
     let doc: unknown;
@@ -43,7 +50,7 @@ export function summarize(req: SummarizeRequest): Summary {
     }
     head = withTrivyDbMetadata(head, doc, req.dbMetadata);
   }
-  const base = req.base ? readScanFile(req.base, 'the base scan') : undefined;
+  const base = req.base && req.base.length > 0 ? readScanFiles(req.base, 'the base scan') : undefined;
   const comparison = compareScans(head.vulnerabilities, base?.vulnerabilities);
   const scannedAt = head.db.scannedAt && !Number.isNaN(Date.parse(head.db.scannedAt)) ? new Date(head.db.scannedAt) : req.now;
   return {

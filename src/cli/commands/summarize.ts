@@ -19,8 +19,8 @@ version). HEAD and BASE are each a trivy JSON report, a grype JSON report, or a 
 exit codes: 0 ok (gate passed or no gate), 1 gate failed, 2 bad flags or unreadable files
 
 options:
-  --scan FILE            the scan of the change (head)
-  --base FILE            the scan of the base image; without it every finding counts as new
+  --scan FILE            the scan of the change (head); repeat it for each platform of one image
+  --base FILE            the scan of the base image (repeatable); without it every finding counts as new
   --policy FILE          also say what verify's vulnerability rule would decide once shipped
   --image NAME           the image (and platforms) named in the summary
   --format FORMAT        markdown (default) or json
@@ -37,8 +37,8 @@ options:
 `;
 
 const FLAGS = {
-  scan: { type: 'string' },
-  base: { type: 'string' },
+  scan: { type: 'string', multiple: true },
+  base: { type: 'string', multiple: true },
   policy: { type: 'string' },
   image: { type: 'string' },
   format: { type: 'string' },
@@ -68,7 +68,7 @@ export function makeSummarizeCommand(deps: SummarizeCommandDeps): Command {
         return 0;
       }
       if (positionals.length > 0) throw new UserError(`summarize takes no positional arguments; usage: ${USAGE}`);
-      if (!values.scan) throw new UserError(`--scan FILE is required; usage: ${USAGE}`);
+      if (!values.scan || values.scan.length === 0) throw new UserError(`--scan FILE is required; usage: ${USAGE}`);
       const format = values.format ?? 'markdown';
       if (format !== 'markdown' && format !== 'json') throw new UserError(`--format '${format}' is not markdown or json`);
       const failOnNew = parseFailOn(values['fail-on-new'], '--fail-on-new');
