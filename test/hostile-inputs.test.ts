@@ -22,7 +22,8 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2
 async function run(argv: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const saved = { ...process.env };
+  // Commands keep the process.env object they were loaded with: change it in place, then put it back.
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);
   const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     stdout += chunk.toString();
@@ -37,7 +38,10 @@ async function run(argv: string[], env: Record<string, string> = {}): Promise<{ 
   } finally {
     out.mockRestore();
     err.mockRestore();
-    process.env = saved;
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
   }
 }
 
@@ -122,6 +126,13 @@ describe('hostile files', () => {
       expect(r.code).toBe(2);
       expectOneCleanLine(r, expected);
     }
+  });
+
+  test('verify --trusted-root /dev/zero: exit 2 before any registry is asked', async () => {
+    const policy = write('root-policy.yaml', POLICY.replace('keys: [KEY]', () => "identities: [{issuer: https://x, subject: https://y}]"));
+    const r = await run(['verify', '127.0.0.1:1/acme/api:latest', '--policy', policy, '--trusted-root', '/dev/zero']);
+    expect(r.code).toBe(2);
+    expectOneCleanLine(r, /^ship-image verify: \/dev\/zero: the trusted root is too large \(more than 8 MiB ship-image reads for it\); check the path$/);
   });
 
   test('verify-bundle with /dev/zero as bundle or key', async () => {

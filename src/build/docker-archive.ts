@@ -10,7 +10,7 @@ import { OCI_CONFIG, OCI_LAYER_TAR_GZIP, OCI_MANIFEST } from '../oci/media-types
 import type { RepositoryStore } from '../oci/store';
 import type { Descriptor, ImageManifest } from '../oci/types';
 import { platformString } from './platforms';
-import { READ_CAPS, readFileCapped } from '../core/read-capped';
+import { createCappedReadStream, FileReadError, READ_CAPS, readFileCapped } from '../core/read-capped';
 
 const OCI_LAYER_TAR_ZSTD = 'application/vnd.oci.image.layer.v1.tar+zstd';
 const MAX_MANIFEST_JSON_BYTES = 4 * 1024 * 1024;
@@ -47,6 +47,8 @@ export async function importDockerArchive(
   opts: { image?: string; tag?: string } = {},
 ): Promise<ImportedArchive> {
   if (!fs.existsSync(file)) throw new UserError(`docker archive '${file}' does not exist; pass the file written by 'docker save -o FILE IMAGE'`);
+  // A pipe or device (`/dev/stdin`, `/dev/zero`) could stream without end into the scratch directory.
+  if (!fs.statSync(file).isFile()) throw new UserError(`docker archive '${file}' is not a regular file; write it with 'docker save -o FILE IMAGE' and pass FILE`);
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ship-image-archive-'));
   try {
     const files = await extractArchive(file, scratch);
@@ -120,7 +122,9 @@ async function extractArchive(file: string, scratch: string): Promise<Map<string
       }
     }
   }
-  await Promise.all([pipeline(fs.createReadStream(file), extract), consume]).catch((err: Error) => {
+  const source = createCappedReadStream(file, READ_CAPS.archive, { what: 'the docker archive', hint: "push the image from the daemon or a registry instead of 'docker save'" });
+  await Promise.all([pipeline(source, extract), consume]).catch((err: Error) => {
+    if (err instanceof FileReadError) throw err;
     throw new UserError(`cannot read docker archive '${file}': ${err.message}; pass a tarball written by 'docker save'`);
   });
   for (const [name, target] of links) {

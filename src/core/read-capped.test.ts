@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UserError } from './errors';
-import { FileReadError, formatBytes, readFileCapped, readFileCappedAsync, readTextCapped } from './read-capped';
+import { createCappedReadStream, FileReadError, formatBytes, readFileCapped, readFileCappedAsync, readTextCapped } from './read-capped';
 
 let dir: string;
 beforeAll(() => {
@@ -65,6 +65,22 @@ describe('readFileCapped', () => {
     const isDir = oneLineUserError(catchSync(() => readFileCapped(dir, 10)));
     expect(isDir.message).toBe(`${dir}: the file is a directory, not a file; check the path`);
     oneLineUserError(await readFileCappedAsync(dir, 10).catch((e: unknown) => e));
+  });
+
+  test('a capped read stream ends in the same error once the cap is passed', async () => {
+    const stream = createCappedReadStream('/dev/zero', 1024 * 1024, { what: 'the archive' });
+    let seen = 0;
+    const err = await (async () => {
+      for await (const chunk of stream) seen += (chunk as Buffer).length;
+    })().catch((e: unknown) => e);
+    expect(oneLineUserError(err).message).toBe('/dev/zero: the archive is too large (more than 1 MiB ship-image reads for it); check the path');
+    expect(seen).toBeLessThanOrEqual(1024 * 1024);
+    const small = path.join(dir, 'small.txt');
+    fs.writeFileSync(small, 'abc');
+    const chunks: Buffer[] = [];
+    for await (const chunk of createCappedReadStream(small, 3)) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).toString()).toBe('abc');
+    expect(() => createCappedReadStream(small, 2)).toThrow(FileReadError);
   });
 
   test('formatBytes', () => {

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { Transform, type Readable } from 'node:stream';
 import { UserError } from './errors';
 
 // Every file we parse is read through here, with a cap chosen for its kind: a policy, a key or a
@@ -23,6 +24,8 @@ export const READ_CAPS = {
   report: 256 * MiB,
   /** Small JSON/YAML documents: docker config, trivy metadata, OCI index.json, oci-layout, tar manifest.json, image config. */
   document: 16 * MiB,
+  /** A whole `docker save` tarball, streamed (extracted to a scratch directory). */
+  archive: 16 * 1024 * MiB,
   /** A layer file read whole from an extracted docker archive. */
   layer: 1024 * MiB,
   /** `--password-stdin`. */
@@ -118,6 +121,36 @@ export function readFileCapped(path: string, maxBytes: number, o: ReadCappedOpti
     throw openFailed(path, err, o);
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/**
+ * A read stream of the file that fails (with the FileReadError readFileCapped would give) once more
+ * than `maxBytes` went through: for inputs streamed rather than held (a tarball being extracted).
+ */
+export function createCappedReadStream(path: string, maxBytes: number, o: ReadCappedOptions = {}): Readable {
+  const st = statOrFail(path, o);
+  if (st.isDirectory()) throw notAFile(path, o);
+  if (st.isFile() && st.size > maxBytes) throw tooLarge(path, maxBytes, o, st.size);
+  let total = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      total += chunk.length;
+      if (total > maxBytes) done(tooLarge(path, maxBytes, o));
+      else done(null, chunk);
+    },
+  });
+  const source = fs.createReadStream(path);
+  source.on('error', (err) => counter.destroy(openFailed(path, err, o)));
+  counter.on('close', () => source.destroy());
+  return source.pipe(counter);
+}
+
+function statOrFail(path: string, o: ReadCappedOptions): fs.Stats {
+  try {
+    return fs.statSync(path);
+  } catch (err) {
+    throw openFailed(path, err, o);
   }
 }
 

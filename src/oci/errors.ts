@@ -20,13 +20,12 @@ export interface RegistryOperation {
   authHint?: string;
 }
 
-// What a registry says is untrusted text (inertText): each part is cleaned and capped, and so is
-// the whole message, which may also quote a realm, a Location or a reference the registry chose.
+// What a registry says is untrusted text: each part it sent is made inert (secrets masked before
+// anything is cut) and capped here; whole messages are made inert again where they are printed.
 const MAX_DETAIL_CHARS = 300;
 const MAX_PLAIN_BODY_CHARS = 200;
 const MAX_CODE_CHARS = 64;
 const MAX_ENTRIES = 5;
-const MAX_MESSAGE_CHARS = 1500;
 // For answers without a body (HEAD): the status alone says little.
 const STATUS_WORDS: Record<number, string> = { 401: 'UNAUTHORIZED', 403: 'DENIED', 404: 'NOT FOUND', 405: 'UNSUPPORTED', 429: 'TOOMANYREQUESTS' };
 
@@ -35,7 +34,7 @@ export class RegistryError extends Error {
   readonly status?: number;
   readonly codes: string[];
   constructor(message: string, status?: number, codes: string[] = []) {
-    super(inertText(message, { max: MAX_MESSAGE_CHARS }));
+    super(message);
     this.name = 'RegistryError';
     this.status = status;
     this.codes = codes;
@@ -46,7 +45,7 @@ export class RegistryError extends Error {
 export class RegistryAuthError extends UserError {
   readonly status: number;
   constructor(message: string, status: number) {
-    super(inertText(message, { max: MAX_MESSAGE_CHARS }));
+    super(message);
     this.name = 'RegistryAuthError';
     this.status = status;
   }

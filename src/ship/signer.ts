@@ -40,7 +40,7 @@ export async function chooseSigner(
     const file = inputs.keyFile as string;
     let keyPem: string;
     try {
-      keyPem = await readTextCappedAsync(file, READ_CAPS.key);
+      keyPem = await readTextCappedAsync(file, READ_CAPS.key, { what: 'the signing key', hint: 'pass a PEM key file (cosign.key) with --key' });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ETOOLARGE') throw err;
       throw new UserError(`signing key '${file}' cannot be read; pass a readable PEM key file with --key`);

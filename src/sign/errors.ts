@@ -1,6 +1,6 @@
 import { InternalError } from '@sigstore/sign';
 import { UserError } from '../core/errors';
-import { redact } from '../core/log';
+import { inertText } from '../core/untrusted-text';
 
 const WHAT: Record<string, string> = {
   CA_CREATE_SIGNING_CERTIFICATE_ERROR: 'Fulcio refused to issue a signing certificate',
@@ -19,12 +19,12 @@ export function signingError(err: unknown): Error {
   if (err instanceof UserError) return err;
   if (err instanceof InternalError) {
     const cause = err.cause instanceof Error ? err.cause.message : err.cause === undefined ? '' : String(err.cause);
-    const what = WHAT[err.code] ?? err.message;
-    const detail = err.code === 'IDENTITY_TOKEN_PARSE_ERROR' ? '' : cause ? `: ${redact(cause).replace(/\s+/g, ' ').slice(0, 300)}` : '';
+    const what = WHAT[err.code] ?? inertText(err.message, { max: 300 });
+    const detail = err.code === 'IDENTITY_TOKEN_PARSE_ERROR' ? '' : cause ? `: ${inertText(cause, { max: 300 })}` : '';
     if (err.code === 'IDENTITY_TOKEN_READ_ERROR' || err.code === 'IDENTITY_TOKEN_PARSE_ERROR') {
       return new UserError(`${what}${detail}; in GitHub Actions grant the job 'permissions: id-token: write'`);
     }
     return new Error(`${what}${detail}`);
   }
-  return new Error(redact(err instanceof Error ? err.message : String(err)));
+  return new Error(inertText(err instanceof Error ? err.message : String(err), { max: 2000 }));
 }
