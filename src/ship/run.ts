@@ -43,7 +43,7 @@ export async function ship(inputs: ShipInputs, world: ShipEnvironment): Promise<
     if (chosen) {
       const planned = planAttestations(plan, built, analysis, imageDescriptor, platformDescriptors);
       attestations = await signStatements(plan, planned, chosen.signer, world);
-      checkBundleSizes(attestations);
+      if (inputs.signatureFormat !== 'legacy') checkBundleSizes(attestations);
       const owner = bundleOwner(chosen, attestations);
       if (inputs.signatureFormat !== 'legacy') {
         attestations = await pushReferrers(plan, attestations, world, owner);

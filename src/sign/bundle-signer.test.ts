@@ -16,7 +16,7 @@ describe('bundle signer', () => {
     const bundle = await a.signStatement(statement);
     expect(signedBy(bundle, { kind: 'key', publicKeyPem: a.publicKeyPem })).toBe(true);
     expect(signedBy(bundle, { kind: 'key', publicKeyPem: b.publicKeyPem })).toBe(false);
-    expect(signedBy(bundle, { kind: 'keyless', san: 'https://github.com/acme/api/.github/workflows/ship.yml@refs/heads/main', issuer: 'https://token.actions.githubusercontent.com' })).toBe(false);
+    expect(signedBy(bundle, { kind: 'keyless', san: 'https://github.com/acme/api/.github/workflows/ship.yml@refs/heads/main', issuer: 'https://token.actions.githubusercontent.com', extensions: {} })).toBe(false);
     expect(keylessIdentityOf(bundle)).toBeUndefined();
   });
 

@@ -6,19 +6,35 @@ import { decodeExtensionValue, FULCIO_EXTENSIONS } from './fulcio-extensions';
 /**
  * Who signed a bundle, for a signer deciding which referrers are its own (to supersede its old scans,
  * or to skip a statement it already attached). Never another signer's: a keyless bundle is ours only
- * when its certificate names our SAN and OIDC issuer, a key bundle only when our public key verifies
- * its DSSE signature. A certificate's chain is not checked here (no trusted root at ship time): a
+ * when its certificate names our identity — SAN, OIDC issuer and every Fulcio extension a policy can
+ * pin (IDENTITY_EXTENSIONS) — and its key verifies the DSSE signature; a key bundle only when our
+ * public key verifies it. A certificate's chain is not checked here (no trusted root at ship time): a
  * forged certificate naming us can only make us drop or skip a bundle `verify` rejects anyway.
  */
-export type BundleSigner = { kind: 'keyless'; san: string; issuer: string } | { kind: 'key'; publicKeyPem: string };
+export type BundleSigner = { kind: 'keyless'; san: string; issuer: string; extensions: Record<string, string> } | { kind: 'key'; publicKeyPem: string };
+
+/**
+ * The certificate extensions that are part of who signed: the same workflow (SAN) run for another
+ * repository, ref or caller is another signer, whose evidence a policy pinning that field relies on.
+ * Per-run values (commit digests, run URI, trigger) are not: a re-run of the same signer is the same signer.
+ */
+const IDENTITY_EXTENSIONS = [
+  FULCIO_EXTENSIONS.buildSignerURI,
+  FULCIO_EXTENSIONS.sourceRepositoryURI,
+  FULCIO_EXTENSIONS.sourceRepositoryIdentifier,
+  FULCIO_EXTENSIONS.sourceRepositoryRef,
+  FULCIO_EXTENSIONS.sourceRepositoryOwnerURI,
+  FULCIO_EXTENSIONS.sourceRepositoryOwnerIdentifier,
+  FULCIO_EXTENSIONS.buildConfigURI,
+];
 
 /** The keyless identity of a bundle we just signed (SAN and issuer of its certificate), else undefined. */
 export function keylessIdentityOf(bundle: SerializedBundle): BundleSigner | undefined {
   const parsed = parse(bundle);
   const cert = parsed && leaf(parsed);
   if (!cert) return undefined;
-  const { san, issuer } = identity(cert);
-  return san && issuer ? { kind: 'keyless', san, issuer } : undefined;
+  const { san, issuer, extensions } = identity(cert);
+  return san && issuer ? { kind: 'keyless', san, issuer, extensions } : undefined;
 }
 
 /** True when `bundleJson` holds a DSSE envelope signed by `signer` (see BundleSigner). */
@@ -34,7 +50,7 @@ export function signedBy(bundleJson: unknown, signer: BundleSigner): boolean {
     } else {
       if (!cert) return false;
       const id = identity(cert);
-      if (id.san !== signer.san || id.issuer !== signer.issuer) return false;
+      if (id.san !== signer.san || id.issuer !== signer.issuer || JSON.stringify(id.extensions) !== JSON.stringify(signer.extensions)) return false;
       key = createPublicKey({ key: cert.publicKey, format: 'der', type: 'spki' });
     }
     const envelope = bundle.content.dsseEnvelope;
@@ -68,12 +84,17 @@ function leaf(bundle: Bundle): X509Certificate | undefined {
   return undefined;
 }
 
-function identity(cert: X509Certificate): { san?: string; issuer?: string } {
+function identity(cert: X509Certificate): { san?: string; issuer?: string; extensions: Record<string, string> } {
   const ext = (which: { oid: string; legacy: boolean }) => {
     const found = cert.extension(which.oid);
     return found ? decodeExtensionValue(found.value, which.legacy) : undefined;
   };
-  return { san: cert.subjectAltName, issuer: ext(FULCIO_EXTENSIONS.issuer) ?? ext(FULCIO_EXTENSIONS.issuerV1) };
+  const extensions: Record<string, string> = {};
+  for (const which of IDENTITY_EXTENSIONS) {
+    const value = ext(which);
+    if (value !== undefined) extensions[which.oid] = value;
+  }
+  return { san: cert.subjectAltName, issuer: ext(FULCIO_EXTENSIONS.issuer) ?? ext(FULCIO_EXTENSIONS.issuerV1), extensions };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { buildBundleReferrer } from '../../attest/referrer-manifest';
+import { sameStatement } from '../../attest/same-statement';
 import {
   provenanceStatement,
   sbomStatement,
@@ -12,17 +13,16 @@ import {
   type SubjectInput,
 } from '../../attest/statements';
 import type { BuiltImage } from '../../build/types';
+import { UserError } from '../../core/errors';
 import { attachReferrer, type ExpectedReferrer } from '../../oci/referrers';
 import type { Descriptor } from '../../oci/types';
+import { mergeResultsShapes, type ResultsShape } from '../../scan/results-shape';
 import type { SerializedBundle, StatementSigner } from '../../sign';
+import { sameVerificationKind, type BundleSigner } from '../../sign/bundle-signer';
 import type { ReferrerKind } from '../outputs';
 import type { ShipEnvironment, ShipPlan } from '../plan';
 import type { Analysis, ScanOutcome } from './analyze';
 import { KYVERNO_MAX_BUNDLE_BYTES, ownReferrers, type OwnReferrer } from './own-referrers';
-import { sameStatement } from '../../attest/same-statement';
-import { UserError } from '../../core/errors';
-import { sameVerificationKind, type BundleSigner } from '../../sign/bundle-signer';
-import { mergeResultsShapes, type ResultsShape } from '../../scan/results-shape';
 
 /** One statement to sign, and the manifest it is attached to. */
 export interface PlannedAttestation {
