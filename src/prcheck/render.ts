@@ -18,6 +18,8 @@ export interface Summary {
   comparison: Comparison;
   /** Whether a base scan was given (else every finding is new: compared with nothing). */
   hasBase: boolean;
+  /** Where the base came from (the attested SBOM of a digest), or why there is none. */
+  baseNote?: string;
   db: ScanDb;
   gate?: GateResult;
   policy?: PolicyVerdict;
@@ -119,6 +121,7 @@ function render(s: Summary, o: RenderOptions, shownNew: number, shownFixed: numb
   const total = SEVERITIES.reduce((n, k) => n + c.counts[k], 0);
   const out: string[] = [title, ''];
   if (s.gate) out.push(`${s.gate.passed ? '✅ **Gate passed**' : '❌ **Gate failed**'}: ${mdText(s.gate.reason, 500)}`, '');
+  if (s.baseNote) out.push(`Base: ${mdText(s.baseNote, 600)}`, '');
   if (total === 0 && c.fixed.length === 0) {
     out.push(s.hasBase ? 'No vulnerabilities found, and none added or fixed by this change.' : 'No vulnerabilities found (no base image to compare with).');
   } else {

@@ -11,6 +11,10 @@ export interface SummarizeRequest {
   /** One file per platform of the image: their findings are taken together. */
   scan: string[];
   base?: string[];
+  /** A base already read (the re-scanned attested SBOM); wins over `base`. */
+  baseInput?: ScanInput;
+  /** Where the base came from, or why there is none: said in the summary. */
+  baseNote?: string;
   policy?: string;
   image?: string;
   /** trivy's `<cache-dir>/db/metadata.json`, for the DB version and age of a trivy report. */
@@ -50,13 +54,14 @@ export function summarize(req: SummarizeRequest): Summary {
     }
     head = withTrivyDbMetadata(head, doc, req.dbMetadata);
   }
-  const base = req.base && req.base.length > 0 ? readScanFiles(req.base, 'the base scan') : undefined;
+  const base = req.baseInput ?? (req.base && req.base.length > 0 ? readScanFiles(req.base, 'the base scan') : undefined);
   const comparison = compareScans(head.vulnerabilities, base?.vulnerabilities);
   const scannedAt = head.db.scannedAt && !Number.isNaN(Date.parse(head.db.scannedAt)) ? new Date(head.db.scannedAt) : req.now;
   return {
     image: req.image,
     comparison,
     hasBase: !!base,
+    baseNote: req.baseNote,
     db: head.db,
     gate: req.gate ? gate(comparison, head.vulnerabilities, req.gate) : undefined,
     policy: req.policy ? policyVerdict(loadPolicy(req.policy), head.vulnerabilities, scannedAt, req.now) : undefined,

@@ -1,13 +1,20 @@
 import { writeFileSync } from 'node:fs';
 import { UserError } from '../../core/errors';
 import { toArtifact } from '../../prcheck/artifact';
+import { attestedBaseSbom, rescanSbom } from '../../prcheck/base-sbom';
+import { readScanDocument, type ScanInput } from '../../prcheck/read-scan';
+import { loadPolicy } from '../../policy';
+import { resolveTool } from '../../tools/resolve-tool';
+import { loadTrustedRoot } from '../../verify/trusted-root';
+import { REGISTRY_FLAGS, registryOptionsFromFlags } from '../registry-flags';
+import { readStdinCapped, READ_CAPS } from '../../core/read-capped';
 import { parseFailOn } from '../../prcheck/gate';
 import { summaryJson, summaryMarkdown } from '../../prcheck/render';
 import { summarize } from '../../prcheck/summarize';
 import { parseFlags, type Command } from '../command';
 
 const USAGE =
-  'ship-image summarize --scan HEAD [--base BASE] [--policy FILE] [--image NAME] [--format markdown|json] [--db-metadata FILE] [--fail-on-new LEVEL] [--fail-on LEVEL] [--fixable-only] [--full-report NAME] [--full-report-url URL] [--result FILE --head-sha SHA [--pull-request N] [--platforms LIST]]';
+  'ship-image summarize --scan HEAD [--base BASE] [--policy FILE] [--image NAME] [--format markdown|json] [--db-metadata FILE] [--fail-on-new LEVEL] [--fail-on LEVEL] [--fixable-only] [--full-report NAME] [--full-report-url URL] [--result FILE --head-sha SHA [--pull-request N] [--platforms LIST]] [--base-image REF --policy FILE --trivy-cache DIR [--trivy PATH] [--trusted-root FILE] [--insecure-registry HOST]...]';
 
 const HELP = `usage: ${USAGE}
 
@@ -30,6 +37,13 @@ options:
   --fixable-only         findings without a fixed version never fail the gate
   --full-report NAME     where the full report is (the run's artifact name), said when the summary is cut
   --full-report-url URL  an https link to that run
+  --base-image REF       the base as shipped: its SBOM attestation, verified against --policy's
+                         identities, re-scanned offline with --trivy-cache (the head scan's DB
+                         snapshot). Without one, --base is used if given, else no base (said so)
+  --trivy-cache DIR      with --base-image: the trivy cache dir the head was scanned with
+  --trivy PATH           with --base-image: the trivy binary (default: the pinned one)
+  --trusted-root FILE    with --base-image: the Sigstore root (default: the policy's)
+  --insecure-registry HOST, --username U --password-stdin: registry access for --base-image
   --result FILE          also write the pr-check result (what the pr-comment job posts) to FILE
   --head-sha SHA         with --result: the commit checked
   --pull-request N       with --result: the pull request (omit in a merge queue)
@@ -52,6 +66,11 @@ const FLAGS = {
   'head-sha': { type: 'string' },
   'pull-request': { type: 'string' },
   platforms: { type: 'string' },
+  'base-image': { type: 'string' },
+  'trivy-cache': { type: 'string' },
+  trivy: { type: 'string' },
+  'trusted-root': { type: 'string' },
+  ...REGISTRY_FLAGS,
 } as const;
 
 export interface SummarizeCommandDeps {
@@ -74,9 +93,30 @@ export function makeSummarizeCommand(deps: SummarizeCommandDeps): Command {
       const failOnNew = parseFailOn(values['fail-on-new'], '--fail-on-new');
       const failOn = parseFailOn(values['fail-on'], '--fail-on');
       const gated = failOnNew !== 'none' || failOn !== 'none';
+      let baseInput: ScanInput | undefined;
+      let baseNote: string | undefined;
+      if (values['base-image']) {
+        if (!values.policy) throw new UserError('--base-image needs --policy: the attested SBOM is taken only from a signer the policy allows');
+        if (!values['trivy-cache']) throw new UserError('--base-image needs --trivy-cache DIR, the cache the head was scanned with (the same DB snapshot)');
+        const policy = loadPolicy(values.policy);
+        const found = await attestedBaseSbom(values['base-image'], policy, {
+          registry: registryOptionsFromFlags(values, process.env, () => readStdinCapped(READ_CAPS.stdin, { what: 'the registry password' })),
+          trustedRoot: values['trusted-root'] ? loadTrustedRoot({ kind: 'file', path: values['trusted-root'] }) : undefined,
+          now: deps.now(),
+        });
+        if (found.found) {
+          const trivy = values.trivy ?? (await resolveTool('trivy')).path;
+          baseInput = readScanDocument(await rescanSbom(found.document, trivy, values['trivy-cache']), `the re-scanned SBOM of ${values['base-image']}`);
+          baseNote = `the SBOM attested for ${found.digest} (${found.predicateType}, signed by ${found.signedBy}), re-scanned with this scan's DB`;
+        } else {
+          baseNote = `${values['base-image']} has no usable attested SBOM (${found.reason}); ${values.base?.length ? 'compared with the base scan given instead' : 'compared with nothing'}`;
+        }
+      }
       const summary = summarize({
         scan: values.scan,
         base: values.base,
+        baseInput,
+        baseNote,
         policy: values.policy,
         image: values.image,
         dbMetadata: values['db-metadata'],
