@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 const entries = {
   ship: 'src/action/ship.ts',
   verify: 'src/action/verify.ts',
+  'pr-comment': 'src/action/pr-comment.ts',
   cli: 'src/cli/index.ts',
 };
 for (const file of readdirSync('src/cli/commands').sort()) {
