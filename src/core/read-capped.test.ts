@@ -49,13 +49,25 @@ describe('readFileCapped', () => {
   test('a FIFO that never ends is read up to the cap only', async () => {
     const fifo = path.join(dir, 'fifo');
     execFileSync('mkfifo', [fifo]);
+    // Holding both ends here lets `yes` open it at once, so the writer is there before the read.
+    const held = fs.openSync(fifo, fs.constants.O_RDWR);
     const writer = spawn('sh', ['-c', `exec yes > '${fifo}'`], { stdio: 'ignore' });
     try {
       const err = oneLineUserError(await readFileCappedAsync(fifo, 100 * 1024, { what: 'the trusted root' }).catch((e: unknown) => e));
       expect(err.message).toContain('more than 100 KiB');
+      const errSync = oneLineUserError(catchSync(() => readFileCapped(fifo, 100 * 1024, { what: 'the trusted root' })));
+      expect(errSync.message).toContain('more than 100 KiB');
     } finally {
       writer.kill();
+      fs.closeSync(held);
     }
+  });
+
+  test('a FIFO nobody writes to does not block: it reads as empty', async () => {
+    const fifo = path.join(dir, 'lonely-fifo');
+    execFileSync('mkfifo', [fifo]);
+    expect(readFileCapped(fifo, 1024).length).toBe(0);
+    expect((await readFileCappedAsync(fifo, 1024)).length).toBe(0);
   });
 
   test('missing files and directories are one-line user errors with the code', async () => {

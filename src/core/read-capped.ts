@@ -78,10 +78,23 @@ function notAFile(path: string, o: ReadCappedOptions): FileReadError {
 
 const sleepBuffer = new Int32Array(new SharedArrayBuffer(4));
 
+/**
+ * Opened without blocking: a FIFO with no writer would otherwise block open() for ever (and with it
+ * the process, or a thread-pool thread). A pipe that is open but silent is waited for this long.
+ */
+const OPEN_FLAGS = fs.constants.O_RDONLY | fs.constants.O_NONBLOCK;
+const SILENT_PIPE_MS = 10_000;
+
+function silentPipe(path: string, o: ReadCappedOptions): FileReadError {
+  const reason = `gave no data for ${SILENT_PIPE_MS / 1000} s`;
+  return new FileReadError(path, `${o.what ?? 'the file'} ${reason}`, reason, o.hint ?? 'pass a regular file', 'ETIMEDOUT');
+}
+
 /** Reads at most `maxBytes` from an open descriptor; undefined when there was more. */
-function readFdSync(fd: number, maxBytes: number): Buffer | undefined {
+function readFdSync(fd: number, maxBytes: number, onSilence: () => Error = () => new Error('the input gave no data')): Buffer | undefined {
   const chunks: Buffer[] = [];
   let total = 0;
+  let waited = 0;
   for (;;) {
     const chunk = Buffer.allocUnsafe(Math.min(64 * KiB, maxBytes + 1 - total));
     let n: number;
@@ -90,7 +103,9 @@ function readFdSync(fd: number, maxBytes: number): Buffer | undefined {
     } catch (err) {
       // A non-blocking stdin pipe with nothing in it yet.
       if ((err as NodeJS.ErrnoException).code === 'EAGAIN') {
+        if (waited >= SILENT_PIPE_MS) throw onSilence();
         Atomics.wait(sleepBuffer, 0, 0, 10);
+        waited += 10;
         continue;
       }
       throw err;
@@ -106,7 +121,7 @@ function readFdSync(fd: number, maxBytes: number): Buffer | undefined {
 export function readFileCapped(path: string, maxBytes: number, o: ReadCappedOptions = {}): Buffer {
   let fd: number;
   try {
-    fd = fs.openSync(path, 'r');
+    fd = fs.openSync(path, OPEN_FLAGS);
   } catch (err) {
     throw openFailed(path, err, o);
   }
@@ -114,7 +129,7 @@ export function readFileCapped(path: string, maxBytes: number, o: ReadCappedOpti
     const st = fs.fstatSync(fd);
     if (st.isDirectory()) throw notAFile(path, o);
     if (st.isFile() && st.size > maxBytes) throw tooLarge(path, maxBytes, o, st.size);
-    const bytes = readFdSync(fd, maxBytes);
+    const bytes = readFdSync(fd, maxBytes, () => silentPipe(path, o));
     if (!bytes) throw tooLarge(path, maxBytes, o);
     return bytes;
   } catch (err) {
@@ -170,7 +185,7 @@ export function readStdinCapped(maxBytes: number, o: ReadCappedOptions = {}): st
 export async function readFileCappedAsync(path: string, maxBytes: number, o: ReadCappedOptions = {}): Promise<Buffer> {
   let handle: fs.promises.FileHandle;
   try {
-    handle = await fs.promises.open(path, 'r');
+    handle = await fs.promises.open(path, OPEN_FLAGS);
   } catch (err) {
     throw openFailed(path, err, o);
   }
@@ -180,9 +195,19 @@ export async function readFileCappedAsync(path: string, maxBytes: number, o: Rea
     if (st.isFile() && st.size > maxBytes) throw tooLarge(path, maxBytes, o, st.size);
     const chunks: Buffer[] = [];
     let total = 0;
+    let waited = 0;
     for (;;) {
       const chunk = Buffer.allocUnsafe(Math.min(256 * KiB, maxBytes + 1 - total));
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      let bytesRead: number;
+      try {
+        ({ bytesRead } = await handle.read(chunk, 0, chunk.length, null));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+        if (waited >= SILENT_PIPE_MS) throw silentPipe(path, o);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        waited += 10;
+        continue;
+      }
       if (bytesRead === 0) return Buffer.concat(chunks, total);
       chunks.push(chunk.subarray(0, bytesRead));
       total += bytesRead;
