@@ -4,8 +4,6 @@
  * no stack trace and no control sequence, return at all (a per-case timeout), push nothing to the
  * real registry, and never show a canary secret (key password, registry passwords from stdin and
  * DOCKER_CONFIG, an OIDC token) in its output, in a file it wrote, or in a request to another host.
- * Cases marked `needs` wait on helpers 'inputs' and 'net'; SHIP_IMAGE_CORPUS_PENDING=1 runs them too
- * (a FIFO or /dev/zero policy blocks the process in readFileSync until 'inputs' lands: run those last).
  */
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -43,8 +41,6 @@ const CANARY_FORMS = Object.values(CANARY).flatMap((c) => [c, Buffer.from(c).toS
 const STDIN_PLACEHOLDER = 'REGISTRY_CANARY';
 const CASE_TIMEOUT_MS = 30_000;
 const MAX_PROGRESS_LINES = 3;
-// SHIP_IMAGE_CORPUS_PENDING=1 runs the cases marked `needs` too (after the other helpers' merge).
-const RUN_PENDING = process.env.SHIP_IMAGE_CORPUS_PENDING === '1';
 // ESC and C1 controls, bidi overrides and isolates: a registry must not write these into CI logs.
 // eslint-disable-next-line no-control-regex -- the point is to find them
 const CONTROL_RE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
@@ -68,7 +64,7 @@ let ctx: CorpusContext;
 let client: RegistryClient;
 let seedDigest: string;
 const savedEnv: Record<string, string | undefined> = {};
-const totals = new Map<Category, { cases: number; passed: number; waiting: number }>();
+const totals = new Map<Category, { cases: number; passed: number }>();
 
 const dir = fs.mkdtempSync(path.join(tmpdir(), 'bad-input-corpus-'));
 const layoutNames = ['missing dir', 'file instead of dir', 'path too long', 'dir under a file', 'no oci-layout file', 'oci-layout is a dir', 'oci-layout version 2',
@@ -189,9 +185,9 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  const rows = [...totals.entries()].map(([category, t]) => `  ${category.padEnd(10)} ${String(t.cases).padStart(4)} cases, ${String(t.passed).padStart(4)} passed, ${String(t.waiting).padStart(3)} waiting on another helper`);
-  const sum = [...totals.values()].reduce((a, t) => ({ cases: a.cases + t.cases, passed: a.passed + t.passed, waiting: a.waiting + t.waiting }), { cases: 0, passed: 0, waiting: 0 });
-  console.log(`bad-input corpus: ${sum.cases} cases, ${sum.passed} passed, ${sum.waiting} waiting (needs: inputs/net)\n${rows.join('\n')}`);
+  const rows = [...totals.entries()].map(([category, t]) => `  ${category.padEnd(10)} ${String(t.cases).padStart(4)} cases, ${String(t.passed).padStart(4)} passed`);
+  const sum = [...totals.values()].reduce((a, t) => ({ cases: a.cases + t.cases, passed: a.passed + t.passed }), { cases: 0, passed: 0 });
+  console.log(`bad-input corpus: ${sum.cases} cases, ${sum.passed} passed\n${rows.join('\n')}`);
   for (const [name, value] of Object.entries(savedEnv)) {
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
@@ -202,8 +198,8 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function tally(c: BadInputCase, what: 'passed' | 'waiting' | 'case'): void {
-  const t = totals.get(c.category) ?? { cases: 0, passed: 0, waiting: 0 };
+function tally(c: BadInputCase, what: 'passed' | 'case'): void {
+  const t = totals.get(c.category) ?? { cases: 0, passed: 0 };
   if (what === 'case') t.cases++;
   else t[what]++;
   totals.set(c.category, t);
@@ -218,11 +214,6 @@ describe.each(['reference', 'policy', 'key', 'file', 'registry'] as Category[])(
   const cases = CASES.filter((c) => c.category === category);
   for (const c of cases) {
     tally(c, 'case');
-    if (c.needs && !RUN_PENDING) {
-      tally(c, 'waiting');
-      test.skip(`[needs ${c.needs}: ${c.why}] ${c.name}`, () => undefined);
-      continue;
-    }
     test(
       c.name,
       async () => {

@@ -15,7 +15,7 @@ export function readPublicKeyPem(text: string, name: string): PublicKeyResult {
   const labels = blocks.map((b) => b[1]);
   if (labels.some((l) => l.includes('PRIVATE KEY')) || /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(text)) {
     return {
-      problem: `'${name}' holds a private key, which must never go into a policy or an admission manifest; give the public half (e.g. 'cosign public-key --key cosign.key > cosign.pub')`,
+      problem: `'${name}' holds a private key where a public key belongs (a policy's keys are copied into admission manifests); give the public half (e.g. 'cosign public-key --key cosign.key > cosign.pub')`,
     };
   }
   if (labels.length === 0) return { problem: `'${name}' is not a PEM public key; give the public half (cosign.pub, '-----BEGIN PUBLIC KEY-----')` };

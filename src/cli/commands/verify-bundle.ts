@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { readPublicKeyPem } from '../../policy/public-key';
 import { UserError } from '../../core/errors';
 import { verifyArtifactBundle, type ArtifactInput, type ArtifactSigner } from '../../verify/artifact-bundle';
 import { loadTrustedRoot } from '../../verify/trusted-root';
@@ -65,13 +66,17 @@ export function makeVerifyBundleCommand(deps: VerifyBundleCommandDeps): Command 
       let signer: ArtifactSigner;
       if (values.key) {
         if (identity || issuer) throw new UserError('give either --key or --certificate-identity with --certificate-oidc-issuer, not both');
-        signer = { publicKeyPem: readFile(values.key, 'key').toString('utf8') };
+        const key = readPublicKeyPem(readFile(values.key, 'key').toString('utf8'), values.key);
+        if ('problem' in key) throw new UserError(`--key: ${key.problem}`);
+        signer = { publicKeyPem: key.pem };
       } else {
         if (!identity || !issuer) throw new UserError(`keyless verification needs both --certificate-identity and --certificate-oidc-issuer (or --key); usage: ${USAGE}`);
         signer = { identity, issuer };
       }
       const trustedRoot = loadTrustedRoot(values['trusted-root'] ? { kind: 'file', path: values['trusted-root'] } : { kind: 'public-good' });
       const text = readFile(values.bundle, 'bundle').toString('utf8');
+      // Nothing at all is a wrong argument (an empty file, a pipe nobody wrote to), not a bad bundle.
+      if (text.trim() === '') throw new UserError(`--bundle '${values.bundle}' is empty; pass the Sigstore bundle file (JSON)`);
       let bundleJson: unknown;
       try {
         bundleJson = JSON.parse(text);
