@@ -14,7 +14,7 @@ let tmp: string;
 
 beforeAll(async () => {
   tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'exec-signals-'));
-  for (const name of ['tools/exec', 'core/log']) {
+  for (const name of ['tools/exec', 'core/log', 'core/untrusted-text']) {
     const source = await fs.readFile(path.join(ROOT, 'src', `${name}.ts`), 'utf8');
     const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } });
     await fs.mkdir(path.join(tmp, path.dirname(name)), { recursive: true });

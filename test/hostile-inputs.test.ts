@@ -137,7 +137,8 @@ describe('hostile files', () => {
 
   test('verify-bundle with /dev/zero as bundle or key', async () => {
     const artifact = write('artifact.txt', 'hello');
-    const bundle = await run(['verify-bundle', artifact, '--bundle', '/dev/zero', '--key', artifact]);
+    const publicKey = write('bundle-key.pub', generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }) as string);
+    const bundle = await run(['verify-bundle', artifact, '--bundle', '/dev/zero', '--key', publicKey]);
     expect(bundle.code).toBe(2);
     expectOneCleanLine(bundle, /\/dev\/zero: the bundle is too large \(more than 64 MiB/);
     const key = await run(['verify-bundle', artifact, '--bundle', artifact, '--key', '/dev/zero']);
