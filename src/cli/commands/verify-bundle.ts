@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { UserError } from '../../core/errors';
 import { verifyArtifactBundle, type ArtifactInput, type ArtifactSigner } from '../../verify/artifact-bundle';
 import { loadTrustedRoot } from '../../verify/trusted-root';
-import { parseFlags, type Command } from '../command';
+import { flagCommand, type Command } from '../command';
 import { READ_CAPS, readFileCapped } from '../../core/read-capped';
 
 const USAGE =
@@ -50,41 +50,34 @@ export interface VerifyBundleCommandDeps {
 }
 
 export function makeVerifyBundleCommand(deps: VerifyBundleCommandDeps): Command {
-  return {
-    async run(argv: string[]): Promise<number> {
-      const { values, positionals } = parseFlags(argv, FLAGS, USAGE);
-      if (values.help) {
-        deps.writeStdout(HELP);
-        return 0;
-      }
-      if (values.staging) throw new UserError('--staging is not supported: pass the staging trusted_root.json with --trusted-root');
-      if (positionals.length !== 1) throw new UserError(`verify-bundle takes exactly one FILE_OR_DIGEST, got ${positionals.length}; usage: ${USAGE}`);
-      if (!values.bundle) throw new UserError(`--bundle FILE is required; usage: ${USAGE}`);
-      const identity = values['certificate-identity'];
-      const issuer = values['certificate-oidc-issuer'];
-      let signer: ArtifactSigner;
-      if (values.key) {
-        if (identity || issuer) throw new UserError('give either --key or --certificate-identity with --certificate-oidc-issuer, not both');
-        signer = { publicKeyPem: readFile(values.key, 'key').toString('utf8') };
-      } else {
-        if (!identity || !issuer) throw new UserError(`keyless verification needs both --certificate-identity and --certificate-oidc-issuer (or --key); usage: ${USAGE}`);
-        signer = { identity, issuer };
-      }
-      const trustedRoot = loadTrustedRoot(values['trusted-root'] ? { kind: 'file', path: values['trusted-root'] } : { kind: 'public-good' });
-      const text = readFile(values.bundle, 'bundle').toString('utf8');
-      let bundleJson: unknown;
-      try {
-        bundleJson = JSON.parse(text);
-      } catch {
-        // Malformed bundle content is a verification failure (1), not a usage error.
-        deps.writeStdout(`not verified: ${values.bundle} is not JSON\n`);
-        return 1;
-      }
-      const result = verifyArtifactBundle(bundleJson, artifactInput(positionals[0]), signer, trustedRoot);
-      deps.writeStdout(`verified: ${result.kind} bundle signed by ${result.signer}\n`);
-      return 0;
-    },
-  };
+  return flagCommand({ flags: FLAGS, usage: USAGE, help: HELP, writeStdout: (text) => deps.writeStdout(text) }, async (values, positionals) => {
+    if (values.staging) throw new UserError('--staging is not supported: pass the staging trusted_root.json with --trusted-root');
+    if (positionals.length !== 1) throw new UserError(`verify-bundle takes exactly one FILE_OR_DIGEST, got ${positionals.length}; usage: ${USAGE}`);
+    if (!values.bundle) throw new UserError(`--bundle FILE is required; usage: ${USAGE}`);
+    const identity = values['certificate-identity'];
+    const issuer = values['certificate-oidc-issuer'];
+    let signer: ArtifactSigner;
+    if (values.key) {
+      if (identity || issuer) throw new UserError('give either --key or --certificate-identity with --certificate-oidc-issuer, not both');
+      signer = { publicKeyPem: readFile(values.key, 'key').toString('utf8') };
+    } else {
+      if (!identity || !issuer) throw new UserError(`keyless verification needs both --certificate-identity and --certificate-oidc-issuer (or --key); usage: ${USAGE}`);
+      signer = { identity, issuer };
+    }
+    const trustedRoot = loadTrustedRoot(values['trusted-root'] ? { kind: 'file', path: values['trusted-root'] } : { kind: 'public-good' });
+    const text = readFile(values.bundle, 'bundle').toString('utf8');
+    let bundleJson: unknown;
+    try {
+      bundleJson = JSON.parse(text);
+    } catch {
+      // Malformed bundle content is a verification failure (1), not a usage error.
+      deps.writeStdout(`not verified: ${values.bundle} is not JSON\n`);
+      return 1;
+    }
+    const result = verifyArtifactBundle(bundleJson, artifactInput(positionals[0]), signer, trustedRoot);
+    deps.writeStdout(`verified: ${result.kind} bundle signed by ${result.signer}\n`);
+    return 0;
+  });
 }
 
 export const verifyBundleCommand: Command = makeVerifyBundleCommand({ writeStdout: (text) => process.stdout.write(text) });
