@@ -6,7 +6,6 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { makeDiscoverCommand } from '../src/cli/commands/discover';
-import { main } from '../src/cli/main';
 import type { DiscoverTree } from '../src/discover/tree';
 import { copyImage } from '../src/oci/copy';
 import { OciLayoutStore } from '../src/oci/layout';
@@ -16,6 +15,7 @@ import { attachReferrer } from '../src/oci/referrers';
 import { RegistryClient } from '../src/oci/registry';
 import type { RepositoryStore } from '../src/oci/store';
 import type { Descriptor, ImageManifest } from '../src/oci/types';
+import { runMain as run } from './support/run-main';
 import { startReferrersDouble, type ReferrersDouble } from './support/referrers-double';
 import { startRegistry, type TestRegistry } from './support/registry';
 
@@ -58,27 +58,6 @@ async function attachBundle(store: RepositoryStore, subject: Descriptor, predica
     subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
     annotations: { [ANNOTATION.bundleContent]: 'dsse-envelope', [ANNOTATION.bundlePredicateType]: predicateType, [ANNOTATION.created]: created },
   });
-}
-
-/** Run `ship-image ...argv` in-process; returns exit code, stdout and stderr. */
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += chunk.toString();
-    return true;
-  });
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += chunk.toString();
-    return true;
-  });
-  try {
-    const code = await main(argv);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
 }
 
 test('registry without referrers API: fallback-tag referrers and cosign tags, as text and JSON', async () => {

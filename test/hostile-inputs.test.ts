@@ -11,39 +11,13 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../src/cli/main';
+import { runMain as run } from './support/run-main';
 
 const CANARY_USER = 'canary-user';
 const CANARY_PASSWORD = 'canary-pass-7f3e9b21d4';
 const HOSTILE = '\u001b[2J\u001b[1;31mPWNED\u001b[0m \u001b]0;title\u0007 \u009b31m \u202Eexe.txt\u202C \u2066iso\u2069';
 // Anything that would move the cursor, retitle the terminal or flip text direction.
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/; // eslint-disable-line no-control-regex
-
-async function run(argv: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  // Commands keep the process.env object they were loaded with: change it in place, then put it back.
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += chunk.toString();
-    return true;
-  });
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += chunk.toString();
-    return true;
-  });
-  try {
-    return { code: await main(argv), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
-}
 
 /** One line on stderr, no stack, no control characters, no canary. */
 function expectOneCleanLine(r: { stdout: string; stderr: string }, pattern?: RegExp): void {

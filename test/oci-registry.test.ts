@@ -13,6 +13,7 @@ import { selectPlatform } from '../src/oci/platform';
 import { RegistryClient, type RegistryRepository } from '../src/oci/registry';
 import { NotFoundError } from '../src/oci/store';
 import type { Descriptor, ImageIndex, ImageManifest } from '../src/oci/types';
+import { twoPlatformIndex } from './support/multi-platform';
 import { startReferrersDouble, type ReferrersDouble } from './support/referrers-double';
 import { startRegistry, type TestRegistry } from './support/registry';
 
@@ -173,15 +174,7 @@ describe('RegistryClient against distribution 2.8 (open)', () => {
     const repo = client.repository(registry.host, 'acme/multi');
     const amd = await pushImage(repo, undefined, 'amd64 layer');
     const arm = await pushImage(repo, undefined, 'arm64 layer');
-    const index: ImageIndex = {
-      schemaVersion: 2,
-      mediaType: OCI_INDEX,
-      manifests: [
-        { ...amd.descriptor, platform: { os: 'linux', architecture: 'amd64' } },
-        { ...arm.descriptor, platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } },
-      ],
-    };
-    await repo.putManifest(Buffer.from(JSON.stringify(index)), OCI_INDEX, 'multi');
+    await repo.putManifest(Buffer.from(JSON.stringify(twoPlatformIndex(amd.descriptor, arm.descriptor))), OCI_INDEX, 'multi');
     const fetched = await repo.getManifest('multi');
     expect(fetched.descriptor.mediaType).toBe(OCI_INDEX);
     expect(selectPlatform(fetched.manifest as ImageIndex, 'linux/arm64').digest).toBe(arm.descriptor.digest);

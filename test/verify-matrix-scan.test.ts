@@ -27,6 +27,7 @@ import { verifyImage } from '../src/verify/verify-image';
 import { bundlesSeen, imageValidatingPolicyVerdict, ivpKeys, kyvernoClusterPolicyKeys, kyvernoClusterPolicyVerdict } from './support/admission-models';
 import { evaluateKyvernoConditions, type KyvernoConditionBlock } from './support/kyverno-jmespath';
 import { writeTwoPlatformLayout } from './support/multi-platform';
+import { writePolicyFile } from './support/policy-file';
 import { startRegistry, type TestRegistry } from './support/registry';
 import { makeFixtureSources, shipInputs, shipWorld, type FixtureSources } from './support/ship-fixture';
 
@@ -42,24 +43,13 @@ describe('verify and Kyverno agree on multi-platform and grype-scanned images', 
   let now: Date;
 
   function policyFile(name: string, criticalGrace: string): Policy {
-    const file = path.join(dir, `${name}.yaml`);
-    writeFileSync(
-      file,
-      [
-        'apiVersion: ship-image/v1',
-        'kind: Policy',
-        `metadata: {name: ${name}}`,
-        'spec:',
-        `  images: ["${registry.host}/*"]`,
-        '  keys: [cosign.pub]',
-        '  require:',
-        '    signature: true',
-        '    sbom: true',
-        `    vulnerabilities: {maxScanAge: 168h, criticalGrace: ${criticalGrace}}`,
-        '',
-      ].join('\n'),
+    return loadPolicy(
+      writePolicyFile(dir, name, {
+        images: `${registry.host}/*`,
+        keys: ['cosign.pub'],
+        require: ['signature: true', 'sbom: true', `vulnerabilities: {maxScanAge: 168h, criticalGrace: ${criticalGrace}}`],
+      }),
     );
-    return loadPolicy(file);
   }
 
   function kyvernoVulnConditions(policy: Policy): KyvernoConditionBlock[] {

@@ -34,6 +34,7 @@ import {
   type EngineVerdict,
 } from './support/admission-models';
 import { DEFAULT_GITHUB_CLAIMS, GITHUB_ISSUER, startOidcServer, type OidcServer } from './support/oidc';
+import { writePolicyFile } from './support/policy-file';
 import { startRegistry, type TestRegistry } from './support/registry';
 import { attachBundleReferrer, copyWithReferrers, makeFixtureSources, shipInputs, shipWorld, type CopiedReferrer, type FixtureSources } from './support/ship-fixture';
 import { startSigstoreStack, type SigstoreStack } from './support/sigstore';
@@ -80,27 +81,14 @@ describe('verify: allow/deny matrix over shipped images', () => {
   }
 
   function policyFile(name: string, opts: PolicyOptions = {}): string {
-    const file = path.join(dir, `${name}.yaml`);
-    const identities = opts.identities ?? [`{issuer: ${JSON.stringify(GITHUB_ISSUER)}, subject: ${JSON.stringify(W1_SAN)}}`];
-    writeFileSync(
-      file,
-      [
-        'apiVersion: ship-image/v1',
-        'kind: Policy',
-        `metadata: {name: ${name}}`,
-        'spec:',
-        `  images: ["${opts.images ?? `${registry.host}/*`}"]`,
-        `  mode: ${opts.mode ?? 'enforce'}`,
-        `  sigstore: {trustedRoot: ${JSON.stringify(opts.trustedRoot ?? stack.trustedRootPath)}}`,
-        '  identities:',
-        ...identities.map((id) => `    - ${id}`),
-        ...(opts.keys ? [`  keys: [${opts.keys.join(', ')}]`] : []),
-        '  require:',
-        `    vulnerabilities: {maxScanAge: ${opts.maxScanAge ?? '168h'}, criticalGrace: ${opts.criticalGrace ?? '168h'}}`,
-        '',
-      ].join('\n'),
-    );
-    return file;
+    return writePolicyFile(dir, name, {
+      images: opts.images ?? `${registry.host}/*`,
+      mode: opts.mode ?? 'enforce',
+      trustedRoot: opts.trustedRoot ?? stack.trustedRootPath,
+      identities: opts.identities ?? [`{issuer: ${JSON.stringify(GITHUB_ISSUER)}, subject: ${JSON.stringify(W1_SAN)}}`],
+      keys: opts.keys,
+      require: [`vulnerabilities: {maxScanAge: ${opts.maxScanAge ?? '168h'}, criticalGrace: ${opts.criticalGrace ?? '168h'}}`],
+    });
   }
 
   /** Why the renderer must refuse this policy for this engine (what the engine cannot check), or undefined. */

@@ -17,3 +17,30 @@ export function parseFlags<O extends Options>(argv: string[], options: O, usage:
     throw new UserError(`${(err as Error).message.replace(/\.$/, '')}; usage: ${usage}`);
   }
 }
+
+export interface FlagCommandSpec<O extends Options> {
+  flags: O;
+  usage: string;
+  /** Printed for --help. */
+  help: string;
+  writeStdout(text: string): void;
+}
+
+type Parsed<O extends Options> = ReturnType<typeof parseFlags<O>>;
+
+/** A command that parses its flags and answers --help with `help` before `run` sees them. */
+export function flagCommand<O extends Options>(
+  spec: FlagCommandSpec<O>,
+  run: (values: Parsed<O>['values'], positionals: string[]) => Promise<number>,
+): Command {
+  return {
+    async run(argv: string[]): Promise<number> {
+      const { values, positionals } = parseFlags(argv, spec.flags, spec.usage);
+      if ((values as { help?: boolean }).help) {
+        spec.writeStdout(spec.help);
+        return 0;
+      }
+      return run(values, positionals);
+    },
+  };
+}

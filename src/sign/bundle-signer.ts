@@ -1,7 +1,8 @@
 import { createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { bundleFromJSON, type Bundle, type SerializedBundle } from '@sigstore/bundle';
-import { X509Certificate } from '@sigstore/core';
+import type { X509Certificate } from '@sigstore/core';
 import { decodeExtensionValue, FULCIO_EXTENSIONS } from './fulcio-extensions';
+import { leafCertificate } from './leaf-certificate';
 
 /**
  * Who signed a bundle, for a signer deciding which referrers are its own (to supersede its old scans,
@@ -31,7 +32,7 @@ const IDENTITY_EXTENSIONS = [
 /** The keyless identity of a bundle we just signed (SAN and issuer of its certificate), else undefined. */
 export function keylessIdentityOf(bundle: SerializedBundle): BundleSigner | undefined {
   const parsed = parse(bundle);
-  const cert = parsed && leaf(parsed);
+  const cert = parsed && leafCertificate(parsed);
   if (!cert) return undefined;
   const { san, issuer, extensions } = identity(cert);
   return san && issuer ? { kind: 'keyless', san, issuer, extensions } : undefined;
@@ -41,7 +42,7 @@ export function keylessIdentityOf(bundle: SerializedBundle): BundleSigner | unde
 export function signedBy(bundleJson: unknown, signer: BundleSigner): boolean {
   const bundle = parse(bundleJson);
   if (!bundle || bundle.content.$case !== 'dsseEnvelope') return false;
-  const cert = leaf(bundle);
+  const cert = leafCertificate(bundle);
   let key: KeyObject;
   try {
     if (signer.kind === 'key') {
@@ -74,16 +75,6 @@ function parse(json: unknown): Bundle | undefined {
   }
 }
 
-function leaf(bundle: Bundle): X509Certificate | undefined {
-  const content = bundle.verificationMaterial.content;
-  if (content.$case === 'certificate') return X509Certificate.parse(Buffer.from(content.certificate.rawBytes));
-  if (content.$case === 'x509CertificateChain') {
-    const first = content.x509CertificateChain.certificates[0];
-    return first ? X509Certificate.parse(Buffer.from(first.rawBytes)) : undefined;
-  }
-  return undefined;
-}
-
 function identity(cert: X509Certificate): { san?: string; issuer?: string; extensions: Record<string, string> } {
   const ext = (which: { oid: string; legacy: boolean }) => {
     const found = cert.extension(which.oid);
@@ -110,7 +101,7 @@ export function sameVerificationKind(a: unknown, b: unknown): boolean {
   const shape = (bundle: Bundle) => {
     const material = bundle.verificationMaterial;
     return JSON.stringify([
-      leaf(bundle)?.issuer.toString('hex') ?? null,
+      leafCertificate(bundle)?.issuer.toString('hex') ?? null,
       material.tlogEntries.length > 0,
       (material.timestampVerificationData?.rfc3161Timestamps.length ?? 0) > 0,
     ]);

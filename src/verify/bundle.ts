@@ -1,12 +1,13 @@
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { bundleFromJSON, type Bundle, type SerializedBundle } from '@sigstore/bundle';
-import { RFC3161Timestamp, X509Certificate } from '@sigstore/core';
+import { RFC3161Timestamp, type X509Certificate } from '@sigstore/core';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toSignedEntity, toTrustMaterial, Verifier, type TrustMaterial, type VerifierOptions } from '@sigstore/verify';
 import { parseStatement, type JsonObject, type Statement } from '../attest/statement';
 import { DeniedError, UserError } from '../core/errors';
 import { IN_TOTO_PAYLOAD_TYPE } from '../oci/media-types';
 import { decodeExtensionValue, FULCIO_EXTENSIONS, type FulcioExtensionName } from '../sign/fulcio-extensions';
+import { leafCertificate } from '../sign/leaf-certificate';
 
 /** Who must have signed: a keyless identity (issuer and/or SAN), or a public key. */
 export type BundlePolicy =
@@ -80,16 +81,6 @@ export function bundleVerifier(bundle: Bundle, trustedRoot: TrustedRoot, key?: K
   if (!trust) trustByRoot.set(trustedRoot, (trust = toTrustMaterial(trustedRoot)));
   const material = key ? { ...trust, publicKey: () => ({ publicKey: key, validFor: () => true }) } : trust;
   return new Verifier(material, thresholds ?? defaultThresholds(bundle, trustedRoot));
-}
-
-function leafCertificate(bundle: Bundle): X509Certificate | undefined {
-  const content = bundle.verificationMaterial.content;
-  if (content.$case === 'certificate') return X509Certificate.parse(Buffer.from(content.certificate.rawBytes));
-  if (content.$case === 'x509CertificateChain') {
-    const first = content.x509CertificateChain.certificates[0];
-    return first ? X509Certificate.parse(Buffer.from(first.rawBytes)) : undefined;
-  }
-  return undefined;
 }
 
 function fingerprint(key: KeyObject): string {

@@ -5,7 +5,7 @@ import { cp } from 'node:fs/promises';
 import * as path from 'node:path';
 import { OciLayoutStore } from '../../src/oci/layout';
 import { OCI_CONFIG, OCI_INDEX } from '../../src/oci/media-types';
-import type { ImageIndex, ImageManifest } from '../../src/oci/types';
+import type { Descriptor, ImageIndex, ImageManifest } from '../../src/oci/types';
 
 /** `oci-layout:DIR:TAG` of an index over `amd64` and `arm64` (each `oci-layout:DIR:TAG`), written into `dir`. */
 export async function writeTwoPlatformLayout(dir: string, amd64: string, arm64: string, tag = 'multi'): Promise<string> {
@@ -23,16 +23,20 @@ export async function writeTwoPlatformLayout(dir: string, amd64: string, arm64: 
   const config = JSON.parse((await armSource.getBlob(manifest.config)).toString('utf8')) as Record<string, unknown>;
   const armConfig = await store.putBlob(Buffer.from(JSON.stringify({ ...config, architecture: 'arm64', variant: 'v8' })), OCI_CONFIG);
   const arm = await store.putManifest(Buffer.from(JSON.stringify({ ...manifest, config: { mediaType: OCI_CONFIG, digest: armConfig.digest, size: armConfig.size } })), manifest.mediaType as string);
-  const index: ImageIndex = {
+  await store.putManifest(Buffer.from(JSON.stringify(twoPlatformIndex(amd.descriptor, arm.descriptor))), OCI_INDEX, tag);
+  return `oci-layout:${dir}:${tag}`;
+}
+
+/** An OCI index over `amd64` as linux/amd64 and `arm64` as linux/arm64/v8. */
+export function twoPlatformIndex(amd64: Descriptor, arm64: Descriptor): ImageIndex {
+  return {
     schemaVersion: 2,
     mediaType: OCI_INDEX,
     manifests: [
-      { ...amd.descriptor, platform: { os: 'linux', architecture: 'amd64' } },
-      { ...arm.descriptor, platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } },
+      { ...amd64, platform: { os: 'linux', architecture: 'amd64' } },
+      { ...arm64, platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } },
     ],
   };
-  await store.putManifest(Buffer.from(JSON.stringify(index)), OCI_INDEX, tag);
-  return `oci-layout:${dir}:${tag}`;
 }
 
 function layoutParts(ref: string): [string, string] {

@@ -1,7 +1,6 @@
 import { READ_CAPS, readStdinCapped } from '../../core/read-capped';
-import type { Command } from '../command';
+import { flagCommand, type Command } from '../command';
 import { REGISTRY_FLAGS, registryOptionsFromFlags } from '../registry-flags';
-import { parseFlags } from '../command';
 import { UserError } from '../../core/errors';
 import { renderJson, renderText } from '../../discover/render';
 import { discover } from '../../discover/tree';
@@ -28,38 +27,31 @@ export interface DiscoverCommandDeps {
 
 /** `ship-image discover`: what is attached to an image (referrers, fallback index, cosign tags). */
 export function makeDiscoverCommand(deps: DiscoverCommandDeps): Command {
-  return {
-    async run(argv: string[]): Promise<number> {
-      const { values, positionals } = parseFlags(argv, FLAGS, USAGE);
-      if (values.help) {
-        deps.writeStdout(`usage: ${USAGE}\n`);
-        return 0;
-      }
-      if (positionals.length !== 1) throw new UserError(`discover takes exactly one IMAGE, got ${positionals.length}; usage: ${USAGE}`);
-      const maxDepth = parseDepth(values.depth);
-      const registryOptions = registryOptionsFromFlags(values, deps.env, deps.readStdin);
+  return flagCommand({ flags: FLAGS, usage: USAGE, help: `usage: ${USAGE}\n`, writeStdout: (text) => deps.writeStdout(text) }, async (values, positionals) => {
+    if (positionals.length !== 1) throw new UserError(`discover takes exactly one IMAGE, got ${positionals.length}; usage: ${USAGE}`);
+    const maxDepth = parseDepth(values.depth);
+    const registryOptions = registryOptionsFromFlags(values, deps.env, deps.readStdin);
 
-      const image = openImage(positionals[0], registryOptions);
+    const image = openImage(positionals[0], registryOptions);
+    try {
+      let tree;
       try {
-        let tree;
-        try {
-          tree = await discover(image.store, image.reference, {
-            display: image.display,
-            maxDepth,
-            artifactType: values['artifact-type'],
-            legacyTags: !values['no-cosign-tags'],
-          });
-        } catch (err) {
-          if (err instanceof NotFoundError) throw new UserError(`${image.display} not found (${err.message}); check the image reference`);
-          throw err;
-        }
-        deps.writeStdout(values.json ? renderJson(tree) : renderText(tree));
-        return 0;
-      } finally {
-        image.close();
+        tree = await discover(image.store, image.reference, {
+          display: image.display,
+          maxDepth,
+          artifactType: values['artifact-type'],
+          legacyTags: !values['no-cosign-tags'],
+        });
+      } catch (err) {
+        if (err instanceof NotFoundError) throw new UserError(`${image.display} not found (${err.message}); check the image reference`);
+        throw err;
       }
-    },
-  };
+      deps.writeStdout(values.json ? renderJson(tree) : renderText(tree));
+      return 0;
+    } finally {
+      image.close();
+    }
+  });
 }
 
 function parseDepth(text: string | undefined): number | undefined {

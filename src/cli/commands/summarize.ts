@@ -11,7 +11,7 @@ import { readStdinCapped, READ_CAPS } from '../../core/read-capped';
 import { parseFailOn } from '../../prcheck/gate';
 import { summaryJson, summaryMarkdown } from '../../prcheck/render';
 import { summarize } from '../../prcheck/summarize';
-import { parseFlags, type Command } from '../command';
+import { flagCommand, type Command } from '../command';
 
 const USAGE =
   'ship-image summarize --scan HEAD [--base BASE] [--policy FILE] [--image NAME] [--format markdown|json] [--db-metadata FILE] [--fail-on-new LEVEL] [--fail-on LEVEL] [--fixable-only] [--full-report NAME] [--full-report-url URL] [--result FILE --head-sha SHA [--pull-request N] [--platforms LIST]] [--base-image REF --policy FILE --trivy-cache DIR [--trivy PATH] [--trusted-root FILE] [--insecure-registry HOST]...]';
@@ -79,68 +79,61 @@ export interface SummarizeCommandDeps {
 }
 
 export function makeSummarizeCommand(deps: SummarizeCommandDeps): Command {
-  return {
-    async run(argv: string[]): Promise<number> {
-      const { values, positionals } = parseFlags(argv, FLAGS, USAGE);
-      if (values.help) {
-        deps.writeStdout(HELP);
-        return 0;
-      }
-      if (positionals.length > 0) throw new UserError(`summarize takes no positional arguments; usage: ${USAGE}`);
-      if (!values.scan || values.scan.length === 0) throw new UserError(`--scan FILE is required; usage: ${USAGE}`);
-      const format = values.format ?? 'markdown';
-      if (format !== 'markdown' && format !== 'json') throw new UserError(`--format '${format}' is not markdown or json`);
-      const failOnNew = parseFailOn(values['fail-on-new'], '--fail-on-new');
-      const failOn = parseFailOn(values['fail-on'], '--fail-on');
-      const gated = failOnNew !== 'none' || failOn !== 'none';
-      let baseInput: ScanInput | undefined;
-      let baseNote: string | undefined;
-      if (values['base-image']) {
-        if (!values.policy) throw new UserError('--base-image needs --policy: the attested SBOM is taken only from a signer the policy allows');
-        if (!values['trivy-cache']) throw new UserError('--base-image needs --trivy-cache DIR, the cache the head was scanned with (the same DB snapshot)');
-        const policy = loadPolicy(values.policy);
-        const found = await attestedBaseSbom(values['base-image'], policy, {
-          registry: registryOptionsFromFlags(values, process.env, () => readStdinCapped(READ_CAPS.stdin, { what: 'the registry password' })),
-          trustedRoot: values['trusted-root'] ? loadTrustedRoot({ kind: 'file', path: values['trusted-root'] }) : undefined,
-          now: deps.now(),
-        });
-        if (found.found) {
-          const trivy = values.trivy ?? (await resolveTool('trivy')).path;
-          baseInput = readScanDocument(await rescanSbom(found.document, trivy, values['trivy-cache']), `the re-scanned SBOM of ${values['base-image']}`);
-          baseNote = `the SBOM attested for ${found.digest} (${found.predicateType}, signed by ${found.signedBy}), re-scanned with this scan's DB`;
-        } else {
-          baseNote = `${values['base-image']} has no usable attested SBOM (${found.reason}); ${values.base?.length ? 'compared with the base scan given instead' : 'compared with nothing'}`;
-        }
-      }
-      const summary = summarize({
-        scan: values.scan,
-        base: values.base,
-        baseInput,
-        baseNote,
-        policy: values.policy,
-        image: values.image,
-        dbMetadata: values['db-metadata'],
-        gate: gated ? { failOnNew, failOn, fixableOnly: !!values['fixable-only'] } : undefined,
+  return flagCommand({ flags: FLAGS, usage: USAGE, help: HELP, writeStdout: (text) => deps.writeStdout(text) }, async (values, positionals) => {
+    if (positionals.length > 0) throw new UserError(`summarize takes no positional arguments; usage: ${USAGE}`);
+    if (!values.scan || values.scan.length === 0) throw new UserError(`--scan FILE is required; usage: ${USAGE}`);
+    const format = values.format ?? 'markdown';
+    if (format !== 'markdown' && format !== 'json') throw new UserError(`--format '${format}' is not markdown or json`);
+    const failOnNew = parseFailOn(values['fail-on-new'], '--fail-on-new');
+    const failOn = parseFailOn(values['fail-on'], '--fail-on');
+    const gated = failOnNew !== 'none' || failOn !== 'none';
+    let baseInput: ScanInput | undefined;
+    let baseNote: string | undefined;
+    if (values['base-image']) {
+      if (!values.policy) throw new UserError('--base-image needs --policy: the attested SBOM is taken only from a signer the policy allows');
+      if (!values['trivy-cache']) throw new UserError('--base-image needs --trivy-cache DIR, the cache the head was scanned with (the same DB snapshot)');
+      const policy = loadPolicy(values.policy);
+      const found = await attestedBaseSbom(values['base-image'], policy, {
+        registry: registryOptionsFromFlags(values, process.env, () => readStdinCapped(READ_CAPS.stdin, { what: 'the registry password' })),
+        trustedRoot: values['trusted-root'] ? loadTrustedRoot({ kind: 'file', path: values['trusted-root'] }) : undefined,
         now: deps.now(),
       });
-      if (values.result) {
-        const headSha = values['head-sha'] ?? '';
-        if (!/^[0-9a-f]{40}$/.test(headSha)) throw new UserError('--result needs --head-sha, the 40-hex commit SHA checked');
-        const pr = values['pull-request'];
-        if (pr !== undefined && pr !== '' && !/^[1-9]\d{0,9}$/.test(pr)) throw new UserError(`--pull-request '${pr}' is not a pull request number`);
-        if (!values.image) throw new UserError('--result needs --image');
-        const platforms = (values.platforms ?? '').split(',').map((p) => p.trim()).filter(Boolean);
-        const result = toArtifact(summary, summaryJson(summary), { pullRequest: pr ? Number(pr) : null, headSha, image: values.image, platforms });
-        writeFileSync(values.result, JSON.stringify(result) + '\n');
+      if (found.found) {
+        const trivy = values.trivy ?? (await resolveTool('trivy')).path;
+        baseInput = readScanDocument(await rescanSbom(found.document, trivy, values['trivy-cache']), `the re-scanned SBOM of ${values['base-image']}`);
+        baseNote = `the SBOM attested for ${found.digest} (${found.predicateType}, signed by ${found.signedBy}), re-scanned with this scan's DB`;
+      } else {
+        baseNote = `${values['base-image']} has no usable attested SBOM (${found.reason}); ${values.base?.length ? 'compared with the base scan given instead' : 'compared with nothing'}`;
       }
-      deps.writeStdout(
-        format === 'json'
-          ? JSON.stringify(summaryJson(summary), null, 2) + '\n'
-          : summaryMarkdown(summary, { fullReport: values['full-report'], fullReportUrl: values['full-report-url'] }),
-      );
-      return summary.gate && !summary.gate.passed ? 1 : 0;
-    },
-  };
+    }
+    const summary = summarize({
+      scan: values.scan,
+      base: values.base,
+      baseInput,
+      baseNote,
+      policy: values.policy,
+      image: values.image,
+      dbMetadata: values['db-metadata'],
+      gate: gated ? { failOnNew, failOn, fixableOnly: !!values['fixable-only'] } : undefined,
+      now: deps.now(),
+    });
+    if (values.result) {
+      const headSha = values['head-sha'] ?? '';
+      if (!/^[0-9a-f]{40}$/.test(headSha)) throw new UserError('--result needs --head-sha, the 40-hex commit SHA checked');
+      const pr = values['pull-request'];
+      if (pr !== undefined && pr !== '' && !/^[1-9]\d{0,9}$/.test(pr)) throw new UserError(`--pull-request '${pr}' is not a pull request number`);
+      if (!values.image) throw new UserError('--result needs --image');
+      const platforms = (values.platforms ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+      const result = toArtifact(summary, summaryJson(summary), { pullRequest: pr ? Number(pr) : null, headSha, image: values.image, platforms });
+      writeFileSync(values.result, JSON.stringify(result) + '\n');
+    }
+    deps.writeStdout(
+      format === 'json'
+        ? JSON.stringify(summaryJson(summary), null, 2) + '\n'
+        : summaryMarkdown(summary, { fullReport: values['full-report'], fullReportUrl: values['full-report-url'] }),
+    );
+    return summary.gate && !summary.gate.passed ? 1 : 0;
+  });
 }
 
 export const summarizeCommand: Command = makeSummarizeCommand({ writeStdout: (text) => process.stdout.write(text), now: () => new Date() });

@@ -3,7 +3,7 @@ import { readPublicKeyPem } from '../../policy/public-key';
 import { UserError } from '../../core/errors';
 import { verifyArtifactBundle, type ArtifactInput, type ArtifactSigner } from '../../verify/artifact-bundle';
 import { loadTrustedRoot } from '../../verify/trusted-root';
-import { parseFlags, type Command } from '../command';
+import { flagCommand, type Command } from '../command';
 import { READ_CAPS, readFileCapped } from '../../core/read-capped';
 
 const USAGE =
@@ -51,45 +51,38 @@ export interface VerifyBundleCommandDeps {
 }
 
 export function makeVerifyBundleCommand(deps: VerifyBundleCommandDeps): Command {
-  return {
-    async run(argv: string[]): Promise<number> {
-      const { values, positionals } = parseFlags(argv, FLAGS, USAGE);
-      if (values.help) {
-        deps.writeStdout(HELP);
-        return 0;
-      }
-      if (values.staging) throw new UserError('--staging is not supported: pass the staging trusted_root.json with --trusted-root');
-      if (positionals.length !== 1) throw new UserError(`verify-bundle takes exactly one FILE_OR_DIGEST, got ${positionals.length}; usage: ${USAGE}`);
-      if (!values.bundle) throw new UserError(`--bundle FILE is required; usage: ${USAGE}`);
-      const identity = values['certificate-identity'];
-      const issuer = values['certificate-oidc-issuer'];
-      let signer: ArtifactSigner;
-      if (values.key) {
-        if (identity || issuer) throw new UserError('give either --key or --certificate-identity with --certificate-oidc-issuer, not both');
-        const key = readPublicKeyPem(readFile(values.key, 'key').toString('utf8'), values.key);
-        if ('problem' in key) throw new UserError(`--key: ${key.problem}`);
-        signer = { publicKeyPem: key.pem };
-      } else {
-        if (!identity || !issuer) throw new UserError(`keyless verification needs both --certificate-identity and --certificate-oidc-issuer (or --key); usage: ${USAGE}`);
-        signer = { identity, issuer };
-      }
-      const trustedRoot = loadTrustedRoot(values['trusted-root'] ? { kind: 'file', path: values['trusted-root'] } : { kind: 'public-good' });
-      const text = readFile(values.bundle, 'bundle').toString('utf8');
-      // Nothing at all is a wrong argument (an empty file, a pipe nobody wrote to), not a bad bundle.
-      if (text.trim() === '') throw new UserError(`--bundle '${values.bundle}' is empty; pass the Sigstore bundle file (JSON)`);
-      let bundleJson: unknown;
-      try {
-        bundleJson = JSON.parse(text);
-      } catch {
-        // Malformed bundle content is a verification failure (1), not a usage error.
-        deps.writeStdout(`not verified: ${values.bundle} is not JSON\n`);
-        return 1;
-      }
-      const result = verifyArtifactBundle(bundleJson, artifactInput(positionals[0]), signer, trustedRoot);
-      deps.writeStdout(`verified: ${result.kind} bundle signed by ${result.signer}\n`);
-      return 0;
-    },
-  };
+  return flagCommand({ flags: FLAGS, usage: USAGE, help: HELP, writeStdout: (text) => deps.writeStdout(text) }, async (values, positionals) => {
+    if (values.staging) throw new UserError('--staging is not supported: pass the staging trusted_root.json with --trusted-root');
+    if (positionals.length !== 1) throw new UserError(`verify-bundle takes exactly one FILE_OR_DIGEST, got ${positionals.length}; usage: ${USAGE}`);
+    if (!values.bundle) throw new UserError(`--bundle FILE is required; usage: ${USAGE}`);
+    const identity = values['certificate-identity'];
+    const issuer = values['certificate-oidc-issuer'];
+    let signer: ArtifactSigner;
+    if (values.key) {
+      if (identity || issuer) throw new UserError('give either --key or --certificate-identity with --certificate-oidc-issuer, not both');
+      const key = readPublicKeyPem(readFile(values.key, 'key').toString('utf8'), values.key);
+      if ('problem' in key) throw new UserError(`--key: ${key.problem}`);
+      signer = { publicKeyPem: key.pem };
+    } else {
+      if (!identity || !issuer) throw new UserError(`keyless verification needs both --certificate-identity and --certificate-oidc-issuer (or --key); usage: ${USAGE}`);
+      signer = { identity, issuer };
+    }
+    const trustedRoot = loadTrustedRoot(values['trusted-root'] ? { kind: 'file', path: values['trusted-root'] } : { kind: 'public-good' });
+    const text = readFile(values.bundle, 'bundle').toString('utf8');
+    // Nothing at all is a wrong argument (an empty file, a pipe nobody wrote to), not a bad bundle.
+    if (text.trim() === '') throw new UserError(`--bundle '${values.bundle}' is empty; pass the Sigstore bundle file (JSON)`);
+    let bundleJson: unknown;
+    try {
+      bundleJson = JSON.parse(text);
+    } catch {
+      // Malformed bundle content is a verification failure (1), not a usage error.
+      deps.writeStdout(`not verified: ${values.bundle} is not JSON\n`);
+      return 1;
+    }
+    const result = verifyArtifactBundle(bundleJson, artifactInput(positionals[0]), signer, trustedRoot);
+    deps.writeStdout(`verified: ${result.kind} bundle signed by ${result.signer}\n`);
+    return 0;
+  });
 }
 
 export const verifyBundleCommand: Command = makeVerifyBundleCommand({ writeStdout: (text) => process.stdout.write(text) });

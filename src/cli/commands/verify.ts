@@ -6,7 +6,7 @@ import { loadPolicy } from '../../policy/load';
 import { reportJson, reportText } from '../../verify/report';
 import { loadTrustedRoot } from '../../verify/trusted-root';
 import { verifyImage } from '../../verify/verify-image';
-import { parseFlags, type Command } from '../command';
+import { flagCommand, type Command } from '../command';
 import { REGISTRY_FLAGS, registryOptionsFromFlags } from '../registry-flags';
 
 const USAGE =
@@ -47,37 +47,30 @@ export interface VerifyCommandDeps {
 
 /** `ship-image verify`: the deploy gate. Anything that prevents a verdict exits 2, never 1. */
 export function makeVerifyCommand(deps: VerifyCommandDeps): Command {
-  return {
-    async run(argv: string[]): Promise<number> {
-      const { values, positionals } = parseFlags(argv, FLAGS, USAGE);
-      if (values.help) {
-        deps.writeStdout(HELP);
-        return 0;
-      }
-      if (positionals.length !== 1) throw new UserError(`verify takes exactly one IMAGE, got ${positionals.length}; usage: ${USAGE}`);
-      if (!values.policy) throw new UserError(`--policy FILE is required; usage: ${USAGE}`);
-      const policy = loadPolicy(values.policy);
-      const trustedRoot = values['trusted-root'] ? loadTrustedRoot({ kind: 'file', path: values['trusted-root'] }) : undefined;
-      const registry = registryOptionsFromFlags(values, deps.env, deps.readStdin);
-      const line = (m: string) => inertText(m, { max: 8000, multiline: true });
-      const logger: Logger = { info: (m) => deps.writeStderr(`${line(m)}\n`), warn: (m) => deps.writeStderr(`warning: ${line(m)}\n`), debug() {} };
-      let report;
-      try {
-        report = await verifyImage(positionals[0], policy, { registry: { ...registry, logger }, trustedRoot, now: deps.now?.(), logger });
-      } catch (err) {
-        if (err instanceof UserError) throw err;
-        // An unreachable registry or a broken answer leaves no verdict: an error (2), not a denial (1).
-        throw new UserError(oneLine(err));
-      }
-      if (values.json) {
-        deps.writeStdout(JSON.stringify(reportJson(report), null, 2) + '\n');
-        for (const r of report.rejected) deps.writeStderr(`verify: set aside ${inertText(`${r.referrerDigest}: ${r.reason}`, { max: 2000 })}\n`);
-      } else {
-        deps.writeStdout(reportText(report));
-      }
-      return report.allowed ? 0 : 1;
-    },
-  };
+  return flagCommand({ flags: FLAGS, usage: USAGE, help: HELP, writeStdout: (text) => deps.writeStdout(text) }, async (values, positionals) => {
+    if (positionals.length !== 1) throw new UserError(`verify takes exactly one IMAGE, got ${positionals.length}; usage: ${USAGE}`);
+    if (!values.policy) throw new UserError(`--policy FILE is required; usage: ${USAGE}`);
+    const policy = loadPolicy(values.policy);
+    const trustedRoot = values['trusted-root'] ? loadTrustedRoot({ kind: 'file', path: values['trusted-root'] }) : undefined;
+    const registry = registryOptionsFromFlags(values, deps.env, deps.readStdin);
+    const line = (m: string) => inertText(m, { max: 8000, multiline: true });
+    const logger: Logger = { info: (m) => deps.writeStderr(`${line(m)}\n`), warn: (m) => deps.writeStderr(`warning: ${line(m)}\n`), debug() {} };
+    let report;
+    try {
+      report = await verifyImage(positionals[0], policy, { registry: { ...registry, logger }, trustedRoot, now: deps.now?.(), logger });
+    } catch (err) {
+      if (err instanceof UserError) throw err;
+      // An unreachable registry or a broken answer leaves no verdict: an error (2), not a denial (1).
+      throw new UserError(oneLine(err));
+    }
+    if (values.json) {
+      deps.writeStdout(JSON.stringify(reportJson(report), null, 2) + '\n');
+      for (const r of report.rejected) deps.writeStderr(`verify: set aside ${inertText(`${r.referrerDigest}: ${r.reason}`, { max: 2000 })}\n`);
+    } else {
+      deps.writeStdout(reportText(report));
+    }
+    return report.allowed ? 0 : 1;
+  });
 }
 
 

@@ -5,7 +5,7 @@ import { addSecret } from '../../core/log';
 import { probeOutput } from '../../tools/exec';
 import { decodeTokenClaims, githubClaims, jobWorkflow, type JobWorkflow } from '../../workflow-ref/claims';
 import { confirmSelfCheckout, signerIdentity } from '../../workflow-ref/self-checkout';
-import { parseFlags, type Command } from '../command';
+import { flagCommand, type Command } from '../command';
 
 const USAGE = 'ship-image workflow-ref [--repository OWNER/NAME --sha SHA [--dir DIR]]';
 
@@ -39,37 +39,30 @@ export interface WorkflowRefDeps {
 }
 
 export function makeWorkflowRefCommand(deps: WorkflowRefDeps): Command {
-  return {
-    async run(argv: string[]): Promise<number> {
-      const { values, positionals } = parseFlags(argv, FLAGS, USAGE);
-      if (values.help) {
-        deps.writeStdout(HELP);
-        return 0;
-      }
-      if (positionals.length > 0) throw new UserError(`workflow-ref takes no arguments, got '${positionals[0]}'; usage: ${USAGE}`);
-      if ((values.repository === undefined) !== (values.sha === undefined)) throw new UserError(`give --repository and --sha together; usage: ${USAGE}`);
-      if (values.dir !== undefined && values.sha === undefined) throw new UserError(`--dir needs --repository and --sha; usage: ${USAGE}`);
-      if (!deps.env.ACTIONS_ID_TOKEN_REQUEST_URL || !deps.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
-        throw new UserError('no GitHub Actions OIDC token endpoint; run inside a job with `permissions: id-token: write`');
-      }
-      const token = await deps.idToken();
-      addSecret(token);
-      const claims = githubClaims(decodeTokenClaims(token));
-      if (!claims) throw new UserError('the OIDC token is not from GitHub Actions (iss); run inside a GitHub Actions job');
-      const job = jobWorkflow(claims);
-      if (values.repository !== undefined && values.sha !== undefined) {
-        confirmSelfCheckout(job, {
-          repository: values.repository,
-          sha: values.sha,
-          head: values.dir === undefined ? undefined : ((await deps.gitHead(values.dir)) ?? ''),
-        });
-      }
-      const facts = describe(job, deps.env.GITHUB_SERVER_URL);
-      if (deps.env.GITHUB_OUTPUT) appendFileSync(deps.env.GITHUB_OUTPUT, Object.entries(facts).map(([k, v]) => `${k}=${v}\n`).join(''));
-      deps.writeStdout(JSON.stringify(facts, null, 2) + '\n');
-      return 0;
-    },
-  };
+  return flagCommand({ flags: FLAGS, usage: USAGE, help: HELP, writeStdout: (text) => deps.writeStdout(text) }, async (values, positionals) => {
+    if (positionals.length > 0) throw new UserError(`workflow-ref takes no arguments, got '${positionals[0]}'; usage: ${USAGE}`);
+    if ((values.repository === undefined) !== (values.sha === undefined)) throw new UserError(`give --repository and --sha together; usage: ${USAGE}`);
+    if (values.dir !== undefined && values.sha === undefined) throw new UserError(`--dir needs --repository and --sha; usage: ${USAGE}`);
+    if (!deps.env.ACTIONS_ID_TOKEN_REQUEST_URL || !deps.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+      throw new UserError('no GitHub Actions OIDC token endpoint; run inside a job with `permissions: id-token: write`');
+    }
+    const token = await deps.idToken();
+    addSecret(token);
+    const claims = githubClaims(decodeTokenClaims(token));
+    if (!claims) throw new UserError('the OIDC token is not from GitHub Actions (iss); run inside a GitHub Actions job');
+    const job = jobWorkflow(claims);
+    if (values.repository !== undefined && values.sha !== undefined) {
+      confirmSelfCheckout(job, {
+        repository: values.repository,
+        sha: values.sha,
+        head: values.dir === undefined ? undefined : ((await deps.gitHead(values.dir)) ?? ''),
+      });
+    }
+    const facts = describe(job, deps.env.GITHUB_SERVER_URL);
+    if (deps.env.GITHUB_OUTPUT) appendFileSync(deps.env.GITHUB_OUTPUT, Object.entries(facts).map(([k, v]) => `${k}=${v}\n`).join(''));
+    deps.writeStdout(JSON.stringify(facts, null, 2) + '\n');
+    return 0;
+  });
 }
 
 function describe(job: JobWorkflow, serverUrl: string | undefined): Record<string, string> {
