@@ -22,14 +22,13 @@ import { startRegistry, type TestRegistry } from './support/registry';
 import { makeShipFixture, type ShipFixture } from './support/ship-env';
 import { prepareFixtureDb } from './support/trivy';
 
-// What `--password-stdin` reads (readFileSync(0)): the commands read fd 0, which a test cannot feed.
+// What `--password-stdin` reads: the commands read fd 0 (readStdinCapped), which a test cannot
+// feed, and which in a jest worker is a pipe that never ends.
 const mockStdin = { text: '' };
-function mockFs(): unknown {
-  const real = jest.requireActual<typeof import('node:fs')>('node:fs');
-  return { ...real, readFileSync: (file: unknown, ...rest: unknown[]) => (file === 0 ? mockStdin.text : (real.readFileSync as (...a: unknown[]) => unknown)(file, ...rest)) };
-}
-jest.mock('node:fs', () => mockFs());
-jest.mock('fs', () => mockFs());
+jest.mock('../src/core/read-capped', () => ({
+  ...jest.requireActual<typeof import('../src/core/read-capped')>('../src/core/read-capped'),
+  readStdinCapped: () => mockStdin.text,
+}));
 
 const CANARY = {
   cosignPassword: 'canary-cosign-7Qm2xV9p',

@@ -1,6 +1,7 @@
 import { UserError } from '../core/errors';
 import { addSecret } from '../core/log';
 import type { RegistryClientOptions } from '../oci/registry';
+import { positiveDuration } from '../policy/duration';
 import { READ_CAPS, readTextCapped } from '../core/read-capped';
 
 /** The registry flags every command that talks to a registry takes. */
@@ -8,12 +9,14 @@ export const REGISTRY_FLAGS = {
   'insecure-registry': { type: 'string', multiple: true },
   username: { type: 'string' },
   'password-stdin': { type: 'boolean' },
+  timeout: { type: 'string' },
 } as const;
 
 export interface RegistryFlagValues {
   username?: string;
   'password-stdin'?: boolean;
   'insecure-registry'?: string[];
+  timeout?: string;
 }
 
 /**
@@ -22,6 +25,7 @@ export interface RegistryFlagValues {
  */
 export function registryOptionsFromFlags(values: RegistryFlagValues, env: NodeJS.ProcessEnv, readStdin: () => string): RegistryClientOptions {
   const opts: RegistryClientOptions = { insecureRegistries: values['insecure-registry'] ?? [], env, userAgent: 'ship-image' };
+  if (values.timeout !== undefined) opts.deadlineMs = registryTimeout(values.timeout);
   if (values['password-stdin']) {
     if (!values.username) throw new UserError('--password-stdin needs --username; give both or neither');
     const password = readStdin().replace(/\r?\n$/, '');
@@ -42,4 +46,11 @@ export function registryOptionsFromFlags(values: RegistryFlagValues, env: NodeJS
     }
   }
   return opts;
+}
+
+/** `--timeout`: how long one registry request may take in all (connect, retries, body), as a Go duration. */
+export function registryTimeout(text: string): number {
+  const duration = positiveDuration(text);
+  if (!duration || duration.milliseconds < 1) throw new UserError(`--timeout '${text}' is not a positive duration; write e.g. 30s or 10m`);
+  return duration.milliseconds;
 }

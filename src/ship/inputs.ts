@@ -64,6 +64,8 @@ export interface ShipInputs {
     hostCredentials?: Record<string, { username: string; password: string }>;
     insecureRegistries: string[];
     caPems: string[];
+    /** How long one registry request may take in all; the transport's default when absent. */
+    deadlineMs?: number;
   };
   sigstore: {
     fulcioURL?: string;

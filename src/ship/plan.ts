@@ -91,6 +91,7 @@ export async function planShip(inputs: ShipInputs, world: ShipEnvironment): Prom
     credentials,
     caPems: inputs.registry.caPems,
     insecureRegistries: inputs.registry.insecureRegistries,
+    deadlineMs: inputs.registry.deadlineMs,
     env: world.env,
     logger: world.logger,
     userAgent: 'ship-image',

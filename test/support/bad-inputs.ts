@@ -239,7 +239,8 @@ const REGISTRY_CASES: BadInputCase[] = Object.keys(BEHAVIOURS).map(
   (behaviour): BadInputCase => ({
     category: 'registry',
     name: `verify against a registry that answers ${behaviour}`,
-    argv: (c) => ['verify', `${c.double}/${behaviour}:v1`, '--policy', c.goodPolicy, '--username', 'corpus', '--password-stdin'],
+    // A registry that hangs or drips ends at the --timeout deadline, well inside the case's own limit.
+    argv: (c) => ['verify', `${c.double}/${behaviour}:v1`, '--policy', c.goodPolicy, '--username', 'corpus', '--password-stdin', '--timeout', '5s'],
     stdin: 'REGISTRY_CANARY',
   }),
 );
@@ -247,6 +248,8 @@ REGISTRY_CASES.push(
   { category: 'registry', name: 'verify: --username without --password-stdin', argv: (c) => ['verify', `${c.double}/status-500:v1`, '--policy', c.goodPolicy, '--username', 'corpus'] },
   { category: 'registry', name: 'verify: empty password on stdin', argv: (c) => ['verify', `${c.double}/status-500:v1`, '--policy', c.goodPolicy, '--username', 'corpus', '--password-stdin'], stdin: '\n' },
   { category: 'registry', name: 'verify: --password-stdin without --username', argv: (c) => ['verify', `${c.double}/status-500:v1`, '--policy', c.goodPolicy, '--password-stdin'], stdin: 'REGISTRY_CANARY' },
+  { category: 'registry', name: 'verify: --timeout that is no duration', argv: (c) => ['verify', `${c.registry}/seed/app:v1`, '--policy', c.goodPolicy, '--timeout', 'soon'] },
+  { category: 'registry', name: 'discover: --timeout of zero', argv: (c) => ['discover', `${c.registry}/seed/app:v1`, '--timeout', '0s'] },
   { category: 'registry', name: 'verify: nothing listens on the port', argv: (c) => ['verify', '127.0.0.1:9/acme/app:v1', '--policy', c.goodPolicy] },
   { category: 'registry', name: 'verify: tag the registry does not have', argv: (c) => ['verify', `${c.registry}/seed/app:no-such-tag`, '--policy', c.goodPolicy] },
   { category: 'registry', name: 'discover: repository the registry does not have', argv: (c) => ['discover', `${c.registry}/no/such:v1`] },

@@ -9,7 +9,7 @@ import { NotFoundError } from '../../oci/store';
 
 const USAGE =
   'ship-image discover IMAGE [--json] [--depth N] [--artifact-type TYPE] [--no-cosign-tags] ' +
-  '[--insecure-registry HOST]... [--username U --password-stdin]  (IMAGE: [registry/]repo[:tag|@digest] or oci-layout:DIR[:tag|@digest]; env SHIP_IMAGE_CA_FILE: extra CA PEM file)';
+  '[--insecure-registry HOST]... [--username U --password-stdin] [--timeout 10m]  (IMAGE: [registry/]repo[:tag|@digest] or oci-layout:DIR[:tag|@digest]; env SHIP_IMAGE_CA_FILE: extra CA PEM file)';
 
 const FLAGS = {
   json: { type: 'boolean' },

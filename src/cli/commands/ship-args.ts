@@ -9,7 +9,7 @@ export const SHIP_USAGE =
   '[--fail-on critical|high|medium|low|none] [--ignore-unfixed] [--sign keyless|key|none] [--key FILE] ' +
   '[--signature-format bundle|legacy|both] [--trivy-cache DIR] [--db-repository REPO]... [--max-db-age DUR] [--offline] ' +
   '[--ignore-file FILE] [--vex FILE] [--trivy-path BIN] [--grype-path BIN] ' +
-  '[--insecure-registry HOST]... [--username U --password-stdin] [--output-dir DIR] [--fulcio-url URL] [--rekor-url URL] ' +
+  '[--insecure-registry HOST]... [--username U --password-stdin] [--timeout 10m] [--output-dir DIR] [--fulcio-url URL] [--rekor-url URL] ' +
   '[--tsa-url URL] [--visibility public|private|internal] [--json]';
 
 const FLAGS = {
@@ -93,6 +93,7 @@ export function parseShipArgs(argv: string[], env: NodeJS.ProcessEnv, readStdin:
       password: registry.password,
       insecureRegistries: registry.insecureRegistries ?? [],
       caPems: registry.caPems ?? [],
+      deadlineMs: registry.deadlineMs,
     },
     sigstore: {
       fulcioURL: v['fulcio-url'],

@@ -10,7 +10,7 @@ import { flagCommand, type Command } from '../command';
 import { REGISTRY_FLAGS, registryOptionsFromFlags } from '../registry-flags';
 
 const USAGE =
-  'ship-image verify IMAGE --policy FILE [--json] [--insecure-registry HOST]... [--username U --password-stdin] [--trusted-root FILE]  ' +
+  'ship-image verify IMAGE --policy FILE [--json] [--insecure-registry HOST]... [--username U --password-stdin] [--timeout 10m] [--trusted-root FILE]  ' +
   '(IMAGE: [registry/]repo[:tag|@digest] or oci-layout:DIR[:tag|@digest]; env SHIP_IMAGE_CA_FILE: extra CA PEM file)';
 
 const HELP = `usage: ${USAGE}
