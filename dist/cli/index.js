@@ -62,6 +62,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.main = main;
 const errors_1 = __nccwpck_require__(296);
 const log_1 = __nccwpck_require__(325);
+const untrusted_text_1 = __nccwpck_require__(37);
 const path = __importStar(__nccwpck_require__(760));
 const load_module_1 = __nccwpck_require__(313);
 /**
@@ -76,6 +77,8 @@ const SUMMARIES = {
     'verify-bundle': 'verify one Sigstore bundle for a file or digest (sigstore-conformance protocol)',
     policy: 'validate a policy file or render it for Kyverno / policy-controller',
     'fixture-db': 'write the offline fixture trivy DB into DIR/db',
+    summarize: 'summarize a scan for a pull request: counts, new/fixed against a base, gate (fail-on-new), policy verdict',
+    'workflow-ref': "print the running workflow's own repository and commit from the job's OIDC token, or check a checkout against them",
     demo: 'ship the fixture image end to end into an OCI layout (key signing, fixture DB, no network)',
 };
 /** Every commands/<name>.ts exports `command`. */
@@ -98,7 +101,7 @@ async function main(argv) {
         return name ? 0 : 2;
     }
     if (!Object.hasOwn(SUMMARIES, name)) {
-        process.stderr.write(`ship-image: unknown command '${name}': run 'ship-image --help' for the list\n`);
+        process.stderr.write(`ship-image: unknown command '${(0, untrusted_text_1.inertText)(name, { max: 100 })}': run 'ship-image --help' for the list\n`);
         return 2;
     }
     try {
@@ -106,7 +109,8 @@ async function main(argv) {
     }
     catch (err) {
         const code = typeof err.exitCode === 'number' ? err.exitCode : 1;
-        process.stderr.write(`ship-image ${name}: ${(0, log_1.redact)((0, errors_1.oneLine)(err))}\n`);
+        // The last line is often a registry's or a file's words: untrusted text.
+        process.stderr.write(`ship-image ${name}: ${(0, untrusted_text_1.inertText)((0, errors_1.oneLine)(err), { max: 4000 })}\n`);
         if (process.env.SHIP_IMAGE_DEBUG && !(err instanceof errors_1.UserError) && err instanceof Error && err.stack) {
             process.stderr.write((0, log_1.redact)(err.stack) + '\n');
         }
@@ -155,7 +159,7 @@ function oneLine(err) {
 /***/ }),
 
 /***/ 325:
-/***/ ((__unused_webpack_module, exports) => {
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
@@ -163,6 +167,7 @@ exports.silentLogger = void 0;
 exports.addSecret = addSecret;
 exports.redact = redact;
 exports.stderrLogger = stderrLogger;
+const untrusted_text_1 = __nccwpck_require__(37);
 // Shared through globalThis: the CLI's commands are separate bundles, and a secret registered in one
 // must be masked by the error printer of another.
 const SECRETS = Symbol.for('ship-image.secrets');
@@ -181,7 +186,8 @@ function redact(text) {
 }
 exports.silentLogger = { info() { }, warn() { }, debug() { } };
 function stderrLogger(opts = {}) {
-    const write = (prefix, m) => process.stderr.write(`${prefix}${redact(m)}\n`);
+    // Messages quote registries and tools: made inert (multi-line kept, e.g. a tool's output tail).
+    const write = (prefix, m) => process.stderr.write(`${prefix}${(0, untrusted_text_1.inertText)(m, { max: 8000, multiline: true })}\n`);
     return {
         info: (m) => write('', m),
         warn: (m) => write('warning: ', m),
@@ -190,6 +196,91 @@ function stderrLogger(opts = {}) {
                 write('debug: ', m);
         },
     };
+}
+
+
+/***/ }),
+
+/***/ 37:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.DEFAULT_MAX_CHARS = void 0;
+exports.inertText = inertText;
+exports.inertDeep = inertDeep;
+const log_1 = __nccwpck_require__(325);
+// Text a registry, a service or a user sent us is printed into terminals, CI logs, job summaries
+// and --json. Before it goes anywhere it is made inert here (the plain-text half; markdown escaping
+// lives with the summary renderer): registered secrets masked, control characters and bidi
+// overrides taken out (an ESC or U+202E from a lying registry would rewrite what a CI log shows),
+// and the length capped.
+exports.DEFAULT_MAX_CHARS = 300;
+// C0 controls but TAB/LF/CR (handled as whitespace below), DEL, C1 controls.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+// Bidi embeddings/overrides/isolates and marks, zero-width characters, BOM, interlinear annotations.
+const INVISIBLE = /[\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF\uFFF9-\uFFFB]/g;
+const LINE_BREAKS = /\r\n|[\r\n\u0085\u2028\u2029]/g;
+/**
+ * The text, safe to print: secrets registered with addSecret() masked, controls and bidi
+ * characters removed, whitespace folded (onto one line unless `multiline`), at most `max`
+ * characters followed by `… (N characters cut)`.
+ */
+function inertText(text, opts = {}) {
+    const max = opts.max ?? exports.DEFAULT_MAX_CHARS;
+    let s = typeof text === 'string' ? text : String(text);
+    // Bound the work before the regexps run, leaving room so a secret cut by the cap is still whole
+    // when redact() looks for it (the kept part is much shorter than this window).
+    const window = max * 4 + 4096;
+    const overLong = s.length > window ? s.length : 0;
+    if (overLong)
+        s = s.slice(0, window);
+    // Masked before and after the strip: a secret may hold line breaks (a PEM), or be split by an
+    // inserted control character.
+    s = (0, log_1.redact)(toWellFormed(s));
+    s = (0, log_1.redact)(s.replace(LINE_BREAKS, '\n').replace(CONTROLS, '').replace(INVISIBLE, ''));
+    s = opts.multiline
+        ? s
+            .split('\n')
+            .map((line) => line.replace(/\s+/g, ' ').trimEnd())
+            .join('\n')
+            .replace(/\n{3,}/g, '\n\n')
+            .trim()
+        : s.replace(/\s+/g, ' ').trim();
+    const total = overLong || s.length;
+    if (s.length <= max && !overLong)
+        return s;
+    let cut = Math.max(0, max);
+    // Never split a surrogate pair.
+    if (cut > 0 && cut < s.length && isHighSurrogate(s.charCodeAt(cut - 1)))
+        cut--;
+    const kept = s.slice(0, cut);
+    return `${kept}… (${total - kept.length} characters cut)`;
+}
+function isHighSurrogate(code) {
+    return code >= 0xd800 && code <= 0xdbff;
+}
+/** Lone surrogates become U+FFFD (String.prototype.toWellFormed is Node 20+ only as of 20.0). */
+function toWellFormed(s) {
+    return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+/**
+ * Every string in a JSON-able value made inert (for --json outputs that carry registry or user
+ * text). Keys are kept; numbers, booleans and null pass through.
+ */
+function inertDeep(value, opts = {}) {
+    if (typeof value === 'string')
+        return inertText(value, opts);
+    if (Array.isArray(value))
+        return value.map((v) => inertDeep(v, opts));
+    if (value !== null && typeof value === 'object') {
+        const out = {};
+        for (const [k, v] of Object.entries(value))
+            out[k] = inertDeep(v, opts);
+        return out;
+    }
+    return value;
 }
 
 

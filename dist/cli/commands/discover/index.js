@@ -8,6 +8,7 @@
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.parseFlags = parseFlags;
+exports.flagCommand = flagCommand;
 const node_util_1 = __nccwpck_require__(975);
 const errors_1 = __nccwpck_require__(296);
 /** parseArgs with errors turned into one-line UserErrors that name the flag. */
@@ -18,6 +19,19 @@ function parseFlags(argv, options, usage) {
     catch (err) {
         throw new errors_1.UserError(`${err.message.replace(/\.$/, '')}; usage: ${usage}`);
     }
+}
+/** A command that parses its flags and answers --help with `help` before `run` sees them. */
+function flagCommand(spec, run) {
+    return {
+        async run(argv) {
+            const { values, positionals } = parseFlags(argv, spec.flags, spec.usage);
+            if (values.help) {
+                spec.writeStdout(spec.help);
+                return 0;
+            }
+            return run(values, positionals);
+        },
+    };
 }
 
 
@@ -30,16 +44,16 @@ function parseFlags(argv, options, usage) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.command = exports.discoverCommand = void 0;
 exports.makeDiscoverCommand = makeDiscoverCommand;
-const node_fs_1 = __nccwpck_require__(24);
-const registry_flags_1 = __nccwpck_require__(285);
+const read_capped_1 = __nccwpck_require__(725);
 const command_1 = __nccwpck_require__(567);
+const registry_flags_1 = __nccwpck_require__(285);
 const errors_1 = __nccwpck_require__(296);
 const render_1 = __nccwpck_require__(291);
 const tree_1 = __nccwpck_require__(835);
 const open_1 = __nccwpck_require__(321);
 const store_1 = __nccwpck_require__(800);
 const USAGE = 'ship-image discover IMAGE [--json] [--depth N] [--artifact-type TYPE] [--no-cosign-tags] ' +
-    '[--insecure-registry HOST]... [--username U --password-stdin]  (IMAGE: [registry/]repo[:tag|@digest] or oci-layout:DIR[:tag|@digest]; env SHIP_IMAGE_CA_FILE: extra CA PEM file)';
+    '[--insecure-registry HOST]... [--username U --password-stdin] [--timeout 10m]  (IMAGE: [registry/]repo[:tag|@digest] or oci-layout:DIR[:tag|@digest]; env SHIP_IMAGE_CA_FILE: extra CA PEM file)';
 const FLAGS = {
     json: { type: 'boolean' },
     depth: { type: 'string' },
@@ -49,41 +63,34 @@ const FLAGS = {
 };
 /** `ship-image discover`: what is attached to an image (referrers, fallback index, cosign tags). */
 function makeDiscoverCommand(deps) {
-    return {
-        async run(argv) {
-            const { values, positionals } = (0, command_1.parseFlags)(argv, FLAGS, USAGE);
-            if (values.help) {
-                deps.writeStdout(`usage: ${USAGE}\n`);
-                return 0;
-            }
-            if (positionals.length !== 1)
-                throw new errors_1.UserError(`discover takes exactly one IMAGE, got ${positionals.length}; usage: ${USAGE}`);
-            const maxDepth = parseDepth(values.depth);
-            const registryOptions = (0, registry_flags_1.registryOptionsFromFlags)(values, deps.env, deps.readStdin);
-            const image = (0, open_1.openImage)(positionals[0], registryOptions);
+    return (0, command_1.flagCommand)({ flags: FLAGS, usage: USAGE, help: `usage: ${USAGE}\n`, writeStdout: (text) => deps.writeStdout(text) }, async (values, positionals) => {
+        if (positionals.length !== 1)
+            throw new errors_1.UserError(`discover takes exactly one IMAGE, got ${positionals.length}; usage: ${USAGE}`);
+        const maxDepth = parseDepth(values.depth);
+        const registryOptions = (0, registry_flags_1.registryOptionsFromFlags)(values, deps.env, deps.readStdin);
+        const image = (0, open_1.openImage)(positionals[0], registryOptions);
+        try {
+            let tree;
             try {
-                let tree;
-                try {
-                    tree = await (0, tree_1.discover)(image.store, image.reference, {
-                        display: image.display,
-                        maxDepth,
-                        artifactType: values['artifact-type'],
-                        legacyTags: !values['no-cosign-tags'],
-                    });
-                }
-                catch (err) {
-                    if (err instanceof store_1.NotFoundError)
-                        throw new errors_1.UserError(`${image.display} not found (${err.message}); check the image reference`);
-                    throw err;
-                }
-                deps.writeStdout(values.json ? (0, render_1.renderJson)(tree) : (0, render_1.renderText)(tree));
-                return 0;
+                tree = await (0, tree_1.discover)(image.store, image.reference, {
+                    display: image.display,
+                    maxDepth,
+                    artifactType: values['artifact-type'],
+                    legacyTags: !values['no-cosign-tags'],
+                });
             }
-            finally {
-                image.close();
+            catch (err) {
+                if (err instanceof store_1.NotFoundError)
+                    throw new errors_1.UserError(`${image.display} not found (${err.message}); check the image reference`);
+                throw err;
             }
-        },
-    };
+            deps.writeStdout(values.json ? (0, render_1.renderJson)(tree) : (0, render_1.renderText)(tree));
+            return 0;
+        }
+        finally {
+            image.close();
+        }
+    });
 }
 function parseDepth(text) {
     if (text === undefined)
@@ -95,7 +102,7 @@ function parseDepth(text) {
 }
 exports.discoverCommand = makeDiscoverCommand({
     env: process.env,
-    readStdin: () => (0, node_fs_1.readFileSync)(0, 'utf8'),
+    readStdin: () => (0, read_capped_1.readStdinCapped)(read_capped_1.READ_CAPS.stdin),
     writeStdout: (text) => process.stdout.write(text),
 });
 /** What src/cli/main.ts loads. */
@@ -111,14 +118,17 @@ exports.command = exports.discoverCommand;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.REGISTRY_FLAGS = void 0;
 exports.registryOptionsFromFlags = registryOptionsFromFlags;
-const node_fs_1 = __nccwpck_require__(24);
+exports.registryTimeout = registryTimeout;
 const errors_1 = __nccwpck_require__(296);
 const log_1 = __nccwpck_require__(325);
+const duration_1 = __nccwpck_require__(432);
+const read_capped_1 = __nccwpck_require__(725);
 /** The registry flags every command that talks to a registry takes. */
 exports.REGISTRY_FLAGS = {
     'insecure-registry': { type: 'string', multiple: true },
     username: { type: 'string' },
     'password-stdin': { type: 'boolean' },
+    timeout: { type: 'string' },
 };
 /**
  * Registry flags and environment (SHIP_IMAGE_CA_FILE) → client options. The password only ever
@@ -126,6 +136,8 @@ exports.REGISTRY_FLAGS = {
  */
 function registryOptionsFromFlags(values, env, readStdin) {
     const opts = { insecureRegistries: values['insecure-registry'] ?? [], env, userAgent: 'ship-image' };
+    if (values.timeout !== undefined)
+        opts.deadlineMs = registryTimeout(values.timeout);
     if (values['password-stdin']) {
         if (!values.username)
             throw new errors_1.UserError('--password-stdin needs --username; give both or neither');
@@ -142,13 +154,22 @@ function registryOptionsFromFlags(values, env, readStdin) {
     const caFile = env.SHIP_IMAGE_CA_FILE;
     if (caFile) {
         try {
-            opts.caPems = [(0, node_fs_1.readFileSync)(caFile, 'utf8')];
+            opts.caPems = [(0, read_capped_1.readTextCapped)(caFile, read_capped_1.READ_CAPS.certificate)];
         }
-        catch {
+        catch (err) {
+            if (err.code === 'ETOOLARGE')
+                throw err;
             throw new errors_1.UserError(`SHIP_IMAGE_CA_FILE '${caFile}' cannot be read; point it at a PEM file of CA certificates`);
         }
     }
     return opts;
+}
+/** `--timeout`: how long one registry request may take in all (connect, retries, body), as a Go duration. */
+function registryTimeout(text) {
+    const duration = (0, duration_1.positiveDuration)(text);
+    if (!duration || duration.milliseconds < 1)
+        throw new errors_1.UserError(`--timeout '${text}' is not a positive duration; write e.g. 30s or 10m`);
+    return duration.milliseconds;
 }
 
 
@@ -191,6 +212,39 @@ function oneLine(err) {
 
 /***/ }),
 
+/***/ 994:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.fsReason = fsReason;
+/**
+ * File-system failures in words. Messages name the path and what is wrong with it, never the raw
+ * errno text (`ENOTDIR: not a directory, open ...`), which reads as a crash.
+ */
+const FS_PROBLEMS = {
+    ENOENT: 'it does not exist',
+    ENOTDIR: 'a file is in the way where a directory belongs',
+    EISDIR: 'a directory is where a file belongs',
+    ENAMETOOLONG: 'the path is too long for the file system',
+    EEXIST: 'something that is not a directory is in the way',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    ELOOP: 'too many symbolic links',
+    EROFS: 'the file system is read-only',
+    ENOSPC: 'no space left on the device',
+    EMLINK: 'too many links',
+    EINVAL: 'the path is not valid here',
+};
+/** What went wrong, in words, when `err` is an errno failure of a known kind; else undefined. */
+function fsReason(err) {
+    const code = err?.code;
+    return typeof code === 'string' ? FS_PROBLEMS[code] : undefined;
+}
+
+
+/***/ }),
+
 /***/ 69:
 /***/ ((__unused_webpack_module, exports) => {
 
@@ -221,7 +275,7 @@ async function withKeyedLock(key, section) {
 /***/ }),
 
 /***/ 325:
-/***/ ((__unused_webpack_module, exports) => {
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
@@ -229,6 +283,7 @@ exports.silentLogger = void 0;
 exports.addSecret = addSecret;
 exports.redact = redact;
 exports.stderrLogger = stderrLogger;
+const untrusted_text_1 = __nccwpck_require__(37);
 // Shared through globalThis: the CLI's commands are separate bundles, and a secret registered in one
 // must be masked by the error printer of another.
 const SECRETS = Symbol.for('ship-image.secrets');
@@ -247,7 +302,8 @@ function redact(text) {
 }
 exports.silentLogger = { info() { }, warn() { }, debug() { } };
 function stderrLogger(opts = {}) {
-    const write = (prefix, m) => process.stderr.write(`${prefix}${redact(m)}\n`);
+    // Messages quote registries and tools: made inert (multi-line kept, e.g. a tool's output tail).
+    const write = (prefix, m) => process.stderr.write(`${prefix}${(0, untrusted_text_1.inertText)(m, { max: 8000, multiline: true })}\n`);
     return {
         info: (m) => write('', m),
         warn: (m) => write('warning: ', m),
@@ -284,13 +340,384 @@ async function mapLimited(items, limit, work) {
 
 /***/ }),
 
+/***/ 725:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.FileReadError = exports.READ_CAPS = void 0;
+exports.formatBytes = formatBytes;
+exports.readFileCapped = readFileCapped;
+exports.createCappedReadStream = createCappedReadStream;
+exports.readTextCapped = readTextCapped;
+exports.readStdinCapped = readStdinCapped;
+exports.readFileCappedAsync = readFileCappedAsync;
+exports.readTextCappedAsync = readTextCappedAsync;
+const fs = __importStar(__nccwpck_require__(24));
+const node_stream_1 = __nccwpck_require__(75);
+const errors_1 = __nccwpck_require__(296);
+const fs_errors_1 = __nccwpck_require__(994);
+// Every file we parse is read through here, with a cap chosen for its kind: a policy, a key or a
+// report given as `/dev/zero`, a FIFO that never ends or a 1 GB sparse file must fail in a moment
+// with one line, not fill memory first. A regular file is judged by its size before a byte is read;
+// anything else (pipe, character device, socket) is read up to the cap and refused past it.
+const KiB = 1024;
+const MiB = 1024 * KiB;
+/** The caps by kind of input (bytes). One table so the limits are documented in one place. */
+exports.READ_CAPS = {
+    policy: 1 * MiB,
+    key: 64 * KiB,
+    certificate: 1 * MiB,
+    trustedRoot: 8 * MiB,
+    /** A Sigstore bundle carries its whole statement: an SBOM attestation can be large. */
+    bundle: 64 * MiB,
+    /** Anything `verify-bundle` hashes (read whole for message signatures). */
+    artifact: 512 * MiB,
+    /** Tool outputs parsed as JSON: SBOMs, scan reports, build metadata. */
+    report: 256 * MiB,
+    /** Small JSON/YAML documents: docker config, trivy metadata, OCI index.json, oci-layout, tar manifest.json, image config. */
+    document: 16 * MiB,
+    /** A whole `docker save` tarball, streamed (extracted to a scratch directory). */
+    archive: 16 * 1024 * MiB,
+    /** A layer file read whole from an extracted docker archive. */
+    layer: 1024 * MiB,
+    /** `--password-stdin`. */
+    stdin: 1 * MiB,
+};
+/** Why a file could not be read; a UserError (exit 2) naming the file. `reason` is the bare phrase. */
+class FileReadError extends errors_1.UserError {
+    path;
+    reason;
+    code;
+    constructor(path, head, reason, hint, code) {
+        super(`${path}: ${head}; ${hint}`);
+        this.name = 'FileReadError';
+        this.path = path;
+        this.reason = reason;
+        this.code = code;
+    }
+}
+exports.FileReadError = FileReadError;
+function formatBytes(n) {
+    if (n >= MiB && n % MiB === 0)
+        return `${n / MiB} MiB`;
+    if (n >= KiB && n % KiB === 0)
+        return `${n / KiB} KiB`;
+    return `${n} bytes`;
+}
+function tooLarge(path, maxBytes, o, size) {
+    const seen = size === undefined ? `more than ${formatBytes(maxBytes)}` : `${formatBytes(size)}, more than the ${formatBytes(maxBytes)}`;
+    const reason = `is too large (${seen} ship-image reads for it)`;
+    return new FileReadError(path, `${o.what ?? 'the file'} ${reason}`, reason, o.hint ?? 'check the path', 'ETOOLARGE');
+}
+function openFailed(path, err, o) {
+    const code = err.code;
+    const why = (0, fs_errors_1.fsReason)(err) ?? code ?? err.message;
+    return new FileReadError(path, `cannot read ${o.what ?? 'the file'} (${why})`, `cannot be read (${why})`, o.hint ?? 'check the path', code);
+}
+function notAFile(path, o) {
+    return new FileReadError(path, `${o.what ?? 'the file'} is a directory, not a file`, 'is a directory, not a file', o.hint ?? 'check the path', 'EISDIR');
+}
+const sleepBuffer = new Int32Array(new SharedArrayBuffer(4));
+/**
+ * Opened without blocking: a FIFO with no writer would otherwise block open() for ever (and with it
+ * the process, or a thread-pool thread). A pipe that is open but silent is waited for this long.
+ */
+const OPEN_FLAGS = fs.constants.O_RDONLY | fs.constants.O_NONBLOCK;
+const SILENT_PIPE_MS = 10_000;
+function silentPipe(path, o) {
+    const reason = `gave no data for ${SILENT_PIPE_MS / 1000} s`;
+    return new FileReadError(path, `${o.what ?? 'the file'} ${reason}`, reason, o.hint ?? 'pass a regular file', 'ETIMEDOUT');
+}
+/** Reads at most `maxBytes` from an open descriptor; undefined when there was more. */
+function readFdSync(fd, maxBytes, onSilence = () => new Error('the input gave no data')) {
+    const chunks = [];
+    let total = 0;
+    let waited = 0;
+    for (;;) {
+        const chunk = Buffer.allocUnsafe(Math.min(64 * KiB, maxBytes + 1 - total));
+        let n;
+        try {
+            n = fs.readSync(fd, chunk, 0, chunk.length, null);
+        }
+        catch (err) {
+            // A non-blocking stdin pipe with nothing in it yet.
+            if (err.code === 'EAGAIN') {
+                if (waited >= SILENT_PIPE_MS)
+                    throw onSilence();
+                Atomics.wait(sleepBuffer, 0, 0, 10);
+                waited += 10;
+                continue;
+            }
+            throw err;
+        }
+        if (n === 0)
+            return Buffer.concat(chunks, total);
+        chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
+        total += n;
+        if (total > maxBytes)
+            return undefined;
+    }
+}
+/** The whole file, or a FileReadError (a UserError) when it cannot be read or holds more than `maxBytes`. */
+function readFileCapped(path, maxBytes, o = {}) {
+    let fd;
+    try {
+        fd = fs.openSync(path, OPEN_FLAGS);
+    }
+    catch (err) {
+        throw openFailed(path, err, o);
+    }
+    try {
+        const st = fs.fstatSync(fd);
+        if (st.isDirectory())
+            throw notAFile(path, o);
+        if (st.isFile() && st.size > maxBytes)
+            throw tooLarge(path, maxBytes, o, st.size);
+        const bytes = readFdSync(fd, maxBytes, () => silentPipe(path, o));
+        if (!bytes)
+            throw tooLarge(path, maxBytes, o);
+        return bytes;
+    }
+    catch (err) {
+        if (err instanceof FileReadError)
+            throw err;
+        throw openFailed(path, err, o);
+    }
+    finally {
+        fs.closeSync(fd);
+    }
+}
+/**
+ * A read stream of the file that fails (with the FileReadError readFileCapped would give) once more
+ * than `maxBytes` went through: for inputs streamed rather than held (a tarball being extracted).
+ */
+function createCappedReadStream(path, maxBytes, o = {}) {
+    const st = statOrFail(path, o);
+    if (st.isDirectory())
+        throw notAFile(path, o);
+    if (st.isFile() && st.size > maxBytes)
+        throw tooLarge(path, maxBytes, o, st.size);
+    let total = 0;
+    const counter = new node_stream_1.Transform({
+        transform(chunk, _enc, done) {
+            total += chunk.length;
+            if (total > maxBytes)
+                done(tooLarge(path, maxBytes, o));
+            else
+                done(null, chunk);
+        },
+    });
+    const source = fs.createReadStream(path);
+    source.on('error', (err) => counter.destroy(openFailed(path, err, o)));
+    counter.on('close', () => source.destroy());
+    return source.pipe(counter);
+}
+function statOrFail(path, o) {
+    try {
+        return fs.statSync(path);
+    }
+    catch (err) {
+        throw openFailed(path, err, o);
+    }
+}
+function readTextCapped(path, maxBytes, o = {}) {
+    return readFileCapped(path, maxBytes, o).toString('utf8');
+}
+/** Standard input, up to `maxBytes` (for `--password-stdin` and `-` arguments). */
+function readStdinCapped(maxBytes, o = {}) {
+    const bytes = readFdSync(0, maxBytes);
+    if (!bytes)
+        throw tooLarge('stdin', maxBytes, { what: 'the input', ...o });
+    return bytes.toString('utf8');
+}
+/** As readFileCapped, without blocking the event loop (a FIFO is waited for on the thread pool). */
+async function readFileCappedAsync(path, maxBytes, o = {}) {
+    let handle;
+    try {
+        handle = await fs.promises.open(path, OPEN_FLAGS);
+    }
+    catch (err) {
+        throw openFailed(path, err, o);
+    }
+    try {
+        const st = await handle.stat();
+        if (st.isDirectory())
+            throw notAFile(path, o);
+        if (st.isFile() && st.size > maxBytes)
+            throw tooLarge(path, maxBytes, o, st.size);
+        const chunks = [];
+        let total = 0;
+        let waited = 0;
+        for (;;) {
+            const chunk = Buffer.allocUnsafe(Math.min(256 * KiB, maxBytes + 1 - total));
+            let bytesRead;
+            try {
+                ({ bytesRead } = await handle.read(chunk, 0, chunk.length, null));
+            }
+            catch (err) {
+                if (err.code !== 'EAGAIN')
+                    throw err;
+                if (waited >= SILENT_PIPE_MS)
+                    throw silentPipe(path, o);
+                await new Promise((resolve) => setTimeout(resolve, 10));
+                waited += 10;
+                continue;
+            }
+            if (bytesRead === 0)
+                return Buffer.concat(chunks, total);
+            chunks.push(chunk.subarray(0, bytesRead));
+            total += bytesRead;
+            if (total > maxBytes)
+                throw tooLarge(path, maxBytes, o);
+        }
+    }
+    catch (err) {
+        if (err instanceof FileReadError)
+            throw err;
+        throw openFailed(path, err, o);
+    }
+    finally {
+        await handle.close();
+    }
+}
+async function readTextCappedAsync(path, maxBytes, o = {}) {
+    return (await readFileCappedAsync(path, maxBytes, o)).toString('utf8');
+}
+
+
+/***/ }),
+
+/***/ 37:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.DEFAULT_MAX_CHARS = void 0;
+exports.inertText = inertText;
+exports.inertDeep = inertDeep;
+const log_1 = __nccwpck_require__(325);
+// Text a registry, a service or a user sent us is printed into terminals, CI logs, job summaries
+// and --json. Before it goes anywhere it is made inert here (the plain-text half; markdown escaping
+// lives with the summary renderer): registered secrets masked, control characters and bidi
+// overrides taken out (an ESC or U+202E from a lying registry would rewrite what a CI log shows),
+// and the length capped.
+exports.DEFAULT_MAX_CHARS = 300;
+// C0 controls but TAB/LF/CR (handled as whitespace below), DEL, C1 controls.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+// Bidi embeddings/overrides/isolates and marks, zero-width characters, BOM, interlinear annotations.
+const INVISIBLE = /[\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF\uFFF9-\uFFFB]/g;
+const LINE_BREAKS = /\r\n|[\r\n\u0085\u2028\u2029]/g;
+/**
+ * The text, safe to print: secrets registered with addSecret() masked, controls and bidi
+ * characters removed, whitespace folded (onto one line unless `multiline`), at most `max`
+ * characters followed by `… (N characters cut)`.
+ */
+function inertText(text, opts = {}) {
+    const max = opts.max ?? exports.DEFAULT_MAX_CHARS;
+    let s = typeof text === 'string' ? text : String(text);
+    // Bound the work before the regexps run, leaving room so a secret cut by the cap is still whole
+    // when redact() looks for it (the kept part is much shorter than this window).
+    const window = max * 4 + 4096;
+    const overLong = s.length > window ? s.length : 0;
+    if (overLong)
+        s = s.slice(0, window);
+    // Masked before and after the strip: a secret may hold line breaks (a PEM), or be split by an
+    // inserted control character.
+    s = (0, log_1.redact)(toWellFormed(s));
+    s = (0, log_1.redact)(s.replace(LINE_BREAKS, '\n').replace(CONTROLS, '').replace(INVISIBLE, ''));
+    s = opts.multiline
+        ? s
+            .split('\n')
+            .map((line) => line.replace(/\s+/g, ' ').trimEnd())
+            .join('\n')
+            .replace(/\n{3,}/g, '\n\n')
+            .trim()
+        : s.replace(/\s+/g, ' ').trim();
+    const total = overLong || s.length;
+    if (s.length <= max && !overLong)
+        return s;
+    let cut = Math.max(0, max);
+    // Never split a surrogate pair.
+    if (cut > 0 && cut < s.length && isHighSurrogate(s.charCodeAt(cut - 1)))
+        cut--;
+    const kept = s.slice(0, cut);
+    return `${kept}… (${total - kept.length} characters cut)`;
+}
+function isHighSurrogate(code) {
+    return code >= 0xd800 && code <= 0xdbff;
+}
+/** Lone surrogates become U+FFFD (String.prototype.toWellFormed is Node 20+ only as of 20.0). */
+function toWellFormed(s) {
+    return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+/**
+ * Every string in a JSON-able value made inert (for --json outputs that carry registry or user
+ * text). Keys are kept; numbers, booleans and null pass through.
+ */
+function inertDeep(value, opts = {}) {
+    if (typeof value === 'string')
+        return inertText(value, opts);
+    if (Array.isArray(value))
+        return value.map((v) => inertDeep(v, opts));
+    if (value !== null && typeof value === 'object') {
+        const out = {};
+        for (const [k, v] of Object.entries(value))
+            out[k] = inertDeep(v, opts);
+        return out;
+    }
+    return value;
+}
+
+
+/***/ }),
+
 /***/ 291:
-/***/ ((__unused_webpack_module, exports) => {
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.renderText = renderText;
 exports.renderJson = renderJson;
+const untrusted_text_1 = __nccwpck_require__(37);
+// Every string in the tree came from a registry (or the user, for `reference`): untrusted text.
+const FIELD_MAX = 200;
+const JSON_FIELD_MAX = 1000;
+const t = (s) => (0, untrusted_text_1.inertText)(s, { max: FIELD_MAX });
 /**
  * The tree as text, one line per node:
  *
@@ -303,14 +730,18 @@ exports.renderJson = renderJson;
  * Each node's second line, indented under it, carries its details.
  */
 function renderText(tree) {
-    const lines = [`${tree.reference.includes('@') ? tree.reference : `${tree.reference}@${tree.digest}`} ${tree.mediaType} ${tree.size} bytes`];
+    const lines = [`${t(tree.reference.includes('@') ? tree.reference : `${tree.reference}@${tree.digest}`)} ${t(tree.mediaType)} ${tree.size} bytes`];
     if (tree.referrers.length === 0)
         lines.push('└── (nothing attached: no referrers, no cosign tags)');
     renderChildren(tree.referrers, '', lines);
+    if (tree.omitted)
+        lines.push(`└── … (${tree.omitted} more not shown)`);
+    for (const note of tree.notes ?? [])
+        lines.push(`note: ${note}`);
     return lines.join('\n') + '\n';
 }
 function renderJson(tree) {
-    return JSON.stringify(tree, null, 2) + '\n';
+    return JSON.stringify((0, untrusted_text_1.inertDeep)(tree, { max: JSON_FIELD_MAX }), null, 2) + '\n';
 }
 function renderChildren(nodes, prefix, lines) {
     nodes.forEach((node, i) => {
@@ -319,24 +750,26 @@ function renderChildren(nodes, prefix, lines) {
         const childPrefix = prefix + (last ? '    ' : '│   ');
         const details = detailLine(node);
         if (details)
-            lines.push(`${childPrefix}${node.referrers.length > 0 || node.truncated ? '│   ' : '    '}${details}`);
+            lines.push(`${childPrefix}${node.referrers.length > 0 || node.truncated || node.omitted ? '│   ' : '    '}${details}`);
         renderChildren(node.referrers, childPrefix, lines);
         if (node.truncated)
             lines.push(`${childPrefix}└── … (more below the depth limit)`);
+        if (node.omitted)
+            lines.push(`${childPrefix}└── … (${node.omitted} more not shown)`);
     });
 }
 function headline(node) {
-    const where = node.source === 'cosign-tag' ? `[cosign-tag ${node.tag}]` : `[${node.source}]`;
-    return `${node.artifactType ?? node.mediaType} ${node.digest} ${where}`;
+    const where = node.source === 'cosign-tag' ? `[cosign-tag ${t(node.tag ?? '')}]` : `[${node.source}]`;
+    return `${t(node.artifactType ?? node.mediaType)} ${t(node.digest)} ${where}`;
 }
 function detailLine(node) {
     const parts = [];
     if (node.predicateType)
-        parts.push(`predicateType=${node.predicateType}`);
+        parts.push(`predicateType=${t(node.predicateType)}`);
     if (node.created)
-        parts.push(`created=${node.created}`);
+        parts.push(`created=${t(node.created)}`);
     if (node.signer)
-        parts.push(`signer=${node.signer}`);
+        parts.push(`signer=${t(node.signer)}`);
     parts.push(`size=${node.size}`);
     return parts.join(' ');
 }
@@ -355,26 +788,51 @@ const legacy_cosign_1 = __nccwpck_require__(816);
 const media_types_1 = __nccwpck_require__(217);
 const referrers_1 = __nccwpck_require__(961);
 const PARALLEL_LOOKUPS = 8;
+const DEFAULT_MAX_FAN_OUT = 100;
+const DEFAULT_MAX_NODES = 1000;
 /** The tree of everything attached to the image `reference` in `store`, like `oras discover`. */
 async function discover(store, reference, opts = {}) {
     const maxDepth = Math.max(1, opts.maxDepth ?? 3);
+    const maxFanOut = Math.max(1, opts.maxFanOut ?? DEFAULT_MAX_FAN_OUT);
+    let nodesLeft = Math.max(1, opts.maxNodes ?? DEFAULT_MAX_NODES);
     const root = await store.resolve(reference);
     const visited = new Set([root.digest]);
+    const notes = [];
+    let depthCut = 0;
     const walk = async (subjectDigest, depth, artifactType) => {
-        const found = await referrersWithSource(store, subjectDigest, artifactType);
+        const { found, skipped } = await referrersWithSource(store, subjectDigest, artifactType);
+        notes.push(...skipped);
         const fresh = found.filter(({ descriptor }) => !visited.has(descriptor.digest));
-        for (const { descriptor } of fresh)
+        const take = Math.min(fresh.length, maxFanOut, nodesLeft);
+        nodesLeft -= take;
+        const kept = fresh.slice(0, take);
+        const omitted = fresh.length - take;
+        if (omitted > 0) {
+            const why = take < Math.min(fresh.length, maxFanOut) ? `the limit of ${opts.maxNodes ?? DEFAULT_MAX_NODES} nodes in the tree` : `the fan-out limit of ${maxFanOut} per subject`;
+            notes.push(`${omitted} referrer(s) of ${subjectDigest} not shown: ${why}`);
+        }
+        for (const { descriptor } of kept)
             visited.add(descriptor.digest);
-        return (0, map_limited_1.mapLimited)(fresh, PARALLEL_LOOKUPS, async ({ descriptor, source }) => {
+        const nodes = await (0, map_limited_1.mapLimited)(kept, PARALLEL_LOOKUPS, async ({ descriptor, source }) => {
             const node = referrerNode(await withAnnotations(store, descriptor), source);
-            if (depth < maxDepth)
-                node.referrers = await walk(descriptor.digest, depth + 1);
-            else if ((await (0, referrers_1.findReferrers)(store, descriptor.digest)).referrers.length > 0)
+            if (depth < maxDepth) {
+                const below = await walk(descriptor.digest, depth + 1);
+                node.referrers = below.nodes;
+                if (below.omitted > 0)
+                    node.omitted = below.omitted;
+            }
+            else if ((await (0, referrers_1.findReferrers)(store, descriptor.digest)).referrers.length > 0) {
                 node.truncated = true;
+                depthCut++;
+            }
             return node;
         });
+        return { nodes, omitted };
     };
-    const referrers = await walk(root.digest, 1, opts.artifactType);
+    const walked = await walk(root.digest, 1, opts.artifactType);
+    const referrers = walked.nodes;
+    if (depthCut > 0)
+        notes.push(`${depthCut} referrer(s) have more attached below the depth limit of ${maxDepth}`);
     if ((opts.legacyTags ?? true) && opts.artifactType === undefined) {
         for (const entry of await (0, legacy_cosign_1.readLegacyCosign)(store, root.digest)) {
             const node = {
@@ -400,6 +858,8 @@ async function discover(store, reference, opts = {}) {
         mediaType: root.mediaType,
         size: root.size,
         referrers,
+        ...(walked.omitted > 0 ? { omitted: walked.omitted } : {}),
+        notes,
     };
 }
 /**
@@ -409,14 +869,17 @@ async function discover(store, reference, opts = {}) {
 async function referrersWithSource(store, subjectDigest, artifactType) {
     const listing = await (0, referrers_1.findReferrers)(store, subjectDigest, { artifactType });
     const found = listing.referrers.map((descriptor) => ({ descriptor, source: listing.source }));
+    const skipped = [...listing.skipped];
     if (listing.source === 'referrers-api') {
         const known = new Set(listing.referrers.map((d) => d.digest));
-        for (const descriptor of await (0, referrers_1.listFallbackReferrers)(store, subjectDigest, { artifactType })) {
+        const fallback = await (0, referrers_1.readFallbackReferrers)(store, subjectDigest, { artifactType });
+        skipped.push(...fallback.skipped);
+        for (const descriptor of fallback.referrers) {
             if (!known.has(descriptor.digest))
                 found.push({ descriptor, source: 'fallback-tag' });
         }
     }
-    return found;
+    return { found, skipped };
 }
 function referrerNode(d, source) {
     const node = { digest: d.digest, mediaType: d.mediaType, size: d.size, source, referrers: [] };
@@ -699,13 +1162,13 @@ exports.dockerConfigPaths = dockerConfigPaths;
 exports.readDockerConfigFile = readDockerConfigFile;
 exports.normalizeRegistryKey = normalizeRegistryKey;
 exports.dockerConfigCredential = dockerConfigCredential;
-const fs = __importStar(__nccwpck_require__(24));
 const os = __importStar(__nccwpck_require__(161));
 const path = __importStar(__nccwpck_require__(760));
 const errors_1 = __nccwpck_require__(296);
 const log_1 = __nccwpck_require__(325);
 const reference_1 = __nccwpck_require__(148);
 const cred_helper_1 = __nccwpck_require__(587);
+const read_capped_1 = __nccwpck_require__(725);
 /** The server URL docker uses for Docker Hub in config keys and with credential helpers. */
 exports.DOCKER_HUB_SERVER_URL = 'https://index.docker.io/v1/';
 /** Files to read, first match wins: the auth file when set, then the docker config. */
@@ -723,11 +1186,13 @@ function dockerConfigPaths(loc = {}) {
 function readDockerConfigFile(file) {
     let text;
     try {
-        text = fs.readFileSync(file, 'utf8');
+        text = (0, read_capped_1.readTextCapped)(file, read_capped_1.READ_CAPS.document, { what: 'the registry auth file', hint: 'fix it or point DOCKER_CONFIG elsewhere' });
     }
     catch (err) {
         if (err.code === 'ENOENT')
             return undefined;
+        if (err.code === 'ETOOLARGE')
+            throw err;
         throw new errors_1.UserError(`cannot read registry auth file ${file}: ${err.message}; fix its permissions or point DOCKER_CONFIG elsewhere`);
     }
     let parsed;
@@ -923,6 +1388,16 @@ class RegistrySession {
     url(path) {
         return new URL(`${this.scheme}://${this.apiHost}${path}`);
     }
+    /**
+     * True when `url` is this registry's own API (same host and port; https, or the plain HTTP this
+     * session speaks). Credentials and tokens go only to such URLs.
+     */
+    isRegistryUrl(url) {
+        const own = this.url('/');
+        if (url.host.toLowerCase() !== own.host.toLowerCase())
+            return false;
+        return url.protocol === 'https:' || url.protocol === own.protocol;
+    }
     send(req) {
         return this.exchange(req, false);
     }
@@ -931,6 +1406,10 @@ class RegistrySession {
         return this.exchange(req, true);
     }
     async exchange(req, streamBody) {
+        // An upload Location on another host (storage offload): followed, but without our credentials,
+        // and its 401 challenges are not learned (they would point our token requests elsewhere).
+        if (typeof req.target !== 'string' && !this.isRegistryUrl(req.target))
+            return this.sendElsewhere(req, req.target, streamBody);
         let scopes = req.scopes;
         let sentToken;
         let challenged = false;
@@ -977,6 +1456,7 @@ class RegistrySession {
             body: req.body,
             replayable: req.replayable,
             maxBytes: req.maxBytes,
+            deadlineMs: req.deadlineMs,
             what,
         });
         const first = build();
@@ -999,6 +1479,21 @@ class RegistrySession {
             const second = build();
             return streamBody ? this.deps.transport.stream(second) : this.deps.transport.send(second);
         }
+    }
+    sendElsewhere(req, url, streamBody) {
+        const headers = Object.fromEntries(Object.entries(req.headers ?? {}).filter(([name]) => name.toLowerCase() !== 'authorization'));
+        this.logger.debug(`registry ${this.registry}: ${req.op.operation} goes to ${url.host}, another host: sent without credentials`);
+        const out = {
+            method: req.method,
+            url,
+            headers,
+            body: req.body,
+            replayable: req.replayable,
+            maxBytes: req.maxBytes,
+            deadlineMs: req.deadlineMs,
+            what: `registry ${req.op.registry}: ${req.op.operation} (at ${url.host})`,
+        };
+        return streamBody ? this.deps.transport.stream(out) : this.deps.transport.send(out);
     }
     /** For 401/403 messages: which credentials were tried (never the secret). */
     async authHint() {
@@ -1040,6 +1535,7 @@ class RegistrySession {
                 scopes,
                 credential,
                 clientId: this.deps.clientId ?? 'ship-image',
+                registryHost: this.apiHost,
             }).then((token) => {
                 this.deps.tokens.put(this.registry, token);
                 return token;
@@ -1067,6 +1563,7 @@ function pickChallenge(challenges) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.TokenCache = void 0;
 exports.fetchToken = fetchToken;
+exports.registrableDomain = registrableDomain;
 exports.basicAuthorization = basicAuthorization;
 const log_1 = __nccwpck_require__(325);
 const errors_1 = __nccwpck_require__(630);
@@ -1111,6 +1608,7 @@ async function fetchToken(transport, req, now = Date.now) {
     }
     const what = `registry ${req.registry}: token request to ${(0, http_1.redactUrl)(realm)} for ${req.scopes.join(' ') || 'no scope'}`;
     const cred = req.credential;
+    checkRealm(transport, realm, req, cred);
     let res;
     if (cred?.identityToken) {
         const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: cred.identityToken, client_id: req.clientId });
@@ -1161,6 +1659,50 @@ async function fetchToken(transport, req, now = Date.now) {
     const slack = Math.min(MAX_SLACK_MS, lifeMs / 4);
     return { token, scopes: [...req.scopes], expiresAt: now() + lifeMs - slack };
 }
+/**
+ * Where a registry may send us for tokens. Docker's token spec lets the realm be another host, and
+ * real registries use that (Docker Hub: registry-1.docker.io → auth.docker.io), so Basic credentials
+ * may go there — but only over https (plain HTTP only to loopback or a host listed as insecure, or
+ * the insecure registry's own host), never over another scheme. An identity token (a long-lived
+ * refresh token) goes only to a realm of the registry's own registrable domain.
+ */
+function checkRealm(transport, realm, req, cred) {
+    const registryHost = req.registryHost ?? req.registry;
+    const where = `registry ${req.registry}: its token realm ${realm.protocol}//${realm.host}`;
+    if (realm.protocol !== 'https:' && realm.protocol !== 'http:') {
+        throw new errors_1.RegistryError(`${where} is not an http(s) URL; refusing to ask it for a token`);
+    }
+    if (realm.protocol === 'http:') {
+        const sameInsecureHost = hostname(realm.host) === hostname(registryHost) && transport.plainHttpAllowed(registryHost);
+        if (!transport.plainHttpAllowed(realm.host) && !sameInsecureHost) {
+            throw new errors_1.RegistryError(`${where} is plain HTTP on a host that is neither loopback nor listed in insecure-registries; refusing to send credentials there`);
+        }
+    }
+    if (cred?.identityToken && registrableDomain(realm.hostname) !== registrableDomain(hostname(registryHost))) {
+        throw new errors_1.RegistryAuthError(`${where} is on another domain than the registry; ship-image sends the identity token (${cred.source}) only to the registry's own domain; log in to ${req.registry} with a username and password instead`, 401);
+    }
+}
+/** `host[:port]` → host name, lower-cased, IPv6 without brackets. */
+function hostname(host) {
+    return new URL(`http://${host}`).hostname.toLowerCase().replace(/^\[|\]$/g, '');
+}
+// Second-level labels under which country domains register names (co.uk, com.au, …).
+const SECOND_LEVEL = new Set(['co', 'com', 'net', 'org', 'gov', 'edu', 'ac', 'or', 'ne', 'go']);
+/**
+ * The name a registrant controls: the last two labels (three under `co.uk`-style suffixes); an IP
+ * address or a one-label name stands for itself. An approximation of the public suffix list: two
+ * names under a multi-label public suffix it does not know (`github.io`) count as one domain.
+ */
+function registrableDomain(name) {
+    const host = name.toLowerCase().replace(/\.$/, '').replace(/^\[|\]$/g, '');
+    if (host.includes(':') || /^\d{1,3}(\.\d{1,3}){3}$/.test(host))
+        return host;
+    const labels = host.split('.');
+    if (labels.length <= 2)
+        return host;
+    const keep = labels.at(-1).length === 2 && SECOND_LEVEL.has(labels.at(-2)) ? 3 : 2;
+    return labels.slice(-keep).join('.');
+}
 function basicAuthorization(username, password) {
     const encoded = Buffer.from(`${username}:${password}`).toString('base64');
     (0, log_1.addSecret)(encoded);
@@ -1204,15 +1746,20 @@ function fallbackTag(digest) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.DigestMismatchError = exports.ResponseTooLargeError = exports.RegistryAuthError = exports.RegistryError = void 0;
+exports.DigestMismatchError = exports.RetryAfterTooLongError = exports.ResponseTooLargeError = exports.RegistryAuthError = exports.RegistryError = void 0;
 exports.parseDistributionErrors = parseDistributionErrors;
 exports.describeStatus = describeStatus;
 exports.errorForStatus = errorForStatus;
 exports.failurePrefix = failurePrefix;
 const errors_1 = __nccwpck_require__(296);
+const untrusted_text_1 = __nccwpck_require__(37);
 const store_1 = __nccwpck_require__(800);
+// What a registry says is untrusted text: each part it sent is made inert (secrets masked before
+// anything is cut) and capped here; whole messages are made inert again where they are printed.
 const MAX_DETAIL_CHARS = 300;
 const MAX_PLAIN_BODY_CHARS = 200;
+const MAX_CODE_CHARS = 64;
+const MAX_ENTRIES = 5;
 // For answers without a body (HEAD): the status alone says little.
 const STATUS_WORDS = { 401: 'UNAUTHORIZED', 403: 'DENIED', 404: 'NOT FOUND', 405: 'UNSUPPORTED', 429: 'TOOMANYREQUESTS' };
 /** A registry answered with an error status, or broke the protocol (bad digest, oversized body). */
@@ -1245,6 +1792,14 @@ class ResponseTooLargeError extends RegistryError {
     }
 }
 exports.ResponseTooLargeError = ResponseTooLargeError;
+/** The server asked us to come back later than we are willing to wait (`Retry-After` over the cap). */
+class RetryAfterTooLongError extends RegistryError {
+    constructor(message) {
+        super(message);
+        this.name = 'RetryAfterTooLongError';
+    }
+}
+exports.RetryAfterTooLongError = RetryAfterTooLongError;
 /** The bytes received do not hash to the digest asked for (or announced). */
 class DigestMismatchError extends RegistryError {
     constructor(message) {
@@ -1262,7 +1817,11 @@ function parseDistributionErrors(body) {
             return [];
         return parsed.errors
             .filter((e) => typeof e === 'object' && e !== null && typeof e.code === 'string')
-            .map((e) => ({ code: e.code, message: typeof e.message === 'string' ? e.message : undefined, detail: e.detail }));
+            .map((e) => ({
+            code: (0, untrusted_text_1.inertText)(e.code, { max: MAX_CODE_CHARS }),
+            message: typeof e.message === 'string' ? (0, untrusted_text_1.inertText)(e.message, { max: MAX_DETAIL_CHARS }) : undefined,
+            detail: e.detail,
+        }));
     }
     catch {
         return [];
@@ -1272,10 +1831,10 @@ function parseDistributionErrors(body) {
 function describeStatus(status, body) {
     const entries = parseDistributionErrors(body);
     if (entries.length === 0) {
-        const text = body ? body.toString('utf8').replace(/\s+/g, ' ').trim().slice(0, MAX_PLAIN_BODY_CHARS) : '';
+        const text = body ? (0, untrusted_text_1.inertText)(body.subarray(0, 64 * 1024).toString('utf8'), { max: MAX_PLAIN_BODY_CHARS }) : '';
         return text ? `${status}: ${text}` : `${status}${STATUS_WORDS[status] ? ` ${STATUS_WORDS[status]}` : ''}`;
     }
-    const parts = entries.map((e) => {
+    const parts = entries.slice(0, MAX_ENTRIES).map((e) => {
         let s = e.code;
         if (e.message)
             s += `: ${e.message}`;
@@ -1284,7 +1843,8 @@ function describeStatus(status, body) {
             s += ` (${detail})`;
         return s;
     });
-    return `${status} ${parts.join('; ')}`;
+    const more = entries.length > MAX_ENTRIES ? `; and ${entries.length - MAX_ENTRIES} more` : '';
+    return `${status} ${parts.join('; ')}${more}`;
 }
 /** Map a failed response to the error the rest of the code expects (404 → NotFoundError, 412 → ConflictError). */
 function errorForStatus(op, status, body) {
@@ -1306,8 +1866,7 @@ function failurePrefix(op) {
 function detailText(detail) {
     if (detail === undefined || detail === null || detail === '')
         return '';
-    const text = typeof detail === 'string' ? detail : JSON.stringify(detail);
-    return text.length > MAX_DETAIL_CHARS ? text.slice(0, MAX_DETAIL_CHARS) + '…' : text;
+    return (0, untrusted_text_1.inertText)(typeof detail === 'string' ? detail : JSON.stringify(detail), { max: MAX_DETAIL_CHARS });
 }
 
 
@@ -1351,7 +1910,7 @@ var __importStar = (this && this.__importStar) || (function () {
     };
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.HttpTransport = exports.DEFAULT_MAX_RESPONSE_BYTES = exports.HttpConnectionError = void 0;
+exports.HttpTransport = exports.DEFAULT_DEADLINE_MS = exports.DEFAULT_MAX_RESPONSE_BYTES = exports.HttpConnectionError = void 0;
 exports.isLoopbackHost = isLoopbackHost;
 exports.isTlsProtocolError = isTlsProtocolError;
 exports.parseRetryAfter = parseRetryAfter;
@@ -1377,6 +1936,7 @@ class HttpConnectionError extends Error {
 }
 exports.HttpConnectionError = HttpConnectionError;
 exports.DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+exports.DEFAULT_DEADLINE_MS = 10 * 60_000;
 const ERROR_BODY_MAX_BYTES = 64 * 1024;
 const MAX_REDIRECTS = 5;
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
@@ -1400,6 +1960,7 @@ class HttpTransport {
     constructor(options = {}) {
         this.opts = {
             timeoutMs: options.timeoutMs ?? 60_000,
+            deadlineMs: options.deadlineMs ?? exports.DEFAULT_DEADLINE_MS,
             connectTimeoutMs: options.connectTimeoutMs ?? 15_000,
             maxAttempts: Math.max(1, options.maxAttempts ?? 4),
             backoffBaseMs: options.backoffBaseMs ?? 250,
@@ -1440,11 +2001,17 @@ class HttpTransport {
     async withRetries(req, streamBody) {
         const mayRetry = IDEMPOTENT.has(req.method) || req.replayable === true;
         const attempts = mayRetry ? this.opts.maxAttempts : 1;
+        const deadlineMs = req.deadlineMs ?? this.opts.deadlineMs;
+        const deadline = Date.now() + deadlineMs;
+        const what = req.what ?? `${req.method} ${redactUrl(req.url)}`;
+        const pastDeadline = (why) => new HttpConnectionError(`${what}: ${why} within the ${deadlineMs} ms deadline (deadlineMs)`, 'EDEADLINE');
         for (let attempt = 1;; attempt++) {
+            if (Date.now() >= deadline)
+                throw pastDeadline(attempt === 1 ? 'not started' : `no answer after ${attempt - 1} attempt(s)`);
             let res;
             let failure;
             try {
-                res = await this.followRedirects(req, streamBody);
+                res = await this.followRedirects(req, streamBody, deadline, deadlineMs);
             }
             catch (err) {
                 failure = err;
@@ -1454,30 +2021,39 @@ class HttpTransport {
                 if (last || !retriableStatus(res.status))
                     return res;
                 res.stream?.destroy();
-                const wait = this.retryDelay(attempt, res.headers['retry-after']);
+                const wait = this.retryDelay(attempt, res.headers['retry-after'], `${what}: ${res.status}`);
+                if (Date.now() + wait >= deadline)
+                    throw pastDeadline(`${res.status} and retrying in ${wait} ms would not finish`);
                 this.opts.logger.debug(`${req.method} ${redactUrl(req.url)}: ${res.status}, retry ${attempt}/${attempts - 1} in ${wait} ms`);
                 await (0, promises_1.setTimeout)(wait);
                 continue;
             }
             if (last || !(failure instanceof HttpConnectionError) || !RETRIABLE_CODES.has(failure.code))
                 throw failure;
-            const wait = this.retryDelay(attempt, undefined);
+            const wait = this.retryDelay(attempt, undefined, what);
             this.opts.logger.debug(`${req.method} ${redactUrl(req.url)}: ${failure.code}, retry ${attempt}/${attempts - 1} in ${wait} ms`);
-            await (0, promises_1.setTimeout)(wait);
+            await (0, promises_1.setTimeout)(Math.max(0, Math.min(wait, deadline - Date.now())));
         }
     }
-    /** Full jitter: uniform in [0, min(max, base·2^(attempt-1))]; a Retry-After (capped) replaces it. */
-    retryDelay(attempt, retryAfter) {
+    /**
+     * Full jitter: uniform in [0, min(max, base·2^(attempt-1))]. A Retry-After replaces it, up to
+     * `maxRetryAfterMs`; a server asking for longer gets an error instead of an endless wait.
+     */
+    retryDelay(attempt, retryAfter, what) {
         const after = parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
-        if (after !== undefined)
-            return Math.min(after, this.opts.maxRetryAfterMs);
+        if (after !== undefined) {
+            if (after > this.opts.maxRetryAfterMs) {
+                throw new errors_2.RetryAfterTooLongError(`${what}: the server asks to retry after ${seconds(after)}, longer than the ${seconds(this.opts.maxRetryAfterMs)} ship-image waits (maxRetryAfterMs); try again later`);
+            }
+            return after;
+        }
         const ceiling = Math.min(this.opts.maxBackoffMs, this.opts.backoffBaseMs * 2 ** (attempt - 1));
         return Math.floor(Math.random() * ceiling);
     }
-    async followRedirects(req, streamBody) {
+    async followRedirects(req, streamBody, deadline, deadlineMs) {
         let current = req;
         for (let hop = 0;; hop++) {
-            const res = await this.once(current, streamBody);
+            const res = await this.once(current, streamBody, deadline, deadlineMs);
             const location = res.headers.location;
             const redirect = [301, 302, 303, 307, 308].includes(res.status) && location && (current.method === 'GET' || current.method === 'HEAD');
             if (!redirect)
@@ -1486,14 +2062,16 @@ class HttpTransport {
             if (hop >= MAX_REDIRECTS)
                 throw new HttpConnectionError(`${current.what ?? redactUrl(current.url)}: more than ${MAX_REDIRECTS} redirects`, 'ETOOMANYREDIRECTS');
             const next = new URL(location, current.url);
-            const headers = { ...(current.headers ?? {}) };
+            if (next.protocol !== 'https:' && next.protocol !== 'http:') {
+                throw new HttpConnectionError(`${current.what ?? redactUrl(current.url)}: redirected to a ${next.protocol} URL; only http(s) is followed`, 'EBADREDIRECT');
+            }
             // Blob storage redirects (S3, CDN) must not see the registry credentials.
-            if (next.origin !== current.url.origin)
-                delete headers.Authorization;
+            const crossOrigin = next.origin !== current.url.origin;
+            const headers = Object.fromEntries(Object.entries(current.headers ?? {}).filter(([name]) => !(crossOrigin && name.toLowerCase() === 'authorization')));
             current = { ...current, url: next, headers };
         }
     }
-    once(req, streamBody) {
+    once(req, streamBody, deadline, deadlineMs) {
         const { url } = req;
         if (url.protocol === 'http:' && !this.plainHttpAllowed(url.host)) {
             throw new errors_1.UserError(`${req.what ?? url.host}: plain HTTP to ${url.host} is not allowed; serve the registry over TLS or list it in insecure-registries`);
@@ -1514,14 +2092,29 @@ class HttpTransport {
             const mod = isHttps ? https : http;
             const request = mod.request(url, { method: req.method, headers, agent });
             let settled = false;
+            // The body stream once handed over: a timeout then fails it with its own message.
+            let handedOver;
+            const failLate = (err) => {
+                handedOver?.destroy(err);
+                request.destroy(err);
+            };
             const fail = (err) => {
                 if (settled)
                     return;
                 settled = true;
                 clearTimeout(connectTimer);
+                clearTimeout(deadlineTimer);
                 request.destroy();
                 reject(err);
             };
+            // The idle timeout below restarts with every byte; this one does not.
+            const deadlineTimer = setTimeout(() => {
+                const err = new HttpConnectionError(`${what}: not finished within the ${deadlineMs} ms deadline (deadlineMs)`, 'EDEADLINE');
+                if (settled)
+                    failLate(err);
+                else
+                    fail(err);
+            }, Math.max(0, deadline - Date.now()));
             const connectTimer = setTimeout(() => fail(new HttpConnectionError(`${what}: could not connect to ${url.host} within ${this.opts.connectTimeoutMs} ms`, 'ECONNECTTIMEOUT')), this.opts.connectTimeoutMs);
             request.on('socket', (socket) => {
                 // Small request/response exchanges (HEAD, POST, PUT) otherwise wait on Nagle + delayed ACK.
@@ -1533,9 +2126,8 @@ class HttpTransport {
             });
             request.setTimeout(this.opts.timeoutMs, () => {
                 const err = new HttpConnectionError(`${what}: no data from ${url.host} for ${this.opts.timeoutMs} ms`, 'ETIMEDOUT');
-                // Once a stream is handed over, destroying the request makes the stream emit the error.
                 if (settled)
-                    request.destroy(err);
+                    failLate(err);
                 else
                     fail(err);
             });
@@ -1557,7 +2149,9 @@ class HttpTransport {
                     });
                     res.on('error', (err) => counted.destroy(connectionError(what, url, err)));
                     res.on('aborted', () => counted.destroy(new HttpConnectionError(`${what}: the connection closed mid-body`, 'ECONNRESET')));
+                    handedOver = counted;
                     counted.on('close', () => {
+                        clearTimeout(deadlineTimer);
                         if (!res.complete)
                             res.destroy();
                     });
@@ -1581,6 +2175,7 @@ class HttpTransport {
                         else {
                             // An oversized error page: keep what we have, the status says enough.
                             settled = true;
+                            clearTimeout(deadlineTimer);
                             res.destroy();
                             resolve({ ...base, body: Buffer.concat(chunks) });
                         }
@@ -1593,6 +2188,7 @@ class HttpTransport {
                     if (settled)
                         return;
                     settled = true;
+                    clearTimeout(deadlineTimer);
                     resolve({ ...base, body: Buffer.concat(chunks) });
                 });
             });
@@ -1641,6 +2237,9 @@ function parseRetryAfter(value, now = Date.now()) {
 }
 function retriableStatus(status) {
     return status === 429 || (status >= 500 && status !== 501);
+}
+function seconds(ms) {
+    return `${Math.round(ms / 100) / 10} s`;
 }
 function stripPort(host) {
     if (host.startsWith('[')) {
@@ -1717,11 +2316,15 @@ var __importStar = (this && this.__importStar) || (function () {
     };
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.OciLayoutStore = void 0;
+exports.DamagedLayoutError = exports.OciLayoutStore = void 0;
+exports.fsProblem = fsProblem;
 const node_fs_1 = __nccwpck_require__(24);
 const node_crypto_1 = __nccwpck_require__(598);
 const path = __importStar(__nccwpck_require__(760));
 const promises_1 = __nccwpck_require__(500);
+const errors_1 = __nccwpck_require__(296);
+const fs_errors_1 = __nccwpck_require__(994);
+const read_capped_1 = __nccwpck_require__(725);
 const keyed_lock_1 = __nccwpck_require__(69);
 const digest_1 = __nccwpck_require__(825);
 const media_types_1 = __nccwpck_require__(217);
@@ -1745,7 +2348,19 @@ class OciLayoutStore {
         this.dir = dir;
         this.location = `oci-layout:${dir}`;
     }
-    async resolve(reference) {
+    /** File-system failures inside the layout are the layout's problem: one line naming the path. */
+    async guard(work) {
+        try {
+            return await work();
+        }
+        catch (err) {
+            throw fsProblem(err, this.dir, this.location);
+        }
+    }
+    resolve(reference) {
+        return this.guard(() => this.resolveIn(reference));
+    }
+    async resolveIn(reference) {
         const index = await this.readIndex();
         if ((0, digest_1.isDigest)(reference)) {
             const entry = index.manifests.find((d) => d.digest === reference);
@@ -1761,10 +2376,15 @@ class OciLayoutStore {
             const layoutExists = await node_fs_1.promises.access(path.join(this.dir, LAYOUT_FILE)).then(() => true, () => false);
             throw new store_1.NotFoundError(layoutExists ? `tag ${reference} not found in ${this.location}` : `there is no OCI image layout (oci-layout file) in ${this.dir}`);
         }
+        // A tag is only as good as the manifest it names: missing or corrupt, it is said here, not later.
+        parseManifest(await this.readVerified(entry.digest, entry.size), entry.digest, this.location);
         return plainDescriptor(entry);
     }
-    async getManifest(reference) {
-        const resolved = await this.resolve(reference);
+    getManifest(reference) {
+        return this.guard(() => this.getManifestIn(reference));
+    }
+    async getManifestIn(reference) {
+        const resolved = await this.resolveIn(reference);
         const bytes = await this.readVerified(resolved.digest, resolved.size);
         const manifest = parseManifest(bytes, resolved.digest, this.location);
         return {
@@ -1773,7 +2393,10 @@ class OciLayoutStore {
             manifest,
         };
     }
-    async putManifest(bytes, mediaType, reference, opts = {}) {
+    putManifest(bytes, mediaType, reference, opts = {}) {
+        return this.guard(() => this.putManifestIn(bytes, mediaType, reference, opts));
+    }
+    async putManifestIn(bytes, mediaType, reference, opts) {
         const digest = (0, digest_1.sha256Digest)(bytes);
         if (reference !== undefined && (0, digest_1.isDigest)(reference) && reference !== digest) {
             throw new Error(`manifest bytes have digest ${digest}, not the ${reference} they were pushed as`);
@@ -1825,10 +2448,10 @@ class OciLayoutStore {
         });
         return { descriptor, subjectIndexed: true };
     }
-    async deleteManifest(digest) {
-        await this.updateIndex(async (index) => {
+    deleteManifest(digest) {
+        return this.guard(() => this.updateIndex(async (index) => {
             index.manifests = index.manifests.filter((d) => d.digest !== digest);
-        });
+        }));
     }
     async hasBlob(digest) {
         try {
@@ -1839,19 +2462,24 @@ class OciLayoutStore {
             return false;
         }
     }
-    async getBlob(descriptor, maxBytes) {
+    getBlob(descriptor, maxBytes) {
         if (maxBytes !== undefined && descriptor.size > maxBytes) {
-            throw new Error(`blob ${descriptor.digest} in ${this.location} is ${descriptor.size} bytes, more than the ${maxBytes} allowed`);
+            return Promise.reject(new Error(`blob ${descriptor.digest} in ${this.location} is ${descriptor.size} bytes, more than the ${maxBytes} allowed`));
         }
-        return this.readVerified(descriptor.digest, descriptor.size);
+        return this.guard(() => this.readVerified(descriptor.digest, descriptor.size));
     }
-    async putBlob(content, mediaType) {
-        const digest = (0, digest_1.sha256Digest)(content);
-        await this.ensureLayout();
-        await this.writeBlob(digest, content);
-        return { mediaType, digest, size: content.length };
+    putBlob(content, mediaType) {
+        return this.guard(async () => {
+            const digest = (0, digest_1.sha256Digest)(content);
+            await this.ensureLayout();
+            await this.writeBlob(digest, content);
+            return { mediaType, digest, size: content.length };
+        });
     }
-    async listTags() {
+    listTags() {
+        return this.guard(() => this.listTagsIn());
+    }
+    async listTagsIn() {
         const index = await this.readIndex();
         const tags = new Set();
         for (const d of index.manifests) {
@@ -1861,7 +2489,53 @@ class OciLayoutStore {
         }
         return [...tags].sort();
     }
-    async referrersApi(subjectDigest, artifactType) {
+    referrersApi(subjectDigest, artifactType) {
+        return this.guard(() => this.referrersIn(subjectDigest, artifactType));
+    }
+    /**
+     * Every manifest `reference` reaches (index children, config, layers) is in the layout: what a
+     * copy of it will read, checked before anything is written elsewhere. Foreign layers (with
+     * `urls`) may be absent, as registries allow.
+     */
+    checkComplete(reference) {
+        return this.guard(async () => {
+            const root = await this.getManifestIn(reference);
+            const pending = [root];
+            for (let fetched = pending.pop(); fetched; fetched = pending.pop()) {
+                const m = fetched.manifest;
+                if ((0, types_1.isIndex)(m)) {
+                    for (const child of m.manifests ?? [])
+                        pending.push(await this.reachable(child, fetched.descriptor.digest, () => this.getManifestIn(child.digest)));
+                    continue;
+                }
+                for (const blob of [m.config, ...(m.layers ?? [])]) {
+                    if (!blob || blob.urls?.length)
+                        continue;
+                    await this.reachable(blob, fetched.descriptor.digest, async () => {
+                        const stat = await node_fs_1.promises.stat(this.blobPath(blob.digest));
+                        if (!stat.isFile() || stat.size !== blob.size)
+                            throw new DamagedLayoutError(`${this.location}: blob ${blob.digest} is not a file of the ${blob.size} bytes manifest ${fetched?.descriptor.digest} says; the layout is damaged`);
+                    });
+                }
+            }
+            return root.descriptor;
+        });
+    }
+    async reachable(d, parent, read) {
+        if (!d || typeof d.digest !== 'string' || !(0, digest_1.isDigest)(d.digest)) {
+            throw new DamagedLayoutError(`${this.location}: manifest ${parent} lists the digest ${shown(d?.digest)}, which is not sha256:<64 hex>; the layout is damaged`);
+        }
+        try {
+            return await read();
+        }
+        catch (err) {
+            if (err instanceof store_1.NotFoundError || err.code === 'ENOENT') {
+                throw new DamagedLayoutError(`${this.location} lacks ${d.digest}, which manifest ${parent} lists; the layout is incomplete (copy it again, e.g. with skopeo or oras)`);
+            }
+            throw err;
+        }
+    }
+    async referrersIn(subjectDigest, artifactType) {
         const index = await this.readIndex();
         const seen = new Set();
         const referrers = [];
@@ -1896,7 +2570,7 @@ class OciLayoutStore {
             result = { descriptor, subjectDigest: manifest.subject?.digest };
         }
         catch (err) {
-            if (!(err instanceof store_1.NotFoundError) && !(err instanceof SyntaxError))
+            if (!(err instanceof store_1.NotFoundError) && !(err instanceof DamagedLayoutError))
                 throw err;
         }
         this.summaries.set(digest, result);
@@ -1904,7 +2578,7 @@ class OciLayoutStore {
     }
     blobPath(digest) {
         if (!(0, digest_1.isDigest)(digest))
-            throw new Error(`'${digest}' is not a valid digest`);
+            throw new DamagedLayoutError(`${this.location}: ${shown(digest)} is not a valid digest (sha256:<64 hex>); the layout or a manifest in it is damaged`);
         const [algorithm, hex] = digest.split(':');
         return path.join(this.dir, 'blobs', algorithm, hex);
     }
@@ -1912,15 +2586,21 @@ class OciLayoutStore {
     async readVerified(digest, size) {
         let bytes;
         try {
-            bytes = await node_fs_1.promises.readFile(this.blobPath(digest));
+            // Never more than the descriptor says (a known size) or than a layer may be: a layout is untrusted input.
+            bytes = await (0, read_capped_1.readFileCappedAsync)(this.blobPath(digest), size ?? read_capped_1.READ_CAPS.layer, { what: `blob ${digest} of ${this.location}` });
         }
         catch (err) {
             if (err.code === 'ENOENT')
                 throw new store_1.NotFoundError(`blob ${digest} not found in ${this.location}`);
-            throw err;
+            if (err.code === 'ETOOLARGE') {
+                throw new DamagedLayoutError(`blob ${digest} in ${this.location} is corrupt: it is larger than ${size === undefined ? 'a blob may be' : 'its descriptor says'}`);
+            }
+            if (err instanceof read_capped_1.FileReadError)
+                throw err;
+            throw withPath(err, this.blobPath(digest));
         }
         if ((size !== undefined && bytes.length !== size) || (0, digest_1.digestOf)(bytes, digest.split(':')[0]) !== digest) {
-            throw new Error(`blob ${digest} in ${this.location} is corrupt: its content does not match its digest and size`);
+            throw new DamagedLayoutError(`blob ${digest} in ${this.location} is corrupt: its content does not match its digest and size`);
         }
         return bytes;
     }
@@ -1943,34 +2623,49 @@ class OciLayoutStore {
         }
     }
     async readIndex() {
-        await this.checkLayoutVersion();
+        const hasLayoutFile = await this.checkLayoutVersion();
         let text;
         try {
-            text = await node_fs_1.promises.readFile(path.join(this.dir, INDEX_FILE), 'utf8');
+            text = (await (0, read_capped_1.readFileCappedAsync)(path.join(this.dir, INDEX_FILE), read_capped_1.READ_CAPS.document, { what: `the index.json of ${this.location}` })).toString('utf8');
         }
         catch (err) {
             if (err.code === 'ENOENT')
                 return { schemaVersion: 2, mediaType: media_types_1.OCI_INDEX, manifests: [] };
-            throw err;
+            if (err instanceof read_capped_1.FileReadError)
+                throw err;
+            throw withPath(err, path.join(this.dir, INDEX_FILE));
         }
+        if (!hasLayoutFile)
+            throw new DamagedLayoutError(`${this.location}: index.json but no oci-layout file, so it is not an OCI image layout; the layout is damaged`);
         let index;
         try {
             index = JSON.parse(text);
         }
         catch {
-            throw new Error(`${this.location}: index.json is not valid JSON`);
+            throw new DamagedLayoutError(`${this.location}: index.json is not valid JSON; the layout is damaged`);
         }
-        if (!Array.isArray(index.manifests))
-            throw new Error(`${this.location}: index.json has no manifests list`);
+        if (!index || typeof index !== 'object' || !Array.isArray(index.manifests)) {
+            throw new DamagedLayoutError(`${this.location}: index.json has no manifests list; the layout is damaged`);
+        }
+        for (const d of index.manifests) {
+            if (!d || typeof d !== 'object' || typeof d.digest !== 'string' || !(0, digest_1.isDigest)(d.digest)) {
+                throw new DamagedLayoutError(`${this.location}: index.json lists the digest ${shown(d?.digest)}, which is not sha256:<64 hex>; the layout is damaged`);
+            }
+        }
         return index;
     }
+    /** False when there is no oci-layout file yet (reads find nothing, the first write creates it). */
     async checkLayoutVersion() {
         let text;
         try {
-            text = await node_fs_1.promises.readFile(path.join(this.dir, LAYOUT_FILE), 'utf8');
+            text = (await (0, read_capped_1.readFileCappedAsync)(path.join(this.dir, LAYOUT_FILE), read_capped_1.READ_CAPS.document, { what: `the oci-layout file of ${this.location}` })).toString('utf8');
         }
-        catch {
-            return; // Not created yet: reads find nothing, the first write creates it.
+        catch (err) {
+            if (err.code === 'ENOENT')
+                return false;
+            if (err instanceof read_capped_1.FileReadError)
+                throw err;
+            throw withPath(err, path.join(this.dir, LAYOUT_FILE));
         }
         let version;
         try {
@@ -1980,8 +2675,9 @@ class OciLayoutStore {
             version = undefined;
         }
         if (typeof version !== 'string' || !version.startsWith('1.')) {
-            throw new Error(`${this.location}: unsupported oci-layout file (imageLayoutVersion ${JSON.stringify(version)}; expected 1.x)`);
+            throw new DamagedLayoutError(`${this.location}: unsupported oci-layout file (imageLayoutVersion ${shown(version)}; expected 1.x)`);
         }
+        return true;
     }
     /** Read-modify-write of index.json under a lock shared by this process and others. */
     async updateIndex(mutate) {
@@ -2014,10 +2710,10 @@ function parseManifest(bytes, digest, location) {
         parsed = JSON.parse(bytes.toString('utf8'));
     }
     catch {
-        throw new SyntaxError(`${digest} in ${location} is not a JSON manifest`);
+        throw new DamagedLayoutError(`${digest} in ${location} is not a JSON manifest`);
     }
     if (!parsed || typeof parsed !== 'object' || parsed.schemaVersion !== 2) {
-        throw new SyntaxError(`${digest} in ${location} is not a schemaVersion 2 manifest`);
+        throw new DamagedLayoutError(`${digest} in ${location} is not a schemaVersion 2 manifest`);
     }
     return parsed;
 }
@@ -2084,6 +2780,37 @@ async function writeFileAtomic(file, data) {
         await node_fs_1.promises.rm(tmp, { force: true });
         throw err;
     }
+}
+/** The layout's content is not what the image-spec says: bad input, not a crash. */
+class DamagedLayoutError extends errors_1.UserError {
+    constructor(message) {
+        super(message);
+        this.name = 'DamagedLayoutError';
+    }
+}
+exports.DamagedLayoutError = DamagedLayoutError;
+/** An errno failure as a one-line UserError naming the path inside the layout (no raw errno text). */
+function fsProblem(err, dir, location) {
+    const e = err;
+    const why = e?.code === 'ENOENT' ? undefined : (0, fs_errors_1.fsReason)(err);
+    if (!why)
+        return err;
+    const where = typeof e.path === 'string' && e.path.startsWith(dir) ? path.relative(dir, e.path) || '.' : '';
+    return new errors_1.UserError(`${location}: ${where ? `${clip(where)}: ` : ''}${why}; point at an OCI image layout directory (oci-layout, index.json, blobs/) you can read and write`);
+}
+/** Node leaves `path` off some errors (readFile of a directory): say which file it was. */
+function withPath(err, file) {
+    const e = err;
+    if (e && typeof e === 'object' && typeof e.code === 'string' && e.path === undefined)
+        e.path = file;
+    return err;
+}
+/** A value from a file, shown in a message: JSON-quoted and clipped. */
+function shown(value) {
+    return clip(value === undefined ? 'undefined' : JSON.stringify(value) ?? String(value));
+}
+function clip(text) {
+    return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }
 
 
@@ -2242,12 +2969,67 @@ function certificateSubject(pem) {
 
 /***/ }),
 
+/***/ 876:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.checkListedDescriptors = checkListedDescriptors;
+const digest_1 = __nccwpck_require__(825);
+const MEDIA_TYPE_RE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/;
+const MAX_SHOWN_CHARS = 80;
+function checkListedDescriptors(listed, where) {
+    const descriptors = [];
+    const skipped = [];
+    for (const entry of listed) {
+        const problem = descriptorProblem(entry);
+        if (problem === undefined)
+            descriptors.push(entry);
+        else
+            skipped.push(`${where} lists a malformed descriptor (${problem}); skipped it`);
+    }
+    return { descriptors, skipped };
+}
+function descriptorProblem(entry) {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+        return 'not an object';
+    const d = entry;
+    if (typeof d.digest !== 'string' || !(0, digest_1.isDigest)(d.digest))
+        return `digest ${shown(d.digest)} is not sha256:<64 hex> or sha512:<128 hex>`;
+    if (typeof d.mediaType !== 'string' || !MEDIA_TYPE_RE.test(d.mediaType))
+        return `${d.digest}: mediaType ${shown(d.mediaType)} is not a media type`;
+    if (typeof d.size !== 'number' || !Number.isSafeInteger(d.size) || d.size < 0)
+        return `${d.digest}: size ${shown(d.size)} is not a byte count`;
+    if (d.artifactType !== undefined && (typeof d.artifactType !== 'string' || !MEDIA_TYPE_RE.test(d.artifactType))) {
+        return `${d.digest}: artifactType ${shown(d.artifactType)} is not a media type`;
+    }
+    if (d.annotations !== undefined) {
+        const a = d.annotations;
+        if (typeof a !== 'object' || a === null || Array.isArray(a) || Object.values(a).some((v) => typeof v !== 'string')) {
+            return `${d.digest}: annotations are not a map of strings`;
+        }
+    }
+    return undefined;
+}
+/** A clipped, printable rendering of an untrusted value for the note. */
+function shown(value) {
+    if (value === undefined)
+        return 'missing';
+    const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+    // eslint-disable-next-line no-control-regex
+    const printable = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '?');
+    return `'${printable.length > MAX_SHOWN_CHARS ? printable.slice(0, MAX_SHOWN_CHARS) + '…' : printable}'`;
+}
+
+
+/***/ }),
+
 /***/ 217:
 /***/ ((__unused_webpack_module, exports) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.PREDICATE = exports.ANNOTATION = exports.IN_TOTO_PAYLOAD_TYPE = exports.DSSE_ENVELOPE = exports.COSIGN_SIMPLESIGNING = exports.SIGSTORE_BUNDLE_PREFIX = exports.SIGSTORE_BUNDLE_V03 = exports.EMPTY_JSON_DIGEST = exports.EMPTY_JSON = exports.ALL_MANIFEST_MEDIA_TYPES = exports.DOCKER_CONFIG = exports.DOCKER_MANIFEST_LIST = exports.DOCKER_MANIFEST = exports.OCI_EMPTY = exports.OCI_LAYER_TAR = exports.OCI_LAYER_TAR_GZIP = exports.OCI_CONFIG = exports.OCI_INDEX = exports.OCI_MANIFEST = void 0;
+exports.SBOM_PREDICATE_TYPES = exports.PREDICATE = exports.ANNOTATION = exports.IN_TOTO_PAYLOAD_TYPE = exports.DSSE_ENVELOPE = exports.COSIGN_SIMPLESIGNING = exports.SIGSTORE_BUNDLE_PREFIX = exports.SIGSTORE_BUNDLE_V03 = exports.EMPTY_JSON_DIGEST = exports.EMPTY_JSON = exports.ALL_MANIFEST_MEDIA_TYPES = exports.DOCKER_CONFIG = exports.DOCKER_MANIFEST_LIST = exports.DOCKER_MANIFEST = exports.OCI_EMPTY = exports.OCI_LAYER_TAR = exports.OCI_LAYER_TAR_GZIP = exports.OCI_CONFIG = exports.OCI_INDEX = exports.OCI_MANIFEST = void 0;
 // Media types and annotation keys from the OCI image/distribution specs and the Sigstore/cosign specs.
 exports.OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 exports.OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
@@ -2283,9 +3065,13 @@ exports.PREDICATE = {
     signature: 'https://sigstore.dev/cosign/sign/v1',
     cyclonedx: 'https://cyclonedx.org/bom',
     spdx: 'https://spdx.dev/Document',
+    /** What GitHub's actions/attest-sbom writes for SPDX 2.3; read as SBOM evidence, never written. */
+    spdxV23: 'https://spdx.dev/Document/v2.3',
     vuln: 'https://cosign.sigstore.dev/attestation/vuln/v1',
     slsaProvenance: 'https://slsa.dev/provenance/v1',
 };
+/** Every predicate type accepted as SBOM evidence: CycloneDX, SPDX as cosign writes it, SPDX as GitHub writes it. */
+exports.SBOM_PREDICATE_TYPES = [exports.PREDICATE.cyclonedx, exports.PREDICATE.spdx, exports.PREDICATE.spdxV23];
 
 
 /***/ }),
@@ -2331,12 +3117,15 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.OCI_LAYOUT_PREFIX = void 0;
 exports.parseLayoutInput = parseLayoutInput;
 exports.openImage = openImage;
+exports.checkLayoutImage = checkLayoutImage;
+const node_fs_1 = __nccwpck_require__(24);
 const path = __importStar(__nccwpck_require__(760));
 const errors_1 = __nccwpck_require__(296);
 const digest_1 = __nccwpck_require__(825);
 const layout_1 = __nccwpck_require__(823);
 const reference_1 = __nccwpck_require__(148);
 const registry_1 = __nccwpck_require__(494);
+const store_1 = __nccwpck_require__(800);
 exports.OCI_LAYOUT_PREFIX = 'oci-layout:';
 const DIGEST_SUFFIX_RE = /@([a-z0-9]+:[a-zA-Z0-9]+)$/;
 /**
@@ -2394,6 +3183,44 @@ function openImage(input, opts = {}, client) {
                 registryClient.close();
         },
     };
+}
+/**
+ * An `oci-layout:` image that is there in full: the directory, its oci-layout file and index.json,
+ * the tag or digest, and every manifest and blob it reaches. What a copy would trip over half-way,
+ * as one UserError before anything is written elsewhere.
+ */
+async function checkLayoutImage(input) {
+    const { dir, reference } = parseLayoutInput(input);
+    const resolved = path.resolve(dir);
+    const fail = (why) => {
+        throw new errors_1.UserError(`${input}: ${why}; point at an OCI image layout directory (oci-layout, index.json, blobs/)`);
+    };
+    const statOf = async (p) => {
+        try {
+            return await node_fs_1.promises.stat(p);
+        }
+        catch (err) {
+            if (err.code === 'ENOENT')
+                return undefined;
+            throw (0, layout_1.fsProblem)(err, resolved, `${exports.OCI_LAYOUT_PREFIX}${dir}`);
+        }
+    };
+    const stat = await statOf(resolved);
+    if (!stat)
+        fail(`the directory ${dir} does not exist`);
+    if (!stat?.isDirectory())
+        fail(`${dir} is not a directory`);
+    const layoutFile = await statOf(path.join(resolved, 'oci-layout'));
+    if (!layoutFile?.isFile())
+        fail(`${dir} has no oci-layout file, so it is not an OCI image layout`);
+    try {
+        return await new layout_1.OciLayoutStore(resolved).checkComplete(reference);
+    }
+    catch (err) {
+        if (err instanceof store_1.NotFoundError)
+            throw new errors_1.UserError(`${err.message}; give a tag or digest the layout holds`);
+        throw err;
+    }
 }
 
 
@@ -2562,8 +3389,8 @@ function registryProblem(registry) {
     }
     if (port !== undefined && !PORT_RE.test(port))
         return `registry port '${port}' must be a number`;
-    if (port !== undefined && Number(port) > 65535)
-        return `registry port '${port}' is out of range`;
+    if (port !== undefined && (Number(port) < 1 || Number(port) > 65535))
+        return `registry port '${port}' is out of range (1-65535)`;
     return undefined;
 }
 function digestProblem(digest) {
@@ -2593,6 +3420,7 @@ function digestProblem(digest) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.findReferrers = findReferrers;
+exports.readFallbackReferrers = readFallbackReferrers;
 exports.listFallbackReferrers = listFallbackReferrers;
 exports.listReferrers = listReferrers;
 exports.attachReferrer = attachReferrer;
@@ -2607,6 +3435,7 @@ exports.dedupe = dedupe;
 const promises_1 = __nccwpck_require__(500);
 const keyed_lock_1 = __nccwpck_require__(69);
 const digest_1 = __nccwpck_require__(825);
+const listed_descriptor_1 = __nccwpck_require__(876);
 const media_types_1 = __nccwpck_require__(217);
 const store_1 = __nccwpck_require__(800);
 const types_1 = __nccwpck_require__(48);
@@ -2616,14 +3445,21 @@ const types_1 = __nccwpck_require__(48);
  */
 async function findReferrers(store, subjectDigest, opts = {}) {
     const fromApi = await store.referrersApi(subjectDigest, opts.artifactType);
-    if (fromApi !== undefined)
-        return { source: 'referrers-api', referrers: dedupe(fromApi) };
-    return { source: 'fallback-tag', referrers: await listFallbackReferrers(store, subjectDigest, opts) };
+    if (fromApi !== undefined) {
+        const { descriptors, skipped } = (0, listed_descriptor_1.checkListedDescriptors)(dedupe(fromApi), `${store.location}: the referrers of ${subjectDigest}`);
+        return { source: 'referrers-api', referrers: descriptors, skipped };
+    }
+    return { source: 'fallback-tag', ...(await readFallbackReferrers(store, subjectDigest, opts)) };
 }
 /** Only what the fallback tag `<alg>-<hex>` lists (also on registries with the API: tags copied from elsewhere). */
+async function readFallbackReferrers(store, subjectDigest, opts = {}) {
+    const tag = (0, digest_1.fallbackTag)(subjectDigest);
+    const { listed } = await readFallback(store, tag);
+    const { descriptors, skipped } = (0, listed_descriptor_1.checkListedDescriptors)(dedupe(listed), `${store.location}: the referrers fallback tag ${tag}`);
+    return { referrers: opts.artifactType === undefined ? descriptors : descriptors.filter((d) => d.artifactType === opts.artifactType), skipped };
+}
 async function listFallbackReferrers(store, subjectDigest, opts = {}) {
-    const { entries } = await readFallback(store, (0, digest_1.fallbackTag)(subjectDigest));
-    return opts.artifactType === undefined ? entries : entries.filter((d) => d.artifactType === opts.artifactType);
+    return (await readFallbackReferrers(store, subjectDigest, opts)).referrers;
 }
 async function listReferrers(store, subjectDigest, opts = {}) {
     return (await findReferrers(store, subjectDigest, opts)).referrers;
@@ -2733,13 +3569,16 @@ async function readFallback(store, tag) {
     }
     catch (err) {
         if (err instanceof store_1.NotFoundError)
-            return { entries: [] };
+            return { entries: [], listed: [] };
         throw err;
     }
     if (!(0, types_1.isIndex)(fetched.manifest))
         throw new Error(`referrers fallback tag ${tag} in ${store.location} is not an image index`);
     const index = fetched.manifest;
-    return { digest: fetched.descriptor.digest, index, entries: dedupe(index.manifests), removed: readTombstones(index.annotations) };
+    // Entries are kept as listed (a rewrite must not drop others' data); readers check them.
+    const listed = Array.isArray(index.manifests) ? index.manifests : [];
+    const entries = listed.filter((d) => typeof d === 'object' && d !== null && typeof d.digest === 'string');
+    return { digest: fetched.descriptor.digest, index, entries: dedupe(entries), listed, removed: readTombstones(index.annotations) };
 }
 function updateFallbackIndex(store, subjectDigest, change, opts) {
     const tag = (0, digest_1.fallbackTag)(subjectDigest);
@@ -2882,12 +3721,18 @@ function backoff(attempt, baseDelayMs, maxDelayMs) {
     const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
     return ceiling / 2 + Math.random() * (ceiling / 2);
 }
+/** First of each digest; entries that are not objects with a digest pass through (for the caller to judge). */
 function dedupe(descriptors) {
-    const byDigest = new Map();
-    for (const d of descriptors)
-        if (!byDigest.has(d.digest))
-            byDigest.set(d.digest, d);
-    return [...byDigest.values()];
+    const seen = new Set();
+    return descriptors.filter((d) => {
+        const digest = typeof d === 'object' && d !== null ? d.digest : undefined;
+        if (typeof digest !== 'string')
+            return true;
+        if (seen.has(digest))
+            return false;
+        seen.add(digest);
+        return true;
+    });
 }
 
 
@@ -2950,10 +3795,12 @@ const errors_2 = __nccwpck_require__(630);
 const http_1 = __nccwpck_require__(809);
 const media_types_1 = __nccwpck_require__(217);
 const reference_1 = __nccwpck_require__(148);
+const DEFAULT_LIST_LIMITS = { tagPages: 1000, referrerPages: 100, totalBytes: 32 * 1024 * 1024 };
 const DEFAULT_CHUNK_SIZE = 32 * 1024 * 1024;
 const MANIFEST_MAX_BYTES = http_1.DEFAULT_MAX_RESPONSE_BYTES;
 const TAG_PAGE_SIZE = 1000;
-const MAX_PAGES = 1000;
+/** A blob download may take the request deadline plus this long per byte (as if at 64 KiB/s). */
+const BLOB_MS_PER_BYTE = 1000 / (64 * 1024);
 const ACCEPT_MANIFESTS = media_types_1.ALL_MANIFEST_MEDIA_TYPES.join(', ');
 /** The registry side of the OCI distribution client: one per run, shared by every repository. */
 class RegistryClient {
@@ -2963,12 +3810,16 @@ class RegistryClient {
     sessions = new Map();
     logger;
     chunkSize;
+    limits;
+    deadlineMs;
     constructor(opts = {}) {
         this.logger = opts.logger ?? log_1.silentLogger;
         this.transport = new http_1.HttpTransport({
             caPems: opts.caPems,
             insecureHosts: opts.insecureRegistries,
             timeoutMs: opts.timeoutMs,
+            deadlineMs: opts.deadlineMs,
+            connectTimeoutMs: opts.connectTimeoutMs,
             maxAttempts: opts.maxAttempts,
             backoffBaseMs: opts.backoffBaseMs,
             maxRetryAfterMs: opts.maxRetryAfterMs,
@@ -2986,9 +3837,11 @@ class RegistryClient {
         if (opts.chunkSize !== undefined && !(opts.chunkSize > 0))
             throw new errors_1.UserError(`chunk size ${opts.chunkSize} must be a positive number of bytes`);
         this.chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
+        this.limits = { ...DEFAULT_LIST_LIMITS, ...(opts.listLimits ?? {}) };
+        this.deadlineMs = opts.deadlineMs ?? http_1.DEFAULT_DEADLINE_MS;
     }
     repository(registry, repository) {
-        return new RegistryRepository(this.session(registry), repository, this.chunkSize);
+        return new RegistryRepository(this.session(registry), repository, this.chunkSize, { limits: this.limits, deadlineMs: this.deadlineMs });
     }
     /** The repository an image reference names. */
     repositoryFor(ref) {
@@ -3021,10 +3874,14 @@ class RegistryRepository {
     location;
     pull;
     push;
-    constructor(session, name, chunkSize) {
+    limits;
+    deadlineMs;
+    constructor(session, name, chunkSize, tuning = {}) {
         this.session = session;
         this.name = name;
         this.chunkSize = chunkSize;
+        this.limits = tuning.limits ?? DEFAULT_LIST_LIMITS;
+        this.deadlineMs = tuning.deadlineMs ?? http_1.DEFAULT_DEADLINE_MS;
         this.location = `${session.registry}/${name}`;
         this.pull = [(0, scope_1.repositoryScope)(name, ['pull'])];
         this.push = [(0, scope_1.repositoryScope)(name, ['pull', 'push'])];
@@ -3123,9 +3980,10 @@ class RegistryRepository {
     async listTags(pageSize = TAG_PAGE_SIZE) {
         const op = { registry: this.registry, operation: `GET tags ${this.name}` };
         const tags = [];
+        const pages = new Pager(op, this.limits.tagPages, this.limits.totalBytes, (url) => this.session.isRegistryUrl(url));
         let target = `/v2/${this.name}/tags/list?n=${pageSize}`;
-        for (let page = 0; page < MAX_PAGES; page++) {
-            const res = await this.send({ method: 'GET', target, scopes: this.pull, op });
+        for (let page = 0; target !== undefined; page++) {
+            const res = await this.send({ method: 'GET', target, scopes: this.pull, op, maxBytes: Math.min(http_1.DEFAULT_MAX_RESPONSE_BYTES, pages.remainingBytes()) });
             if (res.status === 404 && page === 0)
                 return []; // a repository with nothing pushed yet
             if (res.status !== 200)
@@ -3133,12 +3991,9 @@ class RegistryRepository {
             const body = parseJson(res.body, `registry ${this.registry}: ${op.operation}`);
             if (Array.isArray(body.tags))
                 tags.push(...body.tags.filter((t) => typeof t === 'string'));
-            const next = (0, http_1.nextLink)(res.headers.link, res.url);
-            if (!next)
-                return tags;
-            target = next;
+            target = pages.next(res);
         }
-        throw new errors_2.RegistryError(`registry ${this.registry}: ${op.operation}: more than ${MAX_PAGES} pages`);
+        return tags;
     }
     async referrersApi(subjectDigest, artifactType) {
         if (!(0, digest_1.isDigest)(subjectDigest))
@@ -3147,28 +4002,29 @@ class RegistryRepository {
         let target = `/v2/${this.name}/referrers/${subjectDigest}` + (artifactType ? `?artifactType=${encodeURIComponent(artifactType)}` : '');
         const found = [];
         let filtered = true;
-        for (let page = 0; page < MAX_PAGES; page++) {
-            const res = await this.send({ method: 'GET', target, headers: { Accept: media_types_1.OCI_INDEX }, scopes: this.pull, op, maxBytes: MANIFEST_MAX_BYTES });
-            // No referrers API (CNCF distribution answers 404): the caller uses the fallback tag.
-            if (page === 0 && (res.status === 404 || res.status === 405 || res.status === 501))
+        const pages = new Pager(op, this.limits.referrerPages, this.limits.totalBytes, (url) => this.session.isRegistryUrl(url));
+        for (let page = 0; target !== undefined; page++) {
+            const maxBytes = Math.min(MANIFEST_MAX_BYTES, pages.remainingBytes());
+            const res = await this.send({ method: 'GET', target, headers: { Accept: media_types_1.OCI_INDEX }, scopes: this.pull, op, maxBytes });
+            // No referrers API: the caller uses the fallback tag. CNCF distribution answers 404; like
+            // go-containerregistry, 400, 406 and a 200 that is not an OCI index also mean "no API".
+            if (page === 0 && (NO_REFERRERS_API.has(res.status) || (res.status === 200 && contentType(res)?.toLowerCase() !== media_types_1.OCI_INDEX)))
                 return undefined;
             if (res.status !== 200)
                 throw (0, errors_2.errorForStatus)(op, res.status, res.body);
             const index = parseJson(res.body, `registry ${this.registry}: ${op.operation}`);
             if (!Array.isArray(index.manifests))
                 throw new errors_2.RegistryError(`registry ${this.registry}: ${op.operation}: the answer is not an image index`);
+            // Entries are passed on as listed: findReferrers sets malformed ones aside with a note.
             found.push(...index.manifests);
             const applied = String(header(res, 'oci-filters-applied') ?? '')
                 .split(',')
                 .map((s) => s.trim());
             if (!applied.includes('artifactType'))
                 filtered = false;
-            const next = (0, http_1.nextLink)(res.headers.link, res.url);
-            if (!next)
-                break;
-            target = next;
+            target = pages.next(res);
         }
-        return artifactType && !filtered ? found.filter((d) => d.artifactType === artifactType) : found;
+        return artifactType && !filtered ? found.filter((d) => typeof d !== 'object' || d === null || d.artifactType === artifactType) : found;
     }
     // ---- blobs ----
     async hasBlob(digest) {
@@ -3203,7 +4059,9 @@ class RegistryRepository {
         const limit = maxBytes ?? descriptor.size;
         if (descriptor.size > limit)
             throw new errors_2.ResponseTooLargeError(`${what}: the blob is ${descriptor.size} bytes, over the ${limit}-byte limit`);
-        const req = { method: 'GET', target: this.path('blobs', descriptor.digest), scopes: this.pull, op };
+        // The deadline covers the whole body, so it grows with the blob (a slow but steady link is fine).
+        const deadlineMs = this.deadlineMs + Math.ceil(descriptor.size * BLOB_MS_PER_BYTE);
+        const req = { method: 'GET', target: this.path('blobs', descriptor.digest), scopes: this.pull, op, deadlineMs };
         const res = await this.session.stream(req);
         await this.noteAuth(req, res.status);
         if (res.status !== 200 || !res.stream) {
@@ -3343,7 +4201,16 @@ class RegistryRepository {
         const location = header(res, 'location');
         if (!location)
             throw new errors_2.RegistryError(`registry ${this.registry}: ${op.operation}: the answer has no Location header`);
-        return new URL(location, res.url);
+        let url;
+        try {
+            url = new URL(location, res.url);
+        }
+        catch {
+            throw new errors_2.RegistryError(`registry ${this.registry}: ${op.operation}: the Location header is not a URL`);
+        }
+        if (url.protocol !== 'https:' && url.protocol !== 'http:')
+            throw new errors_2.RegistryError(`registry ${this.registry}: ${op.operation}: the upload Location is a ${url.protocol} URL, not http(s)`);
+        return url;
     }
     async send(req) {
         const res = await this.session.send(req);
@@ -3368,6 +4235,50 @@ class RegistryRepository {
     }
 }
 exports.RegistryRepository = RegistryRepository;
+const NO_REFERRERS_API = new Set([400, 404, 405, 406, 501]);
+/**
+ * Follows `Link: rel="next"` pages within a page count and a byte budget. A next page on another
+ * host (or a page seen before) is refused: pagination has no reason to leave the registry, and
+ * following it would mean either sending our credentials elsewhere or reading a stranger's list.
+ */
+class Pager {
+    op;
+    maxPages;
+    maxBytes;
+    isRegistryUrl;
+    pages = 0;
+    bytes = 0;
+    seen = new Set();
+    constructor(op, maxPages, maxBytes, isRegistryUrl) {
+        this.op = op;
+        this.maxPages = maxPages;
+        this.maxBytes = maxBytes;
+        this.isRegistryUrl = isRegistryUrl;
+    }
+    /** What the next page may still weigh (at least 1 byte, so an over-budget page fails as too large). */
+    remainingBytes() {
+        return Math.max(1, this.maxBytes - this.bytes);
+    }
+    /** The next page's URL, or undefined at the last page; throws when a bound is passed. */
+    next(res) {
+        this.pages++;
+        this.bytes += res.body.length;
+        this.seen.add(res.url.href);
+        const what = `registry ${this.op.registry}: ${this.op.operation}`;
+        const next = (0, http_1.nextLink)(res.headers.link, res.url);
+        if (!next)
+            return undefined;
+        if (!this.isRegistryUrl(next))
+            throw new errors_2.RegistryError(`${what}: the next page link points at another host (${next.host}); refusing to follow it`);
+        if (this.seen.has(next.href))
+            throw new errors_2.RegistryError(`${what}: the next page link points back at a page already read; the registry's pagination loops`);
+        if (this.pages >= this.maxPages)
+            throw new errors_2.RegistryError(`${what}: more than ${this.maxPages} pages; the listing is cut off here (listLimits)`);
+        if (this.bytes >= this.maxBytes)
+            throw new errors_2.ResponseTooLargeError(`${what}: the pages add up to more than ${this.maxBytes} bytes (listLimits)`);
+        return next;
+    }
+}
 /** Hashes and counts as bytes pass; fails the stream on too many bytes, too few, or a wrong digest. */
 class VerifyingStream extends node_stream_1.Transform {
     digest;
@@ -3495,6 +4406,104 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.isIndex = isIndex;
 function isIndex(m) {
     return Array.isArray(m.manifests);
+}
+
+
+/***/ }),
+
+/***/ 432:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.parseGoDuration = parseGoDuration;
+exports.positiveDuration = positiveDuration;
+exports.formatGoDuration = formatGoDuration;
+exports.formatMillis = formatMillis;
+const UNIT_NANOS = {
+    ns: 1n,
+    us: 1000n,
+    'µs': 1000n, // U+00B5 micro sign
+    'μs': 1000n, // U+03BC Greek mu
+    ms: 1000000n,
+    s: 1000000000n,
+    m: 60000000000n,
+    h: 3600000000000n,
+};
+const MAX_NANOS = (1n << 63n) - 1n;
+/** Parses like Go's time.ParseDuration; returns undefined where Go returns an error. */
+function parseGoDuration(text) {
+    let s = text;
+    let negative = false;
+    if (s.startsWith('-') || s.startsWith('+')) {
+        negative = s[0] === '-';
+        s = s.slice(1);
+    }
+    if (s === '0')
+        return 0n;
+    if (s === '')
+        return undefined;
+    let total = 0n;
+    while (s !== '') {
+        const m = /^([0-9]*)(?:\.([0-9]*))?/.exec(s);
+        const whole = m?.[1] ?? '';
+        const frac = m?.[2] ?? '';
+        if (whole === '' && frac === '')
+            return undefined;
+        s = s.slice(m[0].length);
+        const unitMatch = /^[^0-9.]+/.exec(s);
+        if (!unitMatch)
+            return undefined; // missing unit
+        const unit = UNIT_NANOS[unitMatch[0]];
+        if (unit === undefined)
+            return undefined;
+        s = s.slice(unitMatch[0].length);
+        let v = BigInt(whole === '' ? '0' : whole) * unit;
+        if (frac !== '')
+            v += (BigInt(frac) * unit) / 10n ** BigInt(frac.length);
+        total += v;
+        if (total > MAX_NANOS)
+            return undefined;
+    }
+    return negative ? -total : total;
+}
+/** A positive duration from the policy file, or undefined when the text is not one. */
+function positiveDuration(text) {
+    const ns = parseGoDuration(text);
+    if (ns === undefined || ns <= 0n)
+        return undefined;
+    return { text, nanoseconds: ns, milliseconds: Number(ns / 1000000n) };
+}
+function trimFraction(digits) {
+    const t = digits.replace(/0+$/, '');
+    return t === '' ? '' : '.' + t;
+}
+/** Formats nanoseconds exactly as Go's Duration.String() does (`168h0m0s`, `1.5s`, `-2m3s`, `0s`). */
+function formatGoDuration(nanoseconds) {
+    if (nanoseconds === 0n)
+        return '0s';
+    const sign = nanoseconds < 0n ? '-' : '';
+    const u = nanoseconds < 0n ? -nanoseconds : nanoseconds;
+    if (u < 1000000000n) {
+        if (u < 1000n)
+            return `${sign}${u}ns`;
+        const [scale, unit, width] = u < 1000000n ? [1000n, 'µs', 3] : [1000000n, 'ms', 6];
+        return `${sign}${u / scale}${trimFraction((u % scale).toString().padStart(width, '0'))}${unit}`;
+    }
+    const seconds = u / 1000000000n;
+    let out = `${seconds % 60n}${trimFraction((u % 1000000000n).toString().padStart(9, '0'))}s`;
+    const minutes = seconds / 60n;
+    if (minutes > 0n) {
+        out = `${minutes % 60n}m${out}`;
+        const hours = minutes / 60n;
+        if (hours > 0n)
+            out = `${hours}h${out}`;
+    }
+    return sign + out;
+}
+/** Milliseconds (a difference of two Dates) as a Go duration string. */
+function formatMillis(ms) {
+    return formatGoDuration(BigInt(Math.trunc(ms)) * 1000000n);
 }
 
 

@@ -3059,6 +3059,7 @@ function trailingBytesSeen(data) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.parseFlags = parseFlags;
+exports.flagCommand = flagCommand;
 const node_util_1 = __nccwpck_require__(7975);
 const errors_1 = __nccwpck_require__(4296);
 /** parseArgs with errors turned into one-line UserErrors that name the flag. */
@@ -3069,6 +3070,19 @@ function parseFlags(argv, options, usage) {
     catch (err) {
         throw new errors_1.UserError(`${err.message.replace(/\.$/, '')}; usage: ${usage}`);
     }
+}
+/** A command that parses its flags and answers --help with `help` before `run` sees them. */
+function flagCommand(spec, run) {
+    return {
+        async run(argv) {
+            const { values, positionals } = parseFlags(argv, spec.flags, spec.usage);
+            if (values.help) {
+                spec.writeStdout(spec.help);
+                return 0;
+            }
+            return run(values, positionals);
+        },
+    };
 }
 
 
@@ -3192,6 +3206,40 @@ exports.DeniedError = DeniedError;
 function oneLine(err) {
     const msg = err instanceof Error ? err.message : String(err);
     return msg.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+
+/***/ }),
+
+/***/ 3994:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.fsReason = fsReason;
+/**
+ * File-system failures in words. Messages name the path and what is wrong with it, never the raw
+ * errno text (`ENOTDIR: not a directory, open ...`), which reads as a crash.
+ */
+const FS_PROBLEMS = {
+    ENOENT: 'it does not exist',
+    ENOTDIR: 'a file is in the way where a directory belongs',
+    EISDIR: 'a directory is where a file belongs',
+    ENAMETOOLONG: 'the path is too long for the file system',
+    EEXIST: 'something that is not a directory is in the way',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    ELOOP: 'too many symbolic links',
+    EROFS: 'the file system is read-only',
+    ENOSPC: 'no space left on the device',
+    EMLINK: 'too many links',
+    EINVAL: 'the path is not valid here',
+};
+/** What went wrong, in words, when `err` is an errno failure of a known kind; else undefined. */
+function fsReason(err) {
+    const code = err?.code;
+    return typeof code === 'string' ? FS_PROBLEMS[code] : undefined;
 }
 
 
@@ -3696,6 +3744,7 @@ exports.writeFixtureDb = writeFixtureDb;
 const promises_1 = __nccwpck_require__(1455);
 const node_path_1 = __nccwpck_require__(6760);
 const errors_1 = __nccwpck_require__(4296);
+const fs_errors_1 = __nccwpck_require__(3994);
 const advisories_schema_1 = __nccwpck_require__(7679);
 const advisories_1 = __nccwpck_require__(2275);
 const bolt_writer_1 = __nccwpck_require__(8779);
@@ -3713,7 +3762,7 @@ async function writeFixtureDb(advisoriesYamlPath, cacheDir, opts = {}) {
             yamlText = await (0, promises_1.readFile)(advisoriesYamlPath, 'utf8');
         }
         catch (err) {
-            throw new errors_1.UserError(`cannot read advisories file ${advisoriesYamlPath} (${err.code ?? 'error'}); give an existing YAML file`);
+            throw new errors_1.UserError(`cannot read advisories file ${advisoriesYamlPath} (${(0, fs_errors_1.fsReason)(err) ?? 'unreadable'}); give an existing YAML file`);
         }
     }
     const advisories = (0, advisories_schema_1.parseAdvisories)(yamlText, advisoriesYamlPath ?? 'bundled advisories');
@@ -3772,7 +3821,7 @@ function fallbackTag(digest) {
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.PREDICATE = exports.ANNOTATION = exports.IN_TOTO_PAYLOAD_TYPE = exports.DSSE_ENVELOPE = exports.COSIGN_SIMPLESIGNING = exports.SIGSTORE_BUNDLE_PREFIX = exports.SIGSTORE_BUNDLE_V03 = exports.EMPTY_JSON_DIGEST = exports.EMPTY_JSON = exports.ALL_MANIFEST_MEDIA_TYPES = exports.DOCKER_CONFIG = exports.DOCKER_MANIFEST_LIST = exports.DOCKER_MANIFEST = exports.OCI_EMPTY = exports.OCI_LAYER_TAR = exports.OCI_LAYER_TAR_GZIP = exports.OCI_CONFIG = exports.OCI_INDEX = exports.OCI_MANIFEST = void 0;
+exports.SBOM_PREDICATE_TYPES = exports.PREDICATE = exports.ANNOTATION = exports.IN_TOTO_PAYLOAD_TYPE = exports.DSSE_ENVELOPE = exports.COSIGN_SIMPLESIGNING = exports.SIGSTORE_BUNDLE_PREFIX = exports.SIGSTORE_BUNDLE_V03 = exports.EMPTY_JSON_DIGEST = exports.EMPTY_JSON = exports.ALL_MANIFEST_MEDIA_TYPES = exports.DOCKER_CONFIG = exports.DOCKER_MANIFEST_LIST = exports.DOCKER_MANIFEST = exports.OCI_EMPTY = exports.OCI_LAYER_TAR = exports.OCI_LAYER_TAR_GZIP = exports.OCI_CONFIG = exports.OCI_INDEX = exports.OCI_MANIFEST = void 0;
 // Media types and annotation keys from the OCI image/distribution specs and the Sigstore/cosign specs.
 exports.OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 exports.OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
@@ -3808,9 +3857,13 @@ exports.PREDICATE = {
     signature: 'https://sigstore.dev/cosign/sign/v1',
     cyclonedx: 'https://cyclonedx.org/bom',
     spdx: 'https://spdx.dev/Document',
+    /** What GitHub's actions/attest-sbom writes for SPDX 2.3; read as SBOM evidence, never written. */
+    spdxV23: 'https://spdx.dev/Document/v2.3',
     vuln: 'https://cosign.sigstore.dev/attestation/vuln/v1',
     slsaProvenance: 'https://slsa.dev/provenance/v1',
 };
+/** Every predicate type accepted as SBOM evidence: CycloneDX, SPDX as cosign writes it, SPDX as GitHub writes it. */
+exports.SBOM_PREDICATE_TYPES = [exports.PREDICATE.cyclonedx, exports.PREDICATE.spdx, exports.PREDICATE.spdxV23];
 
 
 /***/ }),
