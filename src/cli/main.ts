@@ -19,6 +19,7 @@ const SUMMARIES: Record<string, string> = {
   'fixture-db': 'write the offline fixture trivy DB into DIR/db',
   summarize: 'summarize a scan for a pull request: counts, new/fixed against a base, gate (fail-on-new), policy verdict',
   'workflow-ref': "print the running workflow's own repository and commit from the job's OIDC token, or check a checkout against them",
+  serve: 'serve the policy over HTTPS: Gatekeeper external data provider and validating admission webhook',
   demo: 'ship the fixture image end to end into an OCI layout (key signing, fixture DB, no network)',
 };
 
