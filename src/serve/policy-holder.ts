@@ -89,5 +89,5 @@ export class PolicyHolder {
 
 function fingerprintOf(loaded: Loaded): string {
   const root = loaded.trustedRoot ? JSON.stringify(loaded.trustedRoot) : '';
-  return createHash('sha256').update(JSON.stringify(loaded.policy)).update('\0').update(root).digest('hex');
+  return createHash('sha256').update(JSON.stringify(loaded.policy, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))).update('\0').update(root).digest('hex');
 }
