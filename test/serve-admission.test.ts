@@ -143,11 +143,16 @@ describe('serve: Gatekeeper provider and admission webhook over shipped images',
     expect(byTag).toEqual({
       key: ref('acme/good', 'v1'),
       value: {
-        allowed: true,
-        passed: true,
+        image: ref('acme/good', 'v1'),
         digest: good.outputs.digest,
         resolvedFromTag: 'v1',
-        failures: [],
+        allowed: true,
+        passed: true,
+        rules: [
+          { rule: 'signature', passed: true, reason: expect.any(String) },
+          { rule: 'sbom', passed: true, reason: expect.any(String) },
+          { rule: 'vulnerabilities', passed: true, reason: expect.any(String) },
+        ],
         message: `${ref('acme/good', 'v1')} (tag 'v1' resolved to ${good.outputs.digest} at admission; the verdict is for that digest): allowed, every rule passed`,
       },
     });
@@ -163,7 +168,7 @@ describe('serve: Gatekeeper provider and admission webhook over shipped images',
     const it = await item(server, ref(repo, 'v1'));
     expect(it.error).toBeUndefined();
     expect(it.value.allowed).toBe(false);
-    expect(it.value.failures.map((f: string) => f.split(':')[0])).toEqual(rules);
+    expect(it.value.rules.filter((r: { passed: boolean }) => !r.passed).map((r: { rule: string }) => r.rule)).toEqual(rules);
     expect(it.value.message).toContain(`${ref(repo, 'v1')} (tag 'v1' resolved to`);
     expect(it.value.message).toContain(`denied by ${rules[0]}: `);
     if (repo === 'acme/vulnerable') expect(it.value.message).toMatch(/CVE-2019-10744/);
@@ -195,7 +200,7 @@ describe('serve: Gatekeeper provider and admission webhook over shipped images',
 
   test('an image outside spec.images is not checked (as the rendered engines leave it alone)', async () => {
     const it = await item(server, 'docker.io/library/nginx:1.27');
-    expect(it.value).toMatchObject({ allowed: true, passed: true, failures: [] });
+    expect(it.value).toMatchObject({ image: 'docker.io/library/nginx:1.27', allowed: true, passed: true, rules: [] });
     expect(it.value.message).toMatch(/not covered by the policy's spec.images/);
   });
 
@@ -250,9 +255,12 @@ describe('serve: Gatekeeper provider and admission webhook over shipped images',
     const without = await httpsRequest(mtls.port, 'POST', '/gatekeeper', { ca: tls.caPem }, providerRequest([ref('acme/good', 'v1')]));
     expect(without.status).toBe(403);
     expect(without.json().response.systemError).toMatch(/^a client certificate signed by the --client-ca is required/);
-    const other = makeServerTls(mkdtempSync(path.join(dir, 'other-ca-')));
-    const foreign = await httpsRequest(mtls.port, 'POST', '/validate', { ca: tls.caPem, cert: other.caPem, key: undefined }, admissionReview(workload('Pod', 'a', { containers: ['x'] }))).catch((e: Error) => e);
-    expect(foreign instanceof Error || foreign.status === 403).toBe(true);
+    const otherDir = mkdtempSync(path.join(dir, 'other-ca-'));
+    makeServerTls(otherDir);
+    const stranger = makeClientCert(otherDir, 'stranger', 'gatekeeper-audit');
+    const foreign = await httpsRequest(mtls.port, 'POST', '/validate', { ca: tls.caPem, cert: stranger.certPem, key: stranger.keyPem }, admissionReview(workload('Pod', 'a', { containers: ['x'] })));
+    expect(foreign.status).toBe(403);
+    expect(foreign.text).toMatch(/^a client certificate signed by the --client-ca is required \(.+\)\n$/);
     const withCert = await httpsRequest(mtls.port, 'POST', '/gatekeeper', { ca: tls.caPem, cert: gatekeeperCert.certPem, key: gatekeeperCert.keyPem }, providerRequest([ref('acme/good', 'v1')]));
     expect(withCert.status).toBe(200);
     expect(withCert.json().response.items[0].value.allowed).toBe(true);
@@ -267,9 +275,12 @@ describe('serve: Gatekeeper provider and admission webhook over shipped images',
     expect(review.response.warnings[0]).toMatch(new RegExp(`^ship-image: ${ref('acme/vulnerable', 'v1').replace(/[.]/g, '\\.')} .*would be denied \\(audit mode\\) by vulnerabilities`));
     const it = await item(audit, ref('acme/unsigned', 'v1'));
     expect(it.value).toMatchObject({ allowed: true, passed: false });
+    // For Gatekeeper, audit is the Constraint's enforcementAction (warn): an unverifiable image stays an error.
     const down = await item(audit, `127.0.0.1:${await freePort()}/acme/api:v1`);
-    expect(down.error).toBeUndefined();
-    expect(down.value).toMatchObject({ allowed: true, passed: false });
+    expect(down.error).toMatch(/cannot be verified, denied \(fail closed\)/);
+    const webhook = (await validate(audit, admissionReview(workload('Pod', 'api', { containers: [`127.0.0.1:${await freePort()}/acme/api:v1`] })))).json();
+    expect(webhook.response.allowed).toBe(true);
+    expect(webhook.response.warnings[0]).toMatch(/cannot be verified, audit mode lets it in/);
   });
 
   test('concurrent requests for one digest share one verification; the next ones are cache hits', async () => {
@@ -301,6 +312,17 @@ describe('serve: Gatekeeper provider and admission webhook over shipped images',
     expect(server.stderr.join('')).toMatch(/policy reload \(.*\) failed, keeping generation/);
     writePolicy();
     server.serving.reload();
+  });
+
+  test('SIGHUP reloads while requests are in flight: every one is answered', async () => {
+    const reloads = () => Number(/ship_image_serve_policy_reloads_total\{result="unchanged"\} (\d+)/.exec(server.serving.metrics.render())?.[1] ?? 0);
+    const before = reloads();
+    await copyWithReferrers(store('acme/good'), store('acme/during-reload'), good.outputs.digest, 'v1');
+    const answers = Array.from({ length: 20 }, (_, i) => item(server, ref(i % 2 ? 'acme/during-reload' : 'acme/good', 'v1')));
+    process.kill(process.pid, 'SIGHUP');
+    for (const a of await Promise.all(answers)) expect(a.value.allowed).toBe(true);
+    for (let i = 0; i < 600 && reloads() === before; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(reloads()).toBe(before + 1);
   });
 
   test('health, readiness and metrics', async () => {

@@ -23,8 +23,8 @@ describe('admission', () => {
   test('denies when one image is denied, naming image, rule and container; audit turns it into a warning', () => {
     const reviewed = parseAdmissionReview(review({ spec: { containers: [{ name: 'web', image: 'r/x:1' }], initContainers: [{ name: 'setup', image: 'r/y@' + D }] } }));
     const verdicts = new Map<string, ImageVerdict>([
-      ['r/x:1', { kind: 'verified', image: 'r/x:1', digest: D, resolvedFromTag: '1', passed: true, failures: [] }],
-      ['r/y@' + D, { kind: 'verified', image: 'r/y@' + D, digest: D, passed: false, failures: [{ rule: 'signature', reason: 'no signature' }] }],
+      ['r/x:1', { kind: 'verified', image: 'r/x:1', digest: D, resolvedFromTag: '1', passed: true, rules: [{ rule: 'signature', passed: true, reason: 'ok' }] }],
+      ['r/y@' + D, { kind: 'verified', image: 'r/y@' + D, digest: D, passed: false, rules: [{ rule: 'signature', passed: false, reason: 'no signature' }] }],
     ]);
     expect(admissionResponse(reviewed, verdicts, false).response).toEqual({
       uid: 'u-1',

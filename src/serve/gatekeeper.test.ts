@@ -23,19 +23,30 @@ describe('parseProviderRequest', () => {
 describe('providerResponse', () => {
   test('one item per key in order: verdicts as values, no verdict as an error (fail closed)', () => {
     const verdicts = new Map<string, ImageVerdict>([
-      ['r/a:1', { kind: 'verified', image: 'r/a:1', digest: D, resolvedFromTag: '1', passed: false, failures: [{ rule: 'sbom', reason: 'no SBOM' }] }],
+      ['r/a:1', { kind: 'verified', image: 'r/a:1', digest: D, resolvedFromTag: '1', passed: false, rules: [{ rule: 'signature', passed: true, reason: 'signed' }, { rule: 'sbom', passed: false, reason: 'no SBOM' }] }],
       ['r/b', { kind: 'error', image: 'r/b', reason: 'connect ECONNREFUSED' }],
     ]);
     const res = providerResponse(['r/a:1', 'r/b'], verdicts, false);
     expect(res.response.items).toEqual([
       {
         key: 'r/a:1',
-        value: { allowed: false, passed: false, digest: D, resolvedFromTag: '1', failures: ['sbom: no SBOM'], message: `r/a:1 (tag '1' resolved to ${D} at admission; the verdict is for that digest): denied by sbom: no SBOM` },
+        value: {
+          image: 'r/a:1',
+          digest: D,
+          resolvedFromTag: '1',
+          allowed: false,
+          passed: false,
+          rules: [
+            { rule: 'signature', passed: true, reason: 'signed' },
+            { rule: 'sbom', passed: false, reason: 'no SBOM' },
+          ],
+          message: `r/a:1 (tag '1' resolved to ${D} at admission; the verdict is for that digest): denied by sbom: no SBOM` },
       },
       { key: 'r/b', error: 'r/b: cannot be verified, denied (fail closed): connect ECONNREFUSED' },
     ]);
-    const audited = providerResponse(['r/b'], verdicts, true).response.items![0]!;
-    expect(audited.error).toBeUndefined();
-    expect(audited.value).toMatchObject({ allowed: true, passed: false });
+    // Gatekeeper's audit is the Constraint's enforcementAction: an error stays an error, a failure is allowed but listed.
+    const [failed, unverified] = providerResponse(['r/a:1', 'r/b'], verdicts, true).response.items!;
+    expect(failed!.value).toMatchObject({ allowed: true, passed: false });
+    expect(unverified!.error).toBe('r/b: cannot be verified, denied (fail closed): connect ECONNREFUSED');
   });
 });

@@ -27,25 +27,25 @@ export function parseProviderRequest(body: unknown): string[] {
 }
 
 /**
- * One item per key, in the request's order. A verdict goes in `value` (the ConstraintTemplate
- * turns `allowed: false` into a violation with `message`); a key that could not be verified gets
- * `error`, which Gatekeeper also reports as a violation: fail closed. In audit mode nothing is an
- * error: the item says `allowed: true` and the message warns.
+ * One item per key, in the request's order. A verdict goes in `value`; a key that could not be
+ * verified gets `error`, which the rendered ConstraintTemplate turns into a violation: fail
+ * closed. Audit for Gatekeeper is the Constraint's `enforcementAction: warn`, so an error stays an
+ * error; `--audit` only sets `allowed: true` on failed verdicts.
  */
 export function providerResponse(keys: readonly string[], verdicts: ReadonlyMap<string, ImageVerdict>, audit: boolean): ProviderResponse {
   const items = keys.map((key): ProviderItem => {
     const verdict = verdicts.get(key);
     if (!verdict) return { key, error: `${key}: no verdict (internal error), denied (fail closed)` };
-    const message = verdictMessage(verdict, audit);
-    if (verdict.kind === 'error' && !audit) return { key, error: message };
+    if (verdict.kind === 'error') return { key, error: verdictMessage(verdict, false) };
     return {
       key,
       value: {
+        image: key,
+        ...(verdict.kind === 'verified' ? { digest: verdict.digest, ...(verdict.resolvedFromTag ? { resolvedFromTag: verdict.resolvedFromTag } : {}) } : {}),
         allowed: admits(verdict, audit),
         passed: !objectionable(verdict),
-        ...(verdict.kind === 'verified' ? { digest: verdict.digest, ...(verdict.resolvedFromTag ? { resolvedFromTag: verdict.resolvedFromTag } : {}) } : {}),
-        failures: verdict.kind === 'verified' ? verdict.failures.map((f) => `${f.rule}: ${f.reason}`) : verdict.kind === 'error' ? [`error: ${verdict.reason}`] : [],
-        message,
+        rules: verdict.kind === 'verified' ? verdict.rules.map((r) => ({ rule: r.rule, passed: r.passed, reason: r.reason })) : [],
+        message: verdictMessage(verdict, audit),
       },
     };
   });

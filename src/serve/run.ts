@@ -24,7 +24,7 @@ export interface ServeConfig {
   cacheTtlMs: number;
   registry: RegistryClientOptions;
   logger: Logger;
-  /** Tag resolutions and verifications running against registries at once (each verification fetches up to 8 referrers side by side). */
+  /** Verifications running at once (each fetches up to 8 referrers side by side); tag resolutions get twice as many slots. */
   maxInFlight?: number;
   maxBodyBytes?: number;
   gatekeeperDeadlineMs?: number;
@@ -43,7 +43,7 @@ export interface Serving {
   close(): Promise<void>;
 }
 
-export const DEFAULT_MAX_IN_FLIGHT = 16;
+export const DEFAULT_MAX_IN_FLIGHT = 8;
 
 /** Loads the policy (and root) and checks the root is usable: a bad file fails here, not at a request. */
 export function policyLoader(policyFile: string, trustedRootFile?: string): () => Loaded {
@@ -63,12 +63,14 @@ export async function serve(config: ServeConfig): Promise<Serving> {
   });
   // Admission answers within seconds: few retries, short connects; a registry that hangs is an error verdict, not a wait.
   const client = new RegistryClient({ maxAttempts: 2, connectTimeoutMs: 3000, deadlineMs: 15_000, ...config.registry });
-  const limiter = new Limiter(config.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
+  const verifyLimiter = new Limiter(config.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
+  const resolveLimiter = new Limiter(2 * verifyLimiter.limit);
   const verifier: Verifier = new Verifier({
     state: () => holder.current(),
     resolveTag: async (ref: ImageReference) => (await client.repository(ref.registry, ref.repository).resolve(ref.tag!)).digest,
     verify: (digestRef, policy) => verifyImage(digestRef, policy, { client, trustedRoot: holder.current().trustedRoot }),
-    limiter,
+    resolveLimiter,
+    verifyLimiter,
     ttlMs: config.cacheTtlMs,
     events: {
       cache: (hit) => metrics.inc('ship_image_serve_cache_requests_total', 'Verdict and bundle cache lookups, by cache and result', { cache: 'verdict', result: hit ? 'hit' : 'miss' }),
@@ -79,8 +81,9 @@ export async function serve(config: ServeConfig): Promise<Serving> {
   metrics.sample('ship_image_serve_bundle_cache_hits_total', 'Verified bundle outcomes reused (per referrer digest)', () => bundleOutcomeCache.hits, 'counter');
   metrics.sample('ship_image_serve_bundle_cache_misses_total', 'Bundles fetched and verified', () => bundleOutcomeCache.misses, 'counter');
   metrics.sample('ship_image_serve_cached_verdicts', 'Verdicts in the cache', () => verifier.cachedVerdicts);
-  metrics.sample('ship_image_serve_registry_work_in_flight', 'Tag resolutions and verifications running', () => limiter.active);
-  metrics.sample('ship_image_serve_registry_work_queued', 'Tag resolutions and verifications waiting for a slot', () => limiter.queued);
+  metrics.sample('ship_image_serve_verifications_in_flight', 'Verifications running', () => verifyLimiter.active);
+  metrics.sample('ship_image_serve_verifications_queued', 'Verifications waiting for a slot', () => verifyLimiter.queued);
+  metrics.sample('ship_image_serve_resolutions_in_flight', 'Tag resolutions running', () => resolveLimiter.active);
   metrics.sample('ship_image_serve_policy_generation', 'Generation of the policy in force (1 at start, +1 per changed reload)', () => holder.current().generation);
 
   let server: RunningServer;

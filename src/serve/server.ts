@@ -12,7 +12,7 @@ import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './body';
 import { parseProviderRequest, providerResponse, providerSystemError } from './gatekeeper';
 import { HttpError } from './http-error';
 import type { Metrics } from './metrics';
-import type { ImageVerdict } from './verdict';
+import { failures, type ImageVerdict } from './verdict';
 import type { Verifier } from './verifier';
 
 export interface ServerTls {
@@ -86,7 +86,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     for (const v of verdicts.values()) {
       const verdict = v.kind === 'verified' ? (v.passed ? 'passed' : 'failed') : v.kind;
       opts.metrics.inc('ship_image_serve_verdicts_total', 'Image verdicts given: passed, failed (a rule failed), uncovered (outside spec.images), error (no verdict: fail closed)', { verdict });
-      if (v.kind === 'verified') for (const f of v.failures) opts.metrics.inc('ship_image_serve_rule_failures_total', 'Failed rules in the verdicts given, by rule', { rule: f.rule });
+      for (const f of failures(v)) opts.metrics.inc('ship_image_serve_rule_failures_total', 'Failed rules in the verdicts given, by rule', { rule: f.rule });
     }
   };
 

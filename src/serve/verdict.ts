@@ -3,22 +3,27 @@ import { inertText } from '../core/untrusted-text';
 import type { RuleName } from '../policy/types';
 import type { VerifyReport } from '../verify/verify-image';
 
-export interface RuleFailure {
+export interface RuleOutcome {
   rule: RuleName;
+  passed: boolean;
   reason: string;
 }
 
 export type ImageVerdict =
   /** Outside the policy's spec.images: not this policy's to judge (as the rendered engines do). */
   | { kind: 'uncovered'; image: string }
-  | { kind: 'verified'; image: string; digest: string; resolvedFromTag?: string; passed: boolean; failures: RuleFailure[] }
+  | { kind: 'verified'; image: string; digest: string; resolvedFromTag?: string; passed: boolean; rules: RuleOutcome[] }
   /** No verdict could be reached (registry or trust root unreachable, image unknown): fail closed. */
   | { kind: 'error'; image: string; reason: string };
 
 /** The verdict of a verify report, keyed by the reference as the request named it. */
 export function verdictOfReport(image: string, report: Pick<VerifyReport, 'digest' | 'rules'>, resolvedFromTag?: string): ImageVerdict {
-  const failures = report.rules.filter((r) => !r.passed).map((r) => ({ rule: r.rule, reason: r.reason }));
-  return { kind: 'verified', image, digest: report.digest, resolvedFromTag, passed: failures.length === 0, failures };
+  const rules = report.rules.map((r) => ({ rule: r.rule, passed: r.passed, reason: r.reason }));
+  return { kind: 'verified', image, digest: report.digest, resolvedFromTag, passed: rules.every((r) => r.passed), rules };
+}
+
+export function failures(verdict: ImageVerdict): RuleOutcome[] {
+  return verdict.kind === 'verified' ? verdict.rules.filter((r) => !r.passed) : [];
 }
 
 /** Whether admission lets the image in: a failure or an error denies unless in audit mode. */
@@ -51,7 +56,7 @@ export function verdictMessage(verdict: ImageVerdict, audit: boolean): string {
       return inertText(`${verdict.image}: cannot be verified, ${audit ? 'audit mode lets it in' : 'denied (fail closed)'}: ${verdict.reason}`, { max: MAX_MESSAGE });
     case 'verified': {
       if (verdict.passed) return `${subject(verdict)}: allowed, every rule passed`;
-      const rules = verdict.failures.map((f) => `${f.rule}: ${f.reason}`).join('; ');
+      const rules = failures(verdict).map((f) => `${f.rule}: ${f.reason}`).join('; ');
       return inertText(`${subject(verdict)}: ${audit ? 'would be denied (audit mode)' : 'denied'} by ${rules}`, { max: MAX_MESSAGE });
     }
   }

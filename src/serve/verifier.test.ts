@@ -23,7 +23,8 @@ function setup(over: Partial<VerifierDeps> = {}) {
       await new Promise((r) => setTimeout(r, 5));
       return { digest: digestRef.split('@')[1]!, rules };
     },
-    limiter: new Limiter(2),
+    resolveLimiter: new Limiter(2),
+    verifyLimiter: new Limiter(2),
     ttlMs: 1000,
     now: () => clock,
     ...over,

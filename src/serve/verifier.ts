@@ -8,7 +8,7 @@ import { imageMatchesGlobs } from '../policy/glob';
 import type { Policy } from '../policy/types';
 import type { VerifyReport } from '../verify/verify-image';
 import type { Limiter } from './limiter';
-import { verdictOfReport, type ImageVerdict, type RuleFailure } from './verdict';
+import { verdictOfReport, type ImageVerdict, type RuleOutcome } from './verdict';
 
 /** The policy in force and a number that changes whenever it does (cached verdicts are per generation). */
 export interface PolicyState {
@@ -23,8 +23,10 @@ export interface VerifierDeps {
   resolveTag(ref: ImageReference): Promise<string>;
   /** The verify core on `registry/repository@digest`. */
   verify(digestRef: string, policy: Policy): Promise<Pick<VerifyReport, 'digest' | 'rules'>>;
-  /** Bounds what runs against registries at once (tag resolutions and verifications). */
-  limiter: Limiter;
+  /** Bounds the tag resolutions (one registry request each) running at once. */
+  resolveLimiter: Limiter;
+  /** Bounds the verifications (referrer listing, then up to 8 bundle fetches each) running at once; apart, so a warm request never queues behind cold ones. */
+  verifyLimiter: Limiter;
   /** How long a verdict is reused. */
   ttlMs: number;
   maxEntries?: number;
@@ -42,7 +44,7 @@ export interface VerifierEvents {
 interface Cached {
   digest: string;
   passed: boolean;
-  failures: RuleFailure[];
+  rules: RuleOutcome[];
   expiresAt: number;
 }
 
@@ -115,7 +117,7 @@ export class Verifier {
     const digestRef = `${ref.registry}/${ref.repository}@${digest}`;
     try {
       const cached = await this.cachedOrVerified(`${state.generation}|${digestRef}`, digestRef, state);
-      return { kind: 'verified', image, digest: cached.digest, resolvedFromTag: tag, passed: cached.passed, failures: cached.failures };
+      return { kind: 'verified', image, digest: cached.digest, resolvedFromTag: tag, passed: cached.passed, rules: cached.rules };
     } catch (err) {
       return { kind: 'error', image, reason: oneLine(err) };
     }
@@ -136,7 +138,7 @@ export class Verifier {
       const report = await this.timed('verify', () => this.deps.verify(digestRef, { ...state.policy, images: ['*'] }));
       const v = verdictOfReport(digestRef, report);
       if (v.kind !== 'verified') throw new Error('unexpected verdict');
-      const entry: Cached = { digest: v.digest, passed: v.passed, failures: v.failures, expiresAt: this.now() + this.deps.ttlMs };
+      const entry: Cached = { digest: v.digest, passed: v.passed, rules: v.rules, expiresAt: this.now() + this.deps.ttlMs };
       // A verdict under a policy replaced meanwhile is still this request's answer, but not the cache's.
       if (this.deps.state().generation === state.generation) {
         if (this.cache.size >= (this.deps.maxEntries ?? DEFAULT_MAX_ENTRIES)) this.cache.delete(this.cache.keys().next().value as string);
@@ -153,7 +155,7 @@ export class Verifier {
   }
 
   private async timed<T>(op: 'resolve' | 'verify', task: () => Promise<T>): Promise<T> {
-    return this.deps.limiter.run(async () => {
+    return (op === 'resolve' ? this.deps.resolveLimiter : this.deps.verifyLimiter).run(async () => {
       const start = process.hrtime.bigint();
       let ok = false;
       try {

@@ -32,19 +32,24 @@ export interface ProviderResponse {
   };
 }
 
-/** What serve puts in an item's `value`: the rendered ConstraintTemplate reads `allowed` and `message`. */
+/**
+ * What serve puts in an item's `value`: `verify --json`'s shape (image, digest, allowed, rules)
+ * without the evidence, plus the tag resolved and one line for a message. The rendered
+ * ConstraintTemplate makes a violation of each failed rule and of `allowed: false`.
+ */
 export interface GatekeeperValue {
-  /** What admission should do: false only for a denial in enforce mode. */
-  allowed: boolean;
-  /** Whether every rule passed (in audit mode `allowed` is true even when this is false). */
-  passed: boolean;
+  /** The key as the request named it. */
+  image: string;
   /** The image digest the verdict is about; absent when the image is outside the policy. */
   digest?: string;
   /** Set when the key named a tag: the tag that was resolved to `digest` at admission. */
   resolvedFromTag?: string;
-  /** `rule: reason` for each failed rule. */
-  failures: string[];
-  /** One line for a violation message or a warning. */
+  /** What admission should do: false only for a denial in enforce mode. */
+  allowed: boolean;
+  /** Whether every rule passed (with `--audit`, `allowed` is true even when this is false). */
+  passed: boolean;
+  rules: Array<{ rule: string; passed: boolean; reason: string }>;
+  /** One line naming the image, the digest and each failed rule. */
   message: string;
 }
 
