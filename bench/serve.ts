@@ -4,7 +4,7 @@
  * into many repositories so that every cold request meets an image no cache has seen. The server
  * runs in this process over real TLS; requests are Gatekeeper ProviderRequests with tag keys (so
  * every request, warm or cold, resolves its tags against the registry). The answer deadline is
- * lifted so a cold figure is the time to the full verdicts, not serve's 2.5 s cut-off. Prints measurements beside
+ * lifted so a cold figure is the time to the full verdicts, not serve's 1.5 s cut-off. Prints measurements beside
  * the targets and one BENCH-ROW per figure; asserts nothing.
  *
  *   node --require ./bench/register.js bench/serve.ts
@@ -33,8 +33,10 @@ const COLD_20_RUNS = Math.max(3, Math.round(RUNS / 4));
 const LOAD_SECONDS = Math.max(2, Number(process.env.BENCH_LOAD_SECONDS ?? 10));
 const CLIENTS = 50;
 const BATCH = 20;
-/** Gatekeeper's documented provider timeout (its examples and its own webhook's default, 3 s). */
+/** Gatekeeper's own validating webhook timeout by default (validatingWebhookTimeoutSeconds: 3): no provider call can take longer. */
 const GATEKEEPER_TIMEOUT_MS = 3000;
+/** The Provider timeout `policy render --engine gatekeeper` writes by default. */
+const RENDERED_PROVIDER_TIMEOUT_MS = 2000;
 const TARGET_WARM_P50_MS = 5;
 const TARGET_COLD_P50_MS = 100;
 
@@ -113,7 +115,10 @@ async function main(): Promise<void> {
     process.stdout.write(
       `Gatekeeper provider timeout ${GATEKEEPER_TIMEOUT_MS} ms; 20 cold images p95 ${percentile(cold20, 95).toFixed(0)} ms: margin ${margin.toFixed(0)} ms (${(GATEKEEPER_TIMEOUT_MS / percentile(cold20, 95)).toFixed(1)}x)\n`,
     );
-    printRow({ name: 'serve 20 cold images: margin under the 3 s Gatekeeper provider timeout (p95)', value: Math.round(margin), unit: 'ms', target: '> 0', met: margin > 0 });
+    printRow({ name: 'serve 20 cold images: margin under the 3 s Gatekeeper timeout (p95)', value: Math.round(margin), unit: 'ms', target: '> 0', met: margin > 0 });
+    const rendered = RENDERED_PROVIDER_TIMEOUT_MS - percentile(cold20, 95);
+    process.stdout.write(`rendered Provider timeout ${RENDERED_PROVIDER_TIMEOUT_MS} ms: margin ${rendered.toFixed(0)} ms\n`);
+    printRow({ name: 'serve 20 cold images: margin under the rendered 2 s Provider timeout (p95)', value: Math.round(rendered), unit: 'ms' });
 
     // Sustained load: 50 clients, each one request after another, warm single-image requests (each resolves its tag).
     errors = 0;

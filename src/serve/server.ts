@@ -43,8 +43,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Gatekeeper documents a 3 s provider timeout in its examples and waits 3 s for its own webhook by default. */
-export const GATEKEEPER_DEADLINE_MS = 2500;
+/** Under the 2 s Provider timeout `policy render --engine gatekeeper` writes (Gatekeeper's own webhook waits 3 s by default). */
+export const GATEKEEPER_DEADLINE_MS = 1500;
 /** The API server's default webhook timeoutSeconds is 10. */
 export const WEBHOOK_DEADLINE_MS = 9000;
 
