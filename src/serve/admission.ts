@@ -18,6 +18,7 @@ export interface ReviewedRequest {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** A review whose images cannot be read is a 400 (the API server then applies failurePolicy), never an allow. */
 export function parseAdmissionReview(body: unknown): ReviewedRequest {
   if (!isRecord(body)) throw badRequest('the body is not an AdmissionReview object');
   if (body.apiVersion !== ADMISSION_API_VERSION) throw badRequest(`apiVersion must be ${ADMISSION_API_VERSION}, got ${describe(body.apiVersion)}`);
@@ -63,7 +64,6 @@ function containersOf(reviewed: ReviewedRequest, image: string): string {
   return names.length ? ` [container ${names.join(', ')}]` : '';
 }
 
-/** The answer to a review serve could not parse the images of is a 400, never an allow. */
 function describe(v: unknown): string {
   if (v === undefined) return 'nothing';
   return typeof v === 'string' ? `'${v.slice(0, 100)}'` : typeof v;
