@@ -73,7 +73,7 @@ export async function serve(config: ServeConfig): Promise<Serving> {
     verifyLimiter,
     ttlMs: config.cacheTtlMs,
     events: {
-      cache: (hit) => metrics.inc('ship_image_serve_cache_requests_total', 'Verdict and bundle cache lookups, by cache and result', { cache: 'verdict', result: hit ? 'hit' : 'miss' }),
+      cache: (hit) => metrics.inc('ship_image_serve_cache_requests_total', 'Verdict cache lookups, by result', { cache: 'verdict', result: hit ? 'hit' : 'miss' }),
       registry: (op, seconds, ok) =>
         metrics.observe('ship_image_serve_registry_seconds', 'Registry work per image: tag resolution (one request) and verification (referrers, bundles)', seconds, { op, result: ok ? 'ok' : 'error' }),
     },

@@ -81,7 +81,7 @@ export class Verifier {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<ImageVerdict>((resolve) => {
       timer = setTimeout(
-        () => resolve({ kind: 'error', image, reason: `no verdict within ${deadlineMs} ms (registry slow or unreachable); the verification goes on and a retry may find its verdict` }),
+        () => resolve({ kind: 'error', image, reason: `no verdict within ${deadlineMs} ms (a slow registry, or cold verifications queued); the verification goes on and a retry may find its verdict` }),
         deadlineMs,
       );
     });
