@@ -66,4 +66,17 @@ describe('Verifier', () => {
     await new Promise((r) => setTimeout(r, 10));
     expect((await verifier.verdicts(['reg.test/a@' + D1], 20)).get('reg.test/a@' + D1)).toMatchObject({ kind: 'verified' });
   });
+
+  test('past the queue bound a new digest is refused at once (fail closed)', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const { verifier } = setup({ verifyLimiter: new Limiter(1), maxQueued: 1, verify: async (ref) => (await gate, { digest: ref.split('@')[1]!, rules }) });
+    const digests = ['3', '4', '5'].map((c) => `reg.test/a@sha256:${c.repeat(64)}`);
+    const pending = verifier.verdicts(digests.slice(0, 2));
+    await new Promise((r) => setTimeout(r, 5));
+    const refused = await verifier.verdicts([digests[2]!]);
+    expect(refused.get(digests[2]!)).toEqual({ kind: 'error', image: digests[2], reason: 'serve is busy: 1 verifications are waiting; try again' });
+    release();
+    for (const v of (await pending).values()) expect(v.kind).toBe('verified');
+  });
 });

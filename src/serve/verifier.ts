@@ -30,6 +30,8 @@ export interface VerifierDeps {
   /** How long a verdict is reused. */
   ttlMs: number;
   maxEntries?: number;
+  /** Verifications allowed to wait for a slot; past it an image is an error verdict at once (default 1000). */
+  maxQueued?: number;
   /** An answer that is not ready by then is an error verdict; the work goes on and fills the cache. */
   answerDeadlineMs?: number;
   now?: () => number;
@@ -49,6 +51,7 @@ interface Cached {
 }
 
 const DEFAULT_MAX_ENTRIES = 10_000;
+const DEFAULT_MAX_QUEUED = 1000;
 
 export class Verifier {
   private readonly cache = new Map<string, Cached>();
@@ -155,7 +158,10 @@ export class Verifier {
   }
 
   private async timed<T>(op: 'resolve' | 'verify', task: () => Promise<T>): Promise<T> {
-    return (op === 'resolve' ? this.deps.resolveLimiter : this.deps.verifyLimiter).run(async () => {
+    const limiter = op === 'resolve' ? this.deps.resolveLimiter : this.deps.verifyLimiter;
+    // A flood of new digests must not grow the queue without end: past the bound, refuse (fail closed).
+    if (op === 'verify' && limiter.queued >= (this.deps.maxQueued ?? DEFAULT_MAX_QUEUED)) throw new Error(`serve is busy: ${limiter.queued} verifications are waiting; try again`);
+    return limiter.run(async () => {
       const start = process.hrtime.bigint();
       let ok = false;
       try {
