@@ -1,11 +1,15 @@
 import { Document } from 'yaml';
 import type { Policy } from '../types';
-import type { Engine, Rendered } from './common';
+import type { Engine, Rendered, ServedEngine } from './common';
+import { renderGatekeeper } from './gatekeeper';
 import { renderKyvernoClusterPolicy } from './kyverno';
 import { renderKyvernoImageValidatingPolicy } from './kyverno-ivp';
 import { renderClusterImagePolicy } from './policy-controller';
+import { renderWebhook, type WebhookOptions } from './webhook';
 
-export { ENGINES, type Engine, type Rendered } from './common';
+export { ENGINES, SERVED_ENGINES, type Engine, type Rendered, type ServedEngine } from './common';
+export { DEFAULT_SERVE_IMAGE, DEFAULT_SERVE_NAME, DEFAULT_SERVE_NAMESPACE, type ServeOptions } from './serve-workload';
+export type { FailurePolicy, WebhookOptions } from './webhook';
 
 export function renderPolicy(policy: Policy, engine: Engine): Rendered {
   switch (engine) {
@@ -15,6 +19,16 @@ export function renderPolicy(policy: Policy, engine: Engine): Rendered {
       return renderKyvernoImageValidatingPolicy(policy);
     case 'policy-controller':
       return renderClusterImagePolicy(policy);
+  }
+}
+
+/** The serve workload and the engine's resources that call it (`failurePolicy` is the webhook's only). */
+export function renderServed(policy: Policy, engine: ServedEngine, options: WebhookOptions): Rendered {
+  switch (engine) {
+    case 'gatekeeper':
+      return renderGatekeeper(policy, options);
+    case 'webhook':
+      return renderWebhook(policy, options);
   }
 }
 
