@@ -1,0 +1,327 @@
+// `policy render --engine gatekeeper|webhook`: the manifests that run `ship-image serve` and point
+// Gatekeeper's external data or the API server at it, checked against compact forms of the CRD
+// schemas (Provider, ConstraintTemplate, the Constraint CRD Gatekeeper generates) and of the
+// admissionregistration/v1 and apps/v1 types, plus the checks Gatekeeper and the API server make
+// beyond their schemas (caBundle parses, template name = lowercase kind, webhook name segments).
+import Ajv from 'ajv';
+import { generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { policyCommand } from '../src/cli/commands/policy';
+import { UserError } from '../src/core/errors';
+import { loadPolicy, parsePolicy } from '../src/policy/load';
+import { renderServed, SERVED_ENGINES, toYaml, type WebhookOptions } from '../src/policy/render';
+import { GATEKEEPER_REGO } from '../src/policy/render/gatekeeper-rego';
+import type { Policy } from '../src/policy/types';
+import vwcSchema from './support/crd-schemas/admissionregistration.k8s.io_v1_validatingwebhookconfiguration.json';
+import deploymentSchema from './support/crd-schemas/apps_v1_deployment.json';
+import constraintSchema from './support/crd-schemas/constraints.gatekeeper.sh_v1beta1_constraint.json';
+import providerSchema from './support/crd-schemas/externaldata.gatekeeper.sh_v1beta1_provider.json';
+import templateSchema from './support/crd-schemas/templates.gatekeeper.sh_v1_constrainttemplate.json';
+import { makeServerTls, type TestServerTls } from './support/tls';
+
+type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validators: Record<string, ReturnType<typeof ajv.compile>> = {
+  Provider: ajv.compile(providerSchema),
+  ConstraintTemplate: ajv.compile(templateSchema),
+  ShipImageVerified: ajv.compile(constraintSchema),
+  ValidatingWebhookConfiguration: ajv.compile(vwcSchema),
+  Deployment: ajv.compile(deploymentSchema),
+};
+/** Flags `ship-image serve` takes (its fixed interface). */
+const SERVE_FLAGS = ['--policy', '--tls-cert', '--tls-key', '--client-ca', '--listen', '--audit', '--trusted-root'];
+
+const POLICY = `apiVersion: ship-image/v1
+kind: Policy
+metadata: {name: production}
+spec:
+  images: ["ghcr.io/acme/*", "registry.example:5000/team/app"]
+  exclude: {namespaces: [kube-system]}
+  mode: MODE
+  sigstore: SIGSTORE
+  identities:
+    - issuer: https://token.actions.githubusercontent.com
+      subjectRegExp: '^https://github\\.com/acme/ship-image/\\.github/workflows/ship\\.yml@refs/tags/v.*$'
+      extensions: {sourceRepositoryURI: 'https://github.com/acme/api'}
+  keys: [keys/cosign.pub]
+`;
+
+describe('policy render for serve (gatekeeper, webhook)', () => {
+  let dir: string;
+  let tls: TestServerTls;
+  let enforce: Policy;
+  let audit: Policy;
+  const policyFile = (mode = 'enforce', sigstore = 'public-good') => {
+    const file = join(dir, `policy-${mode}-${sigstore}.yaml`);
+    writeFileSync(file, POLICY.replace('MODE', mode).replace('SIGSTORE', sigstore));
+    return file;
+  };
+  const options = (o: Partial<WebhookOptions> = {}): WebhookOptions => ({
+    namespace: 'ship-image-system',
+    name: 'ship-image-serve',
+    image: 'ghcr.io/acme/ship-image@sha256:' + 'b'.repeat(64),
+    caBundlePem: tls.caPem,
+    certManager: false,
+    podsOnly: false,
+    timeoutSeconds: 2,
+    replicas: 2,
+    failurePolicy: 'Fail',
+    ...o,
+  });
+  const byKind = (docs: Doc[], kind: string): Doc[] => docs.filter((d) => d.kind === kind);
+  const one = (docs: Doc[], kind: string): Doc => {
+    const found = byKind(docs, kind);
+    expect(found).toHaveLength(1);
+    return found[0]!;
+  };
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ship-image-render-serve-'));
+    tls = makeServerTls(dir);
+    mkdirSync(join(dir, 'keys'));
+    writeFileSync(join(dir, 'keys', 'cosign.pub'), generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString());
+    enforce = loadPolicy(policyFile());
+    audit = loadPolicy(policyFile('audit'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  describe.each(SERVED_ENGINES.map((e) => [e]))('%s', (engine) => {
+    it.each([['enforce'], ['audit']])('renders %s manifests the schemas accept', (mode) => {
+      const rendered = renderServed(mode === 'enforce' ? enforce : audit, engine, options({ certManager: true, timeoutSeconds: engine === 'gatekeeper' ? 2 : 10 }));
+      const kinds = rendered.documents.map((d) => d.kind as string);
+      const expected = ['Namespace', 'ServiceAccount', 'ConfigMap', 'Deployment', 'Service', 'Issuer', 'Certificate'];
+      expect(kinds).toEqual(engine === 'gatekeeper' ? [...expected, 'Provider', 'ConstraintTemplate', 'ShipImageVerified'] : [...expected, 'ValidatingWebhookConfiguration']);
+      for (const doc of rendered.documents) {
+        const validate = validators[doc.kind as string];
+        if (!validate) continue;
+        const ok = validate(doc);
+        expect(ok ? [] : validate.errors).toEqual([]);
+      }
+      const parsed = parseAllDocuments(toYaml(rendered.documents, 'header')).map((d) => d.toJS());
+      expect(parsed).toEqual(rendered.documents);
+    });
+
+    it('is checked by closed schemas (an unknown field would be caught)', () => {
+      const docs = renderServed(enforce, engine, options()).documents as Doc[];
+      for (const kind of engine === 'gatekeeper' ? ['Provider', 'ConstraintTemplate', 'ShipImageVerified', 'Deployment'] : ['ValidatingWebhookConfiguration', 'Deployment']) {
+        const doc = JSON.parse(JSON.stringify(one(docs, kind)));
+        (doc.spec ?? doc.webhooks[0]).notAField = true;
+        expect(validators[kind]!(doc)).toBe(false);
+      }
+    });
+
+    it('runs serve with its interface, the policy from a ConfigMap and TLS from a Secret', () => {
+      const docs = renderServed(enforce, engine, options({ certManager: true })).documents as Doc[];
+      const deployment = one(docs, 'Deployment');
+      const pod = deployment.spec.template.spec;
+      const container = pod.containers[0];
+      expect(container.args[0]).toBe('serve');
+      const flags = container.args.filter((a: string) => a.startsWith('--'));
+      for (const f of flags) expect(SERVE_FLAGS).toContain(f);
+      const arg = (flag: string) => container.args[container.args.indexOf(flag) + 1];
+      expect(arg('--listen')).toBe(':8443');
+      const mountOf = (file: string) => container.volumeMounts.find((m: Doc) => file.startsWith(m.mountPath + '/'));
+      const volumeOf = (file: string) => pod.volumes.find((v: Doc) => v.name === mountOf(file).name);
+      // The policy file and what it references are the ConfigMap's keys, and load back to the same rules.
+      const configMap = one(docs, 'ConfigMap');
+      expect(volumeOf(arg('--policy')).configMap.name).toBe(configMap.metadata.name);
+      const served = mkdtempSync(join(dir, 'served-'));
+      for (const [name, text] of Object.entries(configMap.data as Record<string, string>)) writeFileSync(join(served, name), text);
+      const policyName = arg('--policy').split('/').pop();
+      const loaded = parsePolicy(readFileSync(join(served, policyName), 'utf8'), 'served', served);
+      expect({ ...loaded, source: '', keys: loaded.keys.map((k) => ({ ...k, path: '' })) }).toEqual({ ...enforce, source: '', keys: enforce.keys.map((k) => ({ ...k, path: '' })) });
+      // TLS: the Secret the cert-manager Certificate writes, for the names the clients dial.
+      const certificate = one(docs, 'Certificate');
+      expect(volumeOf(arg('--tls-cert')).secret.secretName).toBe(certificate.spec.secretName);
+      expect(volumeOf(arg('--tls-key')).secret.secretName).toBe(certificate.spec.secretName);
+      expect(certificate.spec.issuerRef).toEqual({ name: one(docs, 'Issuer').metadata.name, kind: 'Issuer', group: 'cert-manager.io' });
+      expect(one(docs, 'Issuer').spec).toEqual({ ca: { secretName: 'ship-image-serve-ca' } });
+      expect(certificate.spec.dnsNames).toEqual(expect.arrayContaining(['ship-image-serve.ship-image-system', 'ship-image-serve.ship-image-system.svc']));
+      // Least privilege: no API access at all, hence no token and no Role.
+      const sa = one(docs, 'ServiceAccount');
+      expect(sa.automountServiceAccountToken).toBe(false);
+      expect(pod.automountServiceAccountToken).toBe(false);
+      expect(pod.serviceAccountName).toBe(sa.metadata.name);
+      expect(sa.metadata.annotations['ship-image.dev/rbac']).toMatch(/no Kubernetes API/);
+      expect(docs.filter((d) => /Role/.test(d.kind))).toEqual([]);
+      expect(container.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+      // Service in front of the pods, on serve's port.
+      const service = one(docs, 'Service');
+      expect(service.spec.selector).toEqual(deployment.spec.selector.matchLabels);
+      expect(deployment.spec.template.metadata.labels).toMatchObject(deployment.spec.selector.matchLabels);
+      expect(service.spec.ports).toEqual([{ name: 'https', port: 8443, targetPort: 'https', protocol: 'TCP' }]);
+      expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'https', scheme: 'HTTPS' });
+      expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'https', scheme: 'HTTPS' });
+      for (const d of docs.filter((x) => !['Provider', 'ConstraintTemplate', 'ShipImageVerified', 'ValidatingWebhookConfiguration', 'Namespace'].includes(x.kind))) {
+        expect(d.metadata.namespace).toBe('ship-image-system');
+      }
+    });
+
+    it('passes the optional serve inputs through: client CA, registry credentials, pull secret, GitHub root', () => {
+      const root = '{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1","tlogs":[]}\n';
+      const github = loadPolicy(policyFile('enforce', 'github'));
+      const docs = renderServed(github, engine, options({ clientCaPem: tls.caPem, registrySecret: 'regcred', imagePullSecret: 'pull', trustedRoot: root })).documents as Doc[];
+      const pod = one(docs, 'Deployment').spec.template.spec;
+      const args: string[] = pod.containers[0].args;
+      const data = one(docs, 'ConfigMap').data;
+      expect(data[args[args.indexOf('--client-ca') + 1]!.split('/').pop()!]).toBe(tls.caPem);
+      expect(data[args[args.indexOf('--trusted-root') + 1]!.split('/').pop()!]).toBe(root);
+      expect(pod.containers[0].env).toEqual([{ name: 'DOCKER_CONFIG', value: '/etc/ship-image/registry' }]);
+      expect(pod.volumes).toContainEqual({ name: 'registry', secret: { secretName: 'regcred', items: [{ key: '.dockerconfigjson', path: 'config.json' }] } });
+      expect(pod.imagePullSecrets).toEqual([{ name: 'pull' }]);
+      expect(validators.Deployment!(one(docs, 'Deployment'))).toBe(true);
+      expect(() => renderServed(github, engine, options())).toThrow(/--trusted-root/);
+      expect(() => renderServed(enforce, engine, options({ trustedRoot: root }))).toThrow(/only|is for a policy with 'sigstore: github'/);
+    });
+
+    it('keeps serve\'s own namespace and the excluded ones out of admission', () => {
+      const docs = renderServed(enforce, engine, options()).documents as Doc[];
+      if (engine === 'gatekeeper') {
+        expect(one(docs, 'ShipImageVerified').spec.match.excludedNamespaces).toEqual(['ship-image-system', 'kube-system']);
+      } else {
+        expect(one(docs, 'ValidatingWebhookConfiguration').webhooks[0].namespaceSelector).toEqual({
+          matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['ship-image-system', 'kube-system'] }],
+        });
+      }
+    });
+
+    it('has a caBundle that Gatekeeper and the API server can read (base64 of a PEM certificate)', () => {
+      const docs = renderServed(enforce, engine, options()).documents as Doc[];
+      const caBundle = engine === 'gatekeeper' ? one(docs, 'Provider').spec.caBundle : one(docs, 'ValidatingWebhookConfiguration').webhooks[0].clientConfig.caBundle;
+      const pem = Buffer.from(caBundle, 'base64').toString('utf8');
+      expect(new X509Certificate(pem).fingerprint256).toBe(new X509Certificate(tls.caPem).fingerprint256);
+    });
+  });
+
+  describe('Gatekeeper', () => {
+    it('points the Provider at the Service with https and a timeout below Gatekeeper\'s 3 s webhook default', () => {
+      const docs = renderServed(enforce, 'gatekeeper', options()).documents as Doc[];
+      const provider = one(docs, 'Provider');
+      const service = one(docs, 'Service');
+      expect(provider.spec.url).toBe(`https://${service.metadata.name}.${service.metadata.namespace}:8443/gatekeeper`);
+      expect(provider.spec.timeout).toBe(2);
+      const host = new URL(provider.spec.url).hostname;
+      const certManagerDocs = renderServed(enforce, 'gatekeeper', options({ certManager: true })).documents as Doc[];
+      expect(one(certManagerDocs, 'Certificate').spec.dnsNames).toContain(host);
+    });
+
+    it('ties the Constraint to the template, the provider and the policy\'s images', () => {
+      const docs = renderServed(enforce, 'gatekeeper', options()).documents as Doc[];
+      const template = one(docs, 'ConstraintTemplate');
+      const constraint = one(docs, 'ShipImageVerified');
+      expect(template.metadata.name).toBe(template.spec.crd.spec.names.kind.toLowerCase());
+      expect(constraint.kind).toBe(template.spec.crd.spec.names.kind);
+      expect(template.spec.targets[0].rego).toBe(GATEKEEPER_REGO);
+      // The parameters validate against the schema the template declares for them.
+      const paramSchema = { ...template.spec.crd.spec.validation.openAPIV3Schema, additionalProperties: false };
+      expect(ajv.validate(paramSchema, constraint.spec.parameters)).toBe(true);
+      expect(constraint.spec.parameters.provider).toBe(one(docs, 'Provider').metadata.name);
+      const patterns: string[] = constraint.spec.parameters.imagePatterns;
+      const inScope = (image: string) => patterns.some((p) => new RegExp(p).test(image));
+      expect(inScope('ghcr.io/acme/api:1.0')).toBe(true);
+      expect(inScope('registry.example:5000/team/app')).toBe(true);
+      expect(inScope('registry.example:5000/team/app:1')).toBe(false);
+      expect(inScope('docker.io/library/nginx')).toBe(false);
+      expect(constraint.spec.enforcementAction).toBe('deny');
+      expect(one(renderServed(audit, 'gatekeeper', options()).documents as Doc[], 'ShipImageVerified').spec.enforcementAction).toBe('warn');
+      // serve enforces what the translating engines cannot: extension pins are not refused.
+      expect(enforce.identities[0]!.extensions).toBeDefined();
+    });
+
+    it('matches Pods and the workload kinds, or Pods only', () => {
+      const kinds = (podsOnly: boolean) => one(renderServed(enforce, 'gatekeeper', options({ podsOnly })).documents as Doc[], 'ShipImageVerified').spec.match.kinds;
+      expect(kinds(false)).toEqual([
+        { apiGroups: [''], kinds: ['Pod'] },
+        { apiGroups: ['apps'], kinds: ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'] },
+        { apiGroups: ['batch'], kinds: ['Job', 'CronJob'] },
+      ]);
+      expect(kinds(true)).toEqual([{ apiGroups: [''], kinds: ['Pod'] }]);
+    });
+
+    it('does not pass --audit: the Constraint carries audit mode', () => {
+      const args = one(renderServed(audit, 'gatekeeper', options()).documents as Doc[], 'Deployment').spec.template.spec.containers[0].args;
+      expect(args).not.toContain('--audit');
+    });
+  });
+
+  describe('webhook', () => {
+    it('validates pods (and ephemeral containers) and the workload kinds, failing closed', () => {
+      const docs = renderServed(enforce, 'webhook', options({ timeoutSeconds: 10 })).documents as Doc[];
+      const hook = one(docs, 'ValidatingWebhookConfiguration').webhooks[0];
+      expect(hook).toMatchObject({ failurePolicy: 'Fail', sideEffects: 'None', admissionReviewVersions: ['v1'], timeoutSeconds: 10, matchPolicy: 'Equivalent' });
+      expect(hook.clientConfig.service).toEqual({ namespace: 'ship-image-system', name: one(docs, 'Service').metadata.name, path: '/validate', port: 8443 });
+      expect(hook.rules.map((r: Doc) => [r.apiGroups[0], r.resources])).toEqual([
+        ['', ['pods', 'pods/ephemeralcontainers']],
+        ['apps', ['deployments', 'statefulsets', 'daemonsets', 'replicasets']],
+        ['batch', ['jobs', 'cronjobs']],
+      ]);
+      for (const r of hook.rules) expect(r.operations).toEqual(['CREATE', 'UPDATE']);
+      const podsOnly = one(renderServed(enforce, 'webhook', options({ podsOnly: true })).documents as Doc[], 'ValidatingWebhookConfiguration');
+      expect(podsOnly.webhooks[0].rules).toHaveLength(1);
+    });
+
+    it('runs serve --audit in audit mode, and warns about failurePolicy Ignore', () => {
+      const argsOf = (p: Policy) => one(renderServed(p, 'webhook', options()).documents as Doc[], 'Deployment').spec.template.spec.containers[0].args;
+      expect(argsOf(audit)).toContain('--audit');
+      expect(argsOf(enforce)).not.toContain('--audit');
+      const ignore = renderServed(enforce, 'webhook', options({ failurePolicy: 'Ignore' }));
+      expect(one(ignore.documents as Doc[], 'ValidatingWebhookConfiguration').webhooks[0].failurePolicy).toBe('Ignore');
+      expect(ignore.warnings.join('\n')).toMatch(/admitted unchecked/);
+      expect(() => renderServed(enforce, 'webhook', options({ timeoutSeconds: 31 }))).toThrow(/at most 30/);
+    });
+  });
+
+  describe('ship-image policy render (serve engines)', () => {
+    async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+      const out: string[] = [];
+      const err: string[] = [];
+      const so = jest.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
+      const se = jest.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
+      try {
+        return { code: await policyCommand.run(argv), stdout: out.join(''), stderr: err.join('') };
+      } finally {
+        so.mockRestore();
+        se.mockRestore();
+      }
+    }
+
+    it.each(SERVED_ENGINES.map((e) => [e]))('render --engine %s prints multi-document YAML the schemas accept', async (engine) => {
+      const { code, stdout, stderr } = await run(['render', '--policy', policyFile(), '--engine', engine, '--ca-bundle', tls.caFile, '--namespace', 'admission', '--cert-manager']);
+      expect(code).toBe(0);
+      expect(stdout.startsWith('# Rendered by')).toBe(true);
+      const docs = parseAllDocuments(stdout).map((d) => d.toJS()) as Doc[];
+      for (const d of docs) if (validators[d.kind]) expect(validators[d.kind]!(d)).toBe(true);
+      expect(one(docs, 'Deployment').metadata.namespace).toBe('admission');
+      expect(one(docs, 'Deployment').spec.template.spec.containers[0].image).toBe('ghcr.io/OWNER/ship-image:latest');
+      if (engine === 'gatekeeper') {
+        expect(one(docs, 'Provider').spec).toMatchObject({ url: 'https://ship-image-serve.admission:8443/gatekeeper', timeout: 2 });
+        expect(stderr).toMatch(/validatingWebhookFailurePolicy=Fail/);
+      } else {
+        expect(one(docs, 'ValidatingWebhookConfiguration').webhooks[0].timeoutSeconds).toBe(10);
+      }
+    });
+
+    it.each([
+      [['--engine', 'gatekeeper'], /needs --ca-bundle FILE/],
+      [['--engine', 'kyverno', '--ca-bundle', 'CA'], /--ca-bundle is a serve option/],
+      [['--engine', 'gatekeeper', '--ca-bundle', 'CA', '--failure-policy', 'Ignore'], /--failure-policy is the webhook's/],
+      [['--engine', 'webhook', '--ca-bundle', 'CA', '--failure-policy', 'Maybe'], /Fail or Ignore/],
+      [['--engine', 'webhook', '--ca-bundle', 'CA', '--timeout', '60'], /--timeout must be a whole number from 1 to 30/],
+      [['--engine', 'webhook', '--ca-bundle', 'CA', '--namespace', 'Not_A_Label'], /--namespace .* is not a DNS label/],
+      [['--engine', 'webhook', '--ca-bundle', 'POLICY'], /--ca-bundle .*: holds no PEM certificate/],
+      [['--engine', 'webhook', '--ca-bundle', join(tmpdir(), 'no-such-ca.pem')], /--ca-bundle/],
+    ])('refuses %j with a one-line UserError', async (flags, message) => {
+      const argv = ['render', '--policy', policyFile(), ...flags.map((f) => (f === 'CA' ? tls.caFile : f === 'POLICY' ? policyFile() : f))];
+      await expect(run(argv)).rejects.toBeInstanceOf(UserError);
+      await expect(run(argv)).rejects.toThrow(message);
+    });
+
+    it('says what serve needs for sigstore: github', async () => {
+      await expect(run(['render', '--policy', policyFile('enforce', 'github'), '--engine', 'webhook', '--ca-bundle', tls.caFile])).rejects.toThrow(/gh attestation trusted-root/);
+    });
+  });
+});
