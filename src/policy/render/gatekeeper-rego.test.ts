@@ -30,6 +30,14 @@ describe('the ConstraintTemplate Rego', () => {
     for (const s of ['"containers", "initContainers", "ephemeralContainers"', 'obj.spec.template.spec', 'obj.spec.jobTemplate.spec.template.spec']) expect(GATEKEEPER_REGO).toContain(s);
   });
 
+  it('also matches a short Docker Hub name in its full form, with mutually exclusive definitions', () => {
+    const bodies = GATEKEEPER_REGO.split('\n\n').filter((b) => b.startsWith('full_reference('));
+    expect(bodies).toHaveLength(3);
+    // A function whose definitions overlap is a conflict error in OPA: each body guards on the slash.
+    expect(bodies.map((b) => (b.includes('not contains(image, "/")') ? 'short' : b.includes('contains(image, "/")') ? 'path' : 'unguarded'))).toEqual(['short', 'path', 'path']);
+    expect(GATEKEEPER_REGO).toContain('regex.match(input.parameters.imagePatterns[_], full_reference(image))');
+  });
+
   it('denies on every path that is not a verdict (fail closed)', () => {
     for (const s of ['not verdicts', 'verdicts.system_error != ""', 'code != 200', 'verdicts.errors[_]', 'not answered[image]', 'not allowed(value)', 'rule.passed == false']) {
       expect(GATEKEEPER_REGO).toContain(s);

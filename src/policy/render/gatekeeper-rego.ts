@@ -32,8 +32,42 @@ pod_spec(obj) = spec {
 
 container_fields := {"containers", "initContainers", "ephemeralContainers"}
 
+# The pod spec holds references as written; the policy's globs name the registry host, so a short
+# Docker Hub name is also matched in its full form (\`nginx\` is docker.io/library/nginx).
 in_scope(image) {
   regex.match(input.parameters.imagePatterns[_], image)
+}
+
+in_scope(image) {
+  regex.match(input.parameters.imagePatterns[_], full_reference(image))
+}
+
+full_reference(image) = full {
+  not contains(image, "/")
+  full := concat("", ["docker.io/library/", image])
+}
+
+full_reference(image) = full {
+  contains(image, "/")
+  not registry_host(split(image, "/")[0])
+  full := concat("", ["docker.io/", image])
+}
+
+full_reference(image) = image {
+  contains(image, "/")
+  registry_host(split(image, "/")[0])
+}
+
+registry_host(first) {
+  contains(first, ".")
+}
+
+registry_host(first) {
+  contains(first, ":")
+}
+
+registry_host(first) {
+  first == "localhost"
 }
 
 # Every image of every container kind that the policy's spec.images covers.
