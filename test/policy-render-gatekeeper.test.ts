@@ -93,7 +93,7 @@ describe('policy render for serve (gatekeeper, webhook)', () => {
     it.each([['enforce'], ['audit']])('renders %s manifests the schemas accept', (mode) => {
       const rendered = renderServed(mode === 'enforce' ? enforce : audit, engine, options({ certManager: true, timeoutSeconds: engine === 'gatekeeper' ? 2 : 10 }));
       const kinds = rendered.documents.map((d) => d.kind as string);
-      const expected = ['Namespace', 'ServiceAccount', 'ConfigMap', 'Deployment', 'Service', 'Issuer', 'Certificate'];
+      const expected = ['Namespace', 'ServiceAccount', 'ConfigMap', 'Deployment', 'Service', 'PodDisruptionBudget', 'Issuer', 'Certificate'];
       expect(kinds).toEqual(engine === 'gatekeeper' ? [...expected, 'Provider', 'ConstraintTemplate', 'ShipImageVerified'] : [...expected, 'ValidatingWebhookConfiguration']);
       for (const doc of rendered.documents) {
         const validate = validators[doc.kind as string];
@@ -155,6 +155,8 @@ describe('policy render for serve (gatekeeper, webhook)', () => {
       expect(deployment.spec.template.metadata.labels).toMatchObject(deployment.spec.selector.matchLabels);
       expect(service.spec.ports).toEqual([{ name: 'https', port: 8443, targetPort: 'https', protocol: 'TCP' }]);
       expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'https', scheme: 'HTTPS' });
+      expect(one(docs, 'PodDisruptionBudget').spec).toEqual({ minAvailable: 1, selector: deployment.spec.selector });
+      expect(byKind(renderServed(enforce, engine, options({ replicas: 1 })).documents as Doc[], 'PodDisruptionBudget')).toEqual([]);
       expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'https', scheme: 'HTTPS' });
       for (const d of docs.filter((x) => !['Provider', 'ConstraintTemplate', 'ShipImageVerified', 'ValidatingWebhookConfiguration', 'Namespace'].includes(x.kind))) {
         expect(d.metadata.namespace).toBe('ship-image-system');

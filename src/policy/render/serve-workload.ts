@@ -178,6 +178,10 @@ export function serveWorkload(policy: Policy, o: ServeOptions, audit: boolean): 
     deployment,
     service,
   ];
+  // Admission fails closed while no serve pod is ready: a drain must leave one running.
+  if (o.replicas > 1) {
+    docs.push({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: meta(o.name), spec: { minAvailable: 1, selector: { matchLabels: serveLabels(o) } } });
+  }
   if (o.certManager) docs.push(...certManager(o));
   return docs;
 }
