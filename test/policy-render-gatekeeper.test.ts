@@ -13,13 +13,14 @@ import { policyCommand } from '../src/cli/commands/policy';
 import { UserError } from '../src/core/errors';
 import { loadPolicy, parsePolicy } from '../src/policy/load';
 import { renderServed, SERVED_ENGINES, toYaml, type WebhookOptions } from '../src/policy/render';
-import { GATEKEEPER_REGO } from '../src/policy/render/gatekeeper-rego';
+import { GATEKEEPER_REGO, globRegExp } from '../src/policy/render/gatekeeper-rego';
 import type { Policy } from '../src/policy/types';
 import vwcSchema from './support/crd-schemas/admissionregistration.k8s.io_v1_validatingwebhookconfiguration.json';
 import deploymentSchema from './support/crd-schemas/apps_v1_deployment.json';
 import constraintSchema from './support/crd-schemas/constraints.gatekeeper.sh_v1beta1_constraint.json';
 import providerSchema from './support/crd-schemas/externaldata.gatekeeper.sh_v1beta1_provider.json';
 import templateSchema from './support/crd-schemas/templates.gatekeeper.sh_v1_constrainttemplate.json';
+import { parseRego, RegoSet } from './support/rego-subset';
 import { makeServerTls, type TestServerTls } from './support/tls';
 
 type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -325,5 +326,117 @@ describe('policy render for serve (gatekeeper, webhook)', () => {
     it('says what serve needs for sigstore: github', async () => {
       await expect(run(['render', '--policy', policyFile('enforce', 'github'), '--engine', 'webhook', '--ca-bundle', tls.caFile])).rejects.toThrow(/gh attestation trusted-root/);
     });
+  });
+});
+
+// The template's Rego evaluated (test/support/rego-subset.ts: no OPA runs here) against the answers
+// Gatekeeper's external_data builtin gives it. Those are built as frameworks'
+// constraint/pkg/externaldata does: NewRegoResponse splits a ProviderResponse's items into
+// `responses` [[key, value]] and `errors` [[key, error]] with the HTTP status; HandleError (provider
+// unreachable, timed out, bad JSON) gives only status_code and system_error, its slices nil (null).
+describe('the ConstraintTemplate Rego, evaluated', () => {
+  const rego = parseRego(GATEKEEPER_REGO);
+  const DIGEST = 'sha256:' + 'c'.repeat(64);
+  type Item = { key: string; value?: unknown; error?: string };
+  const providerResponse = (items: Item[], systemError = '', statusCode = 200) => ({
+    responses: items.filter((i) => !i.error).map((i) => [i.key, i.value ?? null]),
+    errors: items.filter((i) => i.error).map((i) => [i.key, i.error]),
+    status_code: statusCode,
+    system_error: systemError,
+  });
+  const handleError = (statusCode: number, message: string) => ({ responses: null, errors: null, status_code: statusCode, system_error: message });
+  const verdict = (image: string, failed: Array<[string, string]> = [], allowed = failed.length === 0) => ({
+    image,
+    digest: DIGEST,
+    allowed,
+    rules: [
+      ...['signature', 'sbom', 'vulnerabilities'].filter((r) => !failed.some(([f]) => f === r)).map((rule) => ({ rule, passed: true, reason: 'ok' })),
+      ...failed.map(([rule, reason]) => ({ rule, passed: false, reason })),
+    ],
+  });
+  const parameters = { provider: 'ship-image-serve', imagePatterns: ['ghcr.io/acme/*', 'docker.io/acme/*', 'docker.io/library/*'].map(globRegExp) };
+  const podSpec = {
+    initContainers: [{ name: 'init', image: 'ghcr.io/acme/init:1' }],
+    containers: [
+      { name: 'app', image: 'ghcr.io/acme/api:1.4' },
+      { name: 'sidecar', image: 'quay.io/other/proxy:2' },
+    ],
+    ephemeralContainers: [{ name: 'debug', image: 'ghcr.io/acme/debug@' + DIGEST }],
+  };
+  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: podSpec };
+  const IMAGES = ['ghcr.io/acme/api:1.4', 'ghcr.io/acme/debug@' + DIGEST, 'ghcr.io/acme/init:1'];
+
+  function run(object: unknown, answer: (keys: string[]) => unknown): { messages: string[]; calls: string[][] } {
+    const calls: string[][] = [];
+    const externalData = (request: unknown) => {
+      const { provider, keys } = request as { provider: string; keys: string[] };
+      expect(provider).toBe('ship-image-serve');
+      calls.push([...keys].sort());
+      return answer(keys) as never;
+    };
+    const violations = rego.query('violation', { review: { object }, parameters } as never, externalData as never) as RegoSet;
+    return { messages: violations.values().map((v) => (v as { msg: string }).msg).sort(), calls };
+  }
+
+  it('asks once about every in-scope image of every container kind, and admits clean verdicts', () => {
+    const { messages, calls } = run(pod, (keys) => providerResponse(keys.map((key) => ({ key, value: verdict(key) }))));
+    expect(calls).toEqual([IMAGES]);
+    expect(messages).toEqual([]);
+  });
+
+  it.each([
+    ['Deployment', { spec: { template: { spec: podSpec } } }],
+    ['StatefulSet', { spec: { template: { spec: podSpec } } }],
+    ['Job', { spec: { template: { spec: podSpec } } }],
+    ['CronJob', { spec: { jobTemplate: { spec: { template: { spec: podSpec } } } } }],
+  ])('reads the pod template of a %s', (kind, body) => {
+    const { calls } = run({ apiVersion: 'x', kind, metadata: { name: 'w' }, ...body }, (keys) => providerResponse(keys.map((key) => ({ key, value: verdict(key) }))));
+    expect(calls).toEqual([IMAGES]);
+  });
+
+  it('matches short Docker Hub names in their full form, without a conflict on `name:tag`', () => {
+    const spec = { containers: ['nginx:1.27', 'acme/api', 'localhost:5000/x', 'ghcr.io/other/y', 'busybox'].map((image, i) => ({ name: `c${i}`, image })) };
+    const { calls } = run({ kind: 'Pod', spec }, (keys) => providerResponse(keys.map((key) => ({ key, value: verdict(key) }))));
+    expect(calls).toEqual([['acme/api', 'busybox', 'nginx:1.27']]);
+  });
+
+  it('makes no request and no violation when no image is in scope', () => {
+    const { messages, calls } = run({ kind: 'Pod', spec: { containers: [{ name: 'a', image: 'quay.io/other/proxy:2' }] } }, () => {
+      throw new Error('not called');
+    });
+    expect(calls).toEqual([]);
+    expect(messages).toEqual([]);
+  });
+
+  it('names the image, the digest and each failed rule with its reason', () => {
+    const { messages } = run(pod, (keys) =>
+      providerResponse(keys.map((key) => ({ key, value: key.includes('api') ? verdict(key, [['vulnerabilities', 'CVE-2024-1 is CRITICAL, published 30d ago'], ['sbom', 'no SBOM']]) : verdict(key) }))),
+    );
+    expect(messages).toEqual([
+      `image ghcr.io/acme/api:1.4 (verdict for ${DIGEST}): rule sbom failed: no SBOM`,
+      `image ghcr.io/acme/api:1.4 (verdict for ${DIGEST}): rule vulnerabilities failed: CVE-2024-1 is CRITICAL, published 30d ago`,
+    ]);
+  });
+
+  it('reports failed rules of an audit-mode verdict (allowed, failures listed) so warn shows them', () => {
+    const { messages } = run(pod, (keys) => providerResponse(keys.map((key) => ({ key, value: key.includes('init') ? verdict(key, [['signature', 'unsigned']], true) : verdict(key) }))));
+    expect(messages).toEqual([`image ghcr.io/acme/init:1 (verdict for ${DIGEST}): rule signature failed: unsigned`]);
+  });
+
+  it.each([
+    ['an item error', (keys: string[]) => providerResponse(keys.map((key) => (key.includes('api') ? { key, error: 'registry ghcr.io unreachable' } : { key, value: verdict(key) }))), [/^image ghcr.io\/acme\/api:1.4: no verdict: registry ghcr.io unreachable; denied \(fail closed\)$/]],
+    ['a systemError', (keys: string[]) => providerResponse(keys.map((key) => ({ key, value: verdict(key) })), 'trust root unavailable'), [/provider ship-image-serve failed: trust root unavailable/]],
+    ['an unreachable provider (HandleError)', () => handleError(500, 'failed to send external data request: context deadline exceeded'), [/failed: failed to send external data request: context deadline exceeded; .* denied \(fail closed\)/]],
+    ['a non-200 status', (keys: string[]) => providerResponse(keys.map((key) => ({ key, value: verdict(key) })), '', 503), [/answered HTTP 503/]],
+    ['a key without an item', (keys: string[]) => providerResponse(keys.filter((k) => !k.includes('debug')).map((key) => ({ key, value: verdict(key) }))), [/^image ghcr.io\/acme\/debug@sha256:c+: the provider gave no verdict; denied \(fail closed\)$/]],
+    ['a value that is not a verdict', (keys: string[]) => providerResponse(keys.map((key) => ({ key, value: key.includes('api') ? 'ok' : verdict(key) }))), [/^image ghcr.io\/acme\/api:1.4: denied by ship-image: ok$/]],
+    ['a denial without a failed rule', (keys: string[]) => providerResponse(keys.map((key) => ({ key, value: key.includes('api') ? { image: key, allowed: false, rules: [] } : verdict(key) }))), [/^image ghcr.io\/acme\/api:1.4: denied by ship-image: /]],
+    ['external_data failing outright', () => {
+      throw new Error('builtin error');
+    }, [/no answer from provider ship-image-serve for .*denied \(fail closed\)/]],
+  ])('fails closed on %s', (_name, answer, expected) => {
+    const { messages } = run(pod, answer);
+    expect(messages).toHaveLength(expected.length);
+    expected.forEach((re, i) => expect(messages[i]).toMatch(re));
   });
 });
