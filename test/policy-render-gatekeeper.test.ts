@@ -17,6 +17,13 @@ import { GATEKEEPER_REGO, globRegExp } from '../src/policy/render/gatekeeper-reg
 import type { Policy } from '../src/policy/types';
 import vwcSchema from './support/crd-schemas/admissionregistration.k8s.io_v1_validatingwebhookconfiguration.json';
 import deploymentSchema from './support/crd-schemas/apps_v1_deployment.json';
+import certificateSchema from './support/crd-schemas/cert-manager.io_v1_certificate.json';
+import issuerSchema from './support/crd-schemas/cert-manager.io_v1_issuer.json';
+import configMapSchema from './support/crd-schemas/core_v1_configmap.json';
+import namespaceSchema from './support/crd-schemas/core_v1_namespace.json';
+import serviceSchema from './support/crd-schemas/core_v1_service.json';
+import serviceAccountSchema from './support/crd-schemas/core_v1_serviceaccount.json';
+import pdbSchema from './support/crd-schemas/policy_v1_poddisruptionbudget.json';
 import constraintSchema from './support/crd-schemas/constraints.gatekeeper.sh_v1beta1_constraint.json';
 import providerSchema from './support/crd-schemas/externaldata.gatekeeper.sh_v1beta1_provider.json';
 import templateSchema from './support/crd-schemas/templates.gatekeeper.sh_v1_constrainttemplate.json';
@@ -32,6 +39,13 @@ const validators: Record<string, ReturnType<typeof ajv.compile>> = {
   ShipImageVerified: ajv.compile(constraintSchema),
   ValidatingWebhookConfiguration: ajv.compile(vwcSchema),
   Deployment: ajv.compile(deploymentSchema),
+  Namespace: ajv.compile(namespaceSchema),
+  ServiceAccount: ajv.compile(serviceAccountSchema),
+  ConfigMap: ajv.compile(configMapSchema),
+  Service: ajv.compile(serviceSchema),
+  PodDisruptionBudget: ajv.compile(pdbSchema),
+  Certificate: ajv.compile(certificateSchema),
+  Issuer: ajv.compile(issuerSchema),
 };
 /** Flags `ship-image serve` takes (its fixed interface). */
 const SERVE_FLAGS = ['--policy', '--tls-cert', '--tls-key', '--client-ca', '--listen', '--audit', '--trusted-root'];
@@ -97,8 +111,8 @@ describe('policy render for serve (gatekeeper, webhook)', () => {
       const expected = ['Namespace', 'ServiceAccount', 'ConfigMap', 'Deployment', 'Service', 'PodDisruptionBudget', 'Issuer', 'Certificate'];
       expect(kinds).toEqual(engine === 'gatekeeper' ? [...expected, 'Provider', 'ConstraintTemplate', 'ShipImageVerified'] : [...expected, 'ValidatingWebhookConfiguration']);
       for (const doc of rendered.documents) {
-        const validate = validators[doc.kind as string];
-        if (!validate) continue;
+        const validate = validators[doc.kind as string]!;
+        expect(validate).toBeDefined();
         const ok = validate(doc);
         expect(ok ? [] : validate.errors).toEqual([]);
       }
@@ -108,9 +122,10 @@ describe('policy render for serve (gatekeeper, webhook)', () => {
 
     it('is checked by closed schemas (an unknown field would be caught)', () => {
       const docs = renderServed(enforce, engine, options()).documents as Doc[];
-      for (const kind of engine === 'gatekeeper' ? ['Provider', 'ConstraintTemplate', 'ShipImageVerified', 'Deployment'] : ['ValidatingWebhookConfiguration', 'Deployment']) {
-        const doc = JSON.parse(JSON.stringify(one(docs, kind)));
-        (doc.spec ?? doc.webhooks[0]).notAField = true;
+      for (const doc0 of docs) {
+        const kind = doc0.kind as string;
+        const doc = JSON.parse(JSON.stringify(doc0));
+        (doc.spec ?? doc.webhooks?.[0] ?? doc.metadata).notAField = true;
         expect(validators[kind]!(doc)).toBe(false);
       }
     });
@@ -297,7 +312,7 @@ describe('policy render for serve (gatekeeper, webhook)', () => {
       expect(code).toBe(0);
       expect(stdout.startsWith('# Rendered by')).toBe(true);
       const docs = parseAllDocuments(stdout).map((d) => d.toJS()) as Doc[];
-      for (const d of docs) if (validators[d.kind]) expect(validators[d.kind]!(d)).toBe(true);
+      for (const d of docs) expect(validators[d.kind]!(d)).toBe(true);
       expect(one(docs, 'Deployment').metadata.namespace).toBe('admission');
       expect(one(docs, 'Deployment').spec.template.spec.containers[0].image).toBe('ghcr.io/OWNER/ship-image:latest');
       if (engine === 'gatekeeper') {
