@@ -4,7 +4,7 @@
 import type { Policy } from '../types';
 import { MANAGED_BY_LABELS, requireSomething, type Rendered } from './common';
 import { GATEKEEPER_REGO, globRegExp } from './gatekeeper-rego';
-import { base64Pem, checkServeOptions, SERVE_PORT, serveWorkload, type Doc, type ServeOptions } from './serve-workload';
+import { base64Pem, checkServeOptions, SERVE_PORT, serveWarnings, serveWorkload, type Doc, type ServeOptions } from './serve-workload';
 import { WORKLOAD_KINDS } from './workload-kinds';
 
 export const CONSTRAINT_KIND = 'ShipImageVerified';
@@ -64,6 +64,7 @@ export function renderGatekeeper(policy: Policy, o: ServeOptions): Rendered {
   return {
     documents: [...serveWorkload(policy, o, false), provider, template, constraint],
     warnings: [
+      ...serveWarnings(o),
       `Gatekeeper admits on error unless its own webhook fails closed: install it with validatingWebhookFailurePolicy=Fail, and keep the Provider timeout (${o.timeoutSeconds}s) below validatingWebhookTimeoutSeconds (see docs/admission.md)`,
     ],
   };

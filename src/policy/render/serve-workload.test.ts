@@ -1,5 +1,5 @@
 import { testPolicy } from '../testdata/policy';
-import { base64Pem, checkServeOptions, serviceDnsNames, type ServeOptions } from './serve-workload';
+import { base64Pem, checkServeOptions, DEFAULT_SERVE_IMAGE, serveWarnings, serviceDnsNames, type ServeOptions } from './serve-workload';
 
 const options: ServeOptions = {
   namespace: 'ns',
@@ -27,5 +27,15 @@ describe('serve workload helpers', () => {
     expect(() => checkServeOptions(testPolicy({ sigstore: { kind: 'github' } }), { ...options, trustedRoot: '{}' })).not.toThrow();
     expect(() => checkServeOptions(testPolicy(), { ...options, trustedRoot: '{}' })).toThrow(/is for a policy with 'sigstore: github'/);
     expect(() => checkServeOptions(testPolicy(), options)).not.toThrow();
+  });
+
+  it('refuses a policy whose files would not fit in a ConfigMap', () => {
+    const big = JSON.stringify({ mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1', pad: 'x'.repeat(1 << 20) });
+    expect(() => checkServeOptions(testPolicy({ sigstore: { kind: 'trustedRoot', path: 'r.json', json: big } }), options)).toThrow(/over the 1 MiB a ConfigMap holds/);
+  });
+
+  it('warns while the serve image is the placeholder', () => {
+    expect(serveWarnings({ ...options, image: DEFAULT_SERVE_IMAGE }).join()).toMatch(/placeholder .* --serve-image/);
+    expect(serveWarnings(options)).toEqual([]);
   });
 });

@@ -44,6 +44,13 @@ export interface ServeOptions {
 
 export type Doc = Record<string, unknown>;
 
+/** Warnings every serve rendering shares. */
+export function serveWarnings(o: ServeOptions): string[] {
+  return o.image === DEFAULT_SERVE_IMAGE
+    ? [`the Deployment runs the placeholder image ${DEFAULT_SERVE_IMAGE}; pass --serve-image with the ship-image image, pinned by digest`]
+    : [];
+}
+
 /** What serve cannot run without, said before anything is rendered. */
 export function checkServeOptions(policy: Policy, o: ServeOptions): void {
   if (policy.sigstore.kind === 'github' && o.trustedRoot === undefined) {
@@ -51,12 +58,18 @@ export function checkServeOptions(policy: Policy, o: ServeOptions): void {
       `${policy.source}: spec.sigstore: github: serve needs GitHub's trusted root, which ship-image does not ship; save it ('gh attestation trusted-root > github-root.jsonl') and pass --trusted-root github-root.jsonl`,
     );
   }
+  const size = Object.values(servedPolicyFiles(policy, o.trustedRoot)).reduce((n, text) => n + Buffer.byteLength(text), 0) + Buffer.byteLength(o.clientCaPem ?? '');
+  if (size > CONFIGMAP_MAX_BYTES) {
+    throw new UserError(`${policy.source}: the policy with its keys and trusted root is ${size} bytes, over the 1 MiB a ConfigMap holds; trim the trusted root to the instances you use`);
+  }
   if (policy.sigstore.kind !== 'github' && o.trustedRoot !== undefined) {
     throw new UserError(`--trusted-root is for a policy with 'sigstore: github'; ${policy.source} sets its root in spec.sigstore, which serve reads`);
   }
 }
 
 export const CLIENT_CA_FILE = 'client-ca.crt';
+// The API server's limit on a ConfigMap (data and metadata together; the metadata is small).
+const CONFIGMAP_MAX_BYTES = 1024 * 1024 - 4096;
 
 export function serveLabels(o: ServeOptions): Record<string, string> {
   return { 'app.kubernetes.io/name': 'ship-image-serve', 'app.kubernetes.io/instance': o.name };

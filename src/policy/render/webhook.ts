@@ -3,7 +3,7 @@
 import { UserError } from '../../core/errors';
 import type { Policy } from '../types';
 import { MANAGED_BY_LABELS, requireSomething, type Rendered } from './common';
-import { base64Pem, checkServeOptions, SERVE_PORT, serveWorkload, type Doc, type ServeOptions } from './serve-workload';
+import { base64Pem, checkServeOptions, SERVE_PORT, serveWarnings, serveWorkload, type Doc, type ServeOptions } from './serve-workload';
 import { WORKLOAD_KINDS } from './workload-kinds';
 
 export type FailurePolicy = 'Fail' | 'Ignore';
@@ -47,7 +47,7 @@ export function renderWebhook(policy: Policy, o: WebhookOptions): Rendered {
     metadata: { name: o.name, labels: MANAGED_BY_LABELS },
     webhooks: [webhook],
   };
-  const warnings =
-    o.failurePolicy === 'Ignore' ? ['failurePolicy Ignore: while serve is down or slower than timeoutSeconds, every pod is admitted unchecked'] : [];
+  const warnings = [...serveWarnings(o)];
+  if (o.failurePolicy === 'Ignore') warnings.push('failurePolicy Ignore: while serve is down or slower than timeoutSeconds, every pod is admitted unchecked');
   return { documents: [...serveWorkload(policy, o, policy.mode === 'audit'), configuration], warnings };
 }
