@@ -15,6 +15,9 @@ export const DEFAULT_SERVE_IMAGE = 'ghcr.io/OWNER/ship-image:latest';
 const POLICY_DIR = '/etc/ship-image/policy';
 const TLS_DIR = '/etc/ship-image/tls';
 const REGISTRY_DIR = '/etc/ship-image/registry';
+export const CLIENT_CA_FILE = 'client-ca.crt';
+// The API server's limit on a ConfigMap (data and metadata together; the metadata is small).
+const CONFIGMAP_MAX_BYTES = 1024 * 1024 - 4096;
 
 export interface ServeOptions {
   /** Namespace of the serve workload (excluded from admission, or its own pods could never start). */
@@ -67,9 +70,6 @@ export function checkServeOptions(policy: Policy, o: ServeOptions): void {
   }
 }
 
-export const CLIENT_CA_FILE = 'client-ca.crt';
-// The API server's limit on a ConfigMap (data and metadata together; the metadata is small).
-const CONFIGMAP_MAX_BYTES = 1024 * 1024 - 4096;
 
 export function serveLabels(o: ServeOptions): Record<string, string> {
   return { 'app.kubernetes.io/name': 'ship-image-serve', 'app.kubernetes.io/instance': o.name };
