@@ -104,8 +104,8 @@ describe('directory store', () => {
 
   test('SIGKILL of a process at random moments while it saves a large state leaves a whole state every time', async () => {
     const dir = path.join(tmp, 'state');
-    for (let round = 0; round < 4; round++) {
-      const child = spawnTsChild(saverScript(dir, 8));
+    for (let round = 0; round < 3; round++) {
+      const child = spawnTsChild(saverScript(dir, 4));
       const out = childLines(child);
       const { index } = await out.waitFor((l) => l === 'saved 1');
       await out.waitFor((l) => l.startsWith('saving '), index + 1);
@@ -116,7 +116,7 @@ describe('directory store', () => {
       // The newest whole save, or the one that was being renamed into place at the kill.
       expect(state.history[0]!.digests).toBeGreaterThanOrEqual(before);
       expect(state.history[0]!.digests).toBeLessThanOrEqual(before + 1);
-      expect(Object.keys(state.scans).length).toBeGreaterThan(10_000);
+      expect(Object.keys(state.scans).length).toBeGreaterThan(5_000);
     }
   });
 
