@@ -1,0 +1,77 @@
+import { oneLine } from '../../core/errors';
+import { inertText } from '../../core/untrusted-text';
+import type { AlertSink, Finding, MonitorState, OpenFinding, StateStore, SweepChanges } from '../model';
+
+/**
+ * Delivers to every sink what it has not been sent: each open finding's trigger once (recorded in
+ * `open[key].sent[sink]`), and each resolving finding's resolve to exactly the sinks that got its
+ * trigger (dropped from `resolving` once none is left). The state is saved after each sink, so a
+ * sweep that crashes between sinks, run again, sends nothing twice; what failed is offered again
+ * next sweep. The state is the source of truth; `changes` supplies the sweep time, and any of its
+ * findings the lifecycle has not filed yet (opened but not in `open`, resolved but still in `open`)
+ * are filed first.
+ */
+export async function deliverAlerts(
+  state: MonitorState,
+  changes: SweepChanges,
+  sinks: readonly AlertSink[],
+  store: StateStore,
+  now: () => string = () => new Date().toISOString(),
+): Promise<{ state: MonitorState; errors: string[] }> {
+  fileChanges(state, changes);
+  const errors: string[] = [];
+  for (const sink of sinks) {
+    const opened: Finding[] = Object.values(state.open)
+      .filter((o) => o.sent[sink.name] === undefined)
+      .map((o) => o.finding);
+    const resolved: Finding[] = Object.values(state.resolving)
+      .filter((o) => o.sent[sink.name] !== undefined)
+      .map((o) => o.finding);
+    if (opened.length === 0 && resolved.length === 0) continue;
+    let result: { triggered: string[]; resolved: string[]; errors: string[] };
+    try {
+      result = await sink.deliver({ sweptAt: changes.sweptAt, opened, resolved });
+    } catch (err) {
+      errors.push(`alert sink '${sink.name}': ${inertText(oneLine(err), { max: 300 })}`);
+      continue;
+    }
+    errors.push(...result.errors.map((e) => inertText(e, { max: 400 })));
+    const at = now();
+    for (const key of result.triggered) {
+      const entry = state.open[key];
+      if (entry && entry.sent[sink.name] === undefined) entry.sent[sink.name] = at;
+    }
+    for (const key of result.resolved) {
+      const entry = state.resolving[key];
+      if (entry) delete entry.sent[sink.name];
+    }
+    dropDelivered(state);
+    if (result.triggered.length > 0 || result.resolved.length > 0) await store.save(state);
+  }
+  if (dropDelivered(state)) await store.save(state);
+  return { state, errors };
+}
+
+function fileChanges(state: MonitorState, changes: SweepChanges): void {
+  for (const f of changes.opened) {
+    if (!state.open[f.key]) state.open[f.key] = { finding: f, firstSeen: changes.sweptAt, lastSeen: changes.sweptAt, sent: {} };
+  }
+  for (const f of changes.resolved) {
+    const entry: OpenFinding | undefined = state.open[f.key];
+    if (!entry) continue;
+    delete state.open[f.key];
+    state.resolving[f.key] = entry;
+  }
+}
+
+/** Resolving entries no sink still owes a resolve; true when any was dropped. */
+function dropDelivered(state: MonitorState): boolean {
+  let dropped = false;
+  for (const [key, entry] of Object.entries(state.resolving)) {
+    if (Object.keys(entry.sent).length === 0) {
+      delete state.resolving[key];
+      dropped = true;
+    }
+  }
+  return dropped;
+}
