@@ -19,6 +19,8 @@ export async function deliverAlerts(
   now: () => string = () => new Date().toISOString(),
 ): Promise<{ state: MonitorState; errors: string[] }> {
   fileChanges(state, changes);
+  // The state as given is saved too (once, at the end) when no delivery saved it.
+  let dirty = true;
   const errors: string[] = [];
   for (const sink of sinks) {
     const opened: Finding[] = Object.values(state.open)
@@ -46,15 +48,20 @@ export async function deliverAlerts(
       if (entry) delete entry.sent[sink.name];
     }
     dropDelivered(state);
-    if (result.triggered.length > 0 || result.resolved.length > 0) await store.save(state);
+    if (result.triggered.length > 0 || result.resolved.length > 0 || dirty) {
+      await store.save(state);
+      dirty = false;
+    }
   }
-  if (dropDelivered(state)) await store.save(state);
+  if (dropDelivered(state) || dirty) await store.save(state);
   return { state, errors };
 }
 
+/** Files what the lifecycle left unfiled. */
 function fileChanges(state: MonitorState, changes: SweepChanges): void {
   for (const f of changes.opened) {
-    if (!state.open[f.key]) state.open[f.key] = { finding: f, firstSeen: changes.sweptAt, lastSeen: changes.sweptAt, sent: {} };
+    if (state.open[f.key] || state.resolving[f.key]) continue;
+    state.open[f.key] = { finding: f, firstSeen: changes.sweptAt, lastSeen: changes.sweptAt, sent: {} };
   }
   for (const f of changes.resolved) {
     const entry: OpenFinding | undefined = state.open[f.key];
