@@ -209,7 +209,9 @@ test('429 and 500 are tried again (Retry-After honoured), then delivered; 400 is
 
   const other = finding(D2, 'signature', 'keyless', 'HIGH', 'no signature by an allowed identity');
   pd.failNext(400);
-  const second = await deliverAlerts(withOpen(await store.load(), other), { sweptAt: 't2', opened: [other], resolved: [] }, [pager!], store);
+  // As the sweep does: the lifecycle's state is saved, then alerts are delivered.
+  await store.save(withOpen(await store.load(), other));
+  const second = await deliverAlerts(await store.load(), { sweptAt: 't2', opened: [other], resolved: [] }, [pager!], store);
   expect(pd.received).toHaveLength(4);
   expect(second.errors).toEqual([`pagerduty sink 'pager': trigger ${other.key}: answered 400 ({"status":"invalid event","message":"Event object is invalid","errors":["forced by the test"]}); PagerDuty refused the event as invalid, not retried`]);
   expect(second.state.open[other.key]!.sent).toEqual({});

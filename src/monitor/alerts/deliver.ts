@@ -7,7 +7,7 @@ import type { AlertSink, Finding, MonitorState, OpenFinding, StateStore, SweepCh
  * `open[key].sent[sink]`), and each resolving finding's resolve to exactly the sinks that got its
  * trigger (dropped from `resolving` once none is left). The state is saved after each sink, so a
  * sweep that crashes between sinks, run again, sends nothing twice; what failed is offered again
- * next sweep. The state is the source of truth; `changes` supplies the sweep time, and any of its
+ * next sweep. Nothing changed, nothing is saved (the sweep saved the state before). The state is the source of truth; `changes` supplies the sweep time, and any of its
  * findings the lifecycle has not filed yet (opened but not in `open`, resolved but still in `open`)
  * are filed first.
  */
@@ -18,9 +18,8 @@ export async function deliverAlerts(
   store: StateStore,
   now: () => string = () => new Date().toISOString(),
 ): Promise<{ state: MonitorState; errors: string[] }> {
-  fileChanges(state, changes);
-  // The state as given is saved too (once, at the end) when no delivery saved it.
-  let dirty = true;
+  // Whether the state holds a change made here that is not saved yet.
+  let dirty = fileChanges(state, changes);
   const errors: string[] = [];
   for (const sink of sinks) {
     const opened: Finding[] = Object.values(state.open)
@@ -47,7 +46,7 @@ export async function deliverAlerts(
       const entry = state.resolving[key];
       if (entry) delete entry.sent[sink.name];
     }
-    dropDelivered(state);
+    dirty = dropDelivered(state) || dirty;
     if (result.triggered.length > 0 || result.resolved.length > 0 || dirty) {
       await store.save(state);
       dirty = false;
@@ -57,18 +56,22 @@ export async function deliverAlerts(
   return { state, errors };
 }
 
-/** Files what the lifecycle left unfiled. */
-function fileChanges(state: MonitorState, changes: SweepChanges): void {
+/** Files what the lifecycle left unfiled; true when that changed the state. */
+function fileChanges(state: MonitorState, changes: SweepChanges): boolean {
+  let changed = false;
   for (const f of changes.opened) {
     if (state.open[f.key] || state.resolving[f.key]) continue;
     state.open[f.key] = { finding: f, firstSeen: changes.sweptAt, lastSeen: changes.sweptAt, sent: {} };
+    changed = true;
   }
   for (const f of changes.resolved) {
     const entry: OpenFinding | undefined = state.open[f.key];
     if (!entry) continue;
     delete state.open[f.key];
     state.resolving[f.key] = entry;
+    changed = true;
   }
+  return changed;
 }
 
 /** Resolving entries no sink still owes a resolve; true when any was dropped. */
