@@ -7,9 +7,9 @@ import type { AlertSink, Finding, MonitorState, OpenFinding, StateStore, SweepCh
  * `open[key].sent[sink]`), and each resolving finding's resolve to exactly the sinks that got its
  * trigger (dropped from `resolving` once none is left). The state is saved after each sink, so a
  * sweep that crashes between sinks, run again, sends nothing twice; what failed is offered again
- * next sweep. Nothing changed, nothing is saved (the sweep saved the state before). The state is the source of truth; `changes` supplies the sweep time, and any of its
- * findings the lifecycle has not filed yet (opened but not in `open`, resolved but still in `open`)
- * are filed first.
+ * next sweep; when nothing changed nothing is saved (the sweep saved its state before). The state
+ * is the source of truth; `changes` supplies the sweep time, and any of its findings the lifecycle
+ * has not filed yet (opened but not in `open`, resolved but still in `open`) are filed first.
  */
 export async function deliverAlerts(
   state: MonitorState,
