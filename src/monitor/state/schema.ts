@@ -33,7 +33,7 @@ function counts(v: unknown, path: string): void {
 
 function record(v: unknown, path: string, each: (value: unknown, path: string, key: string) => void): void {
   need(isObject(v), path, 'is not an object');
-  for (const [k, value] of Object.entries(v as Record<string, unknown>)) each(value, `${path}[${JSON.stringify(k.slice(0, 80))}]`, k);
+  for (const [k, value] of Object.entries(v as Record<string, unknown>)) each(value, `${path}[${JSON.stringify(k.slice(0, 200))}]`, k);
 }
 
 function openFinding(v: unknown, path: string, key: string): void {
