@@ -14,6 +14,7 @@ import { openStateStore } from '../src/monitor/state';
 import { startGitHubApiDouble, type GitHubApiDouble } from './support/github-api-double';
 import { startPagerDutyDouble, type PagerDutyDouble } from './support/pagerduty-double';
 import { startSlackDouble, type SlackDouble } from './support/slack-double';
+import { childLines, killAndWait, spawnTsChild } from './support/ts-child';
 
 jest.setTimeout(120_000);
 
@@ -278,6 +279,49 @@ test('a sweep that crashes between sinks, run again, sends nothing twice', async
   expect(pd.accepted).toHaveLength(1);
   expect(slack.messages).toHaveLength(1);
   expect(gh.issues.get('acme/estate')).toHaveLength(2);
+});
+
+test('a real process SIGKILLed between sinks (after the first sink’s delivery is saved), run again, sends nothing twice', async () => {
+  const dir = path.join(tmp, 'state');
+  const file = await alertsFile(`sinks:
+  - name: pager
+    pagerduty: { routingKeyEnv: PAGERDUTY_ROUTING_KEY, url: "${pd.url}" }
+  - name: chat
+    slack: { webhookUrlEnv: SLACK_WEBHOOK_URL }
+`);
+  const state = withOpen(emptyState(), critical, medium);
+  await openStateStore(dir).save(state);
+  const changes = { sweptAt: '2026-12-01T00:00:00Z', opened: [critical, medium], resolved: [] };
+  const child = spawnTsChild(
+    `
+const { deliverAlerts, loadAlertSinks } = require(SRC + '/monitor/alerts/index.ts');
+const { openStateStore } = require(SRC + '/monitor/state/index.ts');
+(async () => {
+  const store = openStateStore(${JSON.stringify(dir)});
+  const save = store.save.bind(store);
+  // After the first sink's delivery is saved, the process stops here until it is killed.
+  store.save = async (s) => { await save(s); process.stdout.write('saved\\n'); await new Promise((r) => setTimeout(r, 60000)); };
+  const sinks = await loadAlertSinks(${JSON.stringify(file)});
+  await deliverAlerts(await store.load(), ${JSON.stringify(changes)}, sinks, store);
+})().catch((err) => { process.stderr.write(String(err && err.stack || err)); process.exit(3); });
+`,
+    env(),
+  );
+  const out = childLines(child);
+  await out.waitFor((l) => l === 'saved');
+  await killAndWait(child);
+  expect(pd.accepted.map((e) => e.dedup_key).sort()).toEqual([critical.key, medium.key].sort());
+  expect(slack.messages).toHaveLength(0);
+
+  const sinks = await loadAlertSinks(file, env());
+  const store = openStateStore(dir);
+  const rerun = await deliverAlerts(await store.load(), changes, sinks, store);
+  expect(rerun.errors).toEqual([]);
+  expect(pd.received).toHaveLength(2);
+  expect(slack.messages).toHaveLength(1);
+  await deliverAlerts(await store.load(), changes, sinks, store);
+  expect(pd.received).toHaveLength(2);
+  expect(slack.requests).toBe(1);
 });
 
 test('GitHub: an issue opened by a run that crashed before saving is found by its marker, not opened twice', async () => {

@@ -21,6 +21,11 @@ export async function deliverAlerts(
   // Whether the state holds a change made here that is not saved yet.
   let dirty = fileChanges(state, changes);
   const errors: string[] = [];
+  const expired = dropExpired(state, changes.sweptAt, sinks);
+  if (expired.entries > 0) {
+    dirty = true;
+    errors.push(`alerts: ${expired.entries} resolve(s) owed to sinks no longer in the alerts file (${[...expired.sinks].slice(0, 5).join(', ')}) dropped after ${RESOLVING_MAX_DAYS} days`);
+  }
   for (const sink of sinks) {
     const opened: Finding[] = Object.values(state.open)
       .filter((o) => o.sent[sink.name] === undefined)
@@ -54,6 +59,26 @@ export async function deliverAlerts(
   }
   if (dropDelivered(state) || dirty) await store.save(state);
   return { state, errors };
+}
+
+/** A resolve owed only to sinks no longer configured is kept this long (then the state lets it go). */
+export const RESOLVING_MAX_DAYS = 30;
+
+/** Drops resolving entries past RESOLVING_MAX_DAYS that no configured sink is owed: how many, and the sinks they were owed to. */
+function dropExpired(state: MonitorState, sweptAt: string, sinks: readonly AlertSink[]): { entries: number; sinks: Set<string> } {
+  const out = { entries: 0, sinks: new Set<string>() };
+  const now = Date.parse(sweptAt);
+  if (Number.isNaN(now)) return out;
+  const configured = new Set(sinks.map((s) => s.name));
+  for (const [key, entry] of Object.entries(state.resolving)) {
+    const names = Object.keys(entry.sent);
+    const seen = Date.parse(entry.lastSeen);
+    if (names.some((n) => configured.has(n)) || Number.isNaN(seen) || now - seen < RESOLVING_MAX_DAYS * 86_400_000) continue;
+    delete state.resolving[key];
+    out.entries++;
+    for (const n of names) out.sinks.add(inertText(n, { max: 60 }));
+  }
+  return out;
 }
 
 /** Files what the lifecycle left unfiled; true when that changed the state. */
