@@ -142,17 +142,17 @@ function statusMessage(err: unknown): string | undefined {
   return typeof message === 'string' ? message.slice(0, 200) : undefined;
 }
 
-// The generated API types its per-call middleware as the Observable kind but wraps it as the Promise
-// kind (wrapOptions): hand it the Promise kind, as it runs.
+// Each request carries its own deadline: node-fetch has none, and a black-holed API server would
+// otherwise hold the sweep for the kernel's TCP timeout.
 function callOptions(timeoutMs: number): k8s.ConfigurationOptions {
-  const timeout: k8s.Middleware = {
-    pre: async (ctx) => {
+  const timeout: k8s.ObservableMiddleware = {
+    pre: (ctx) => {
       ctx.setSignal(AbortSignal.timeout(timeoutMs));
-      return ctx;
+      return new k8s.Observable(Promise.resolve(ctx));
     },
-    post: async (ctx) => ctx,
+    post: (ctx) => new k8s.Observable(Promise.resolve(ctx)),
   };
-  return { middleware: [timeout], middlewareMergeStrategy: 'append' } as unknown as k8s.ConfigurationOptions;
+  return { middleware: [timeout], middlewareMergeStrategy: 'append' };
 }
 
 async function listPods(api: k8s.CoreV1Api, namespace: string | undefined, o: typeof DEFAULTS & { requestTimeoutMs: number }): Promise<PodLike[]> {
