@@ -45,9 +45,9 @@ beforeAll(async () => {
   // certificate-authority is relative: resolved against the kubeconfig's directory, as kubectl does.
   fs.writeFileSync(kubeconfig, stringify({
     apiVersion: 'v1', kind: 'Config', 'current-context': 'prod', preferences: {},
-    clusters: [cluster('prod', prod.url), cluster('staging', staging.url), cluster('down', down)],
+    clusters: [cluster('prod', prod.url), cluster('staging', staging.url), cluster('down', down), { name: 'no-ca', cluster: { server: prod.url } }],
     users: [user('prod', 'prod-token'), user('staging', 'staging-token'), user('stale', 'expired-token'), user('no-rbac', 'no-rbac-token')],
-    contexts: [context('prod', 'prod', 'prod'), context('staging', 'staging', 'staging'), context('expired', 'prod', 'stale'), context('down', 'down', 'prod'), context('forbidden', 'prod', 'no-rbac')],
+    contexts: [context('prod', 'prod', 'prod'), context('staging', 'staging', 'staging'), context('expired', 'prod', 'stale'), context('down', 'down', 'prod'), context('forbidden', 'prod', 'no-rbac'), context('wrong-ca', 'no-ca', 'prod')],
   }));
 });
 
@@ -184,6 +184,11 @@ test('an API server that accepts the connection and never answers: the request d
   }
 });
 
+test('a server certificate the kubeconfig does not trust: one line pointing at certificate-authority', async () => {
+  const inv = await listInventory({ kind: 'kubernetes', kubeconfig, contexts: ['wrong-ca'] });
+  expect(inv.notes).toEqual([{ source: 'wrong-ca', message: `cluster wrong-ca at ${prod.url}: TLS failed (UNABLE_TO_VERIFY_LEAF_SIGNATURE); check certificate-authority for context wrong-ca in the kubeconfig` }]);
+});
+
 test('a list the service account may not make: 403, one line naming the RBAC', async () => {
   const inv = await listInventory({ kind: 'kubernetes', kubeconfig, contexts: ['forbidden'] });
   expect(inv.images).toEqual([]);
@@ -257,7 +262,7 @@ test('--in-cluster: the service account token and CA from the pod, the API from 
 });
 
 test('bad flags and files are one-line UserErrors; --shard keeps its part of the estate', async () => {
-  await expect(listInventory({ kind: 'kubernetes', kubeconfig, contexts: ['nope'] })).rejects.toThrow(new UserError(`--context 'nope': not in ${kubeconfig}; the contexts there are prod, staging, expired, down, forbidden`));
+  await expect(listInventory({ kind: 'kubernetes', kubeconfig, contexts: ['nope'] })).rejects.toThrow(new UserError(`--context 'nope': not in ${kubeconfig}; the contexts there are prod, staging, expired, down, forbidden, wrong-ca`));
   await expect(listInventory({ kind: 'kubernetes', kubeconfig: path.join(dir, 'missing') })).rejects.toThrow(/missing: cannot read the kubeconfig \(.*\); pass a kubeconfig file/);
   const notYaml = path.join(dir, 'not-a-kubeconfig');
   fs.writeFileSync(notYaml, 'clusters: [ {');

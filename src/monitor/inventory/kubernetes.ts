@@ -9,6 +9,7 @@
 import * as path from 'node:path';
 import * as os from 'node:os';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as k8s from '@kubernetes/client-node';
 import { UserError, oneLine } from '../../core/errors';
 import { READ_CAPS, readTextCapped } from '../../core/read-capped';
@@ -52,6 +53,7 @@ const DEFAULTS = { pageSize: 500, requestTimeoutMs: 30_000, maxRestarts: 3, maxP
 interface Target {
   cluster: string;
   config: k8s.KubeConfig;
+  inCluster?: boolean;
 }
 
 function loadKubeconfigFile(file: string): k8s.KubeConfig {
@@ -72,32 +74,26 @@ function defaultKubeconfig(env: NodeJS.ProcessEnv): string {
   return fromEnv ?? path.join(env.HOME ?? os.homedir(), '.kube', 'config');
 }
 
+// What loadFromCluster builds, from the environment we were handed rather than process.env.
 function inClusterTarget(opts: KubernetesOptions, env: NodeJS.ProcessEnv): Target {
-  if (!env.KUBERNETES_SERVICE_HOST || !env.KUBERNETES_SERVICE_PORT) {
+  const host = env.KUBERNETES_SERVICE_HOST;
+  const port = env.KUBERNETES_SERVICE_PORT;
+  if (!host || !port) {
     throw new UserError('--in-cluster: KUBERNETES_SERVICE_HOST/PORT are not set, so this is not running in a pod; use --kubeconfig FILE outside a cluster');
   }
-  const root = opts.inClusterRoot ?? '';
-  const tokenFile = `${root}/var/run/secrets/kubernetes.io/serviceaccount/token`;
-  if (!fs.existsSync(tokenFile)) {
-    throw new UserError(`--in-cluster: no service account token at ${tokenFile}; set automountServiceAccountToken: true on the pod (deploy/monitor/)`);
+  const dir = `${opts.inClusterRoot ?? ''}/var/run/secrets/kubernetes.io/serviceaccount`;
+  if (!fs.existsSync(`${dir}/token`)) {
+    throw new UserError(`--in-cluster: no service account token at ${dir}/token; set automountServiceAccountToken: true on the pod (deploy/monitor/)`);
   }
   const config = new k8s.KubeConfig();
-  const saved = { host: process.env.KUBERNETES_SERVICE_HOST, port: process.env.KUBERNETES_SERVICE_PORT };
-  // loadFromCluster reads process.env; give it the environment we were handed.
-  process.env.KUBERNETES_SERVICE_HOST = env.KUBERNETES_SERVICE_HOST;
-  process.env.KUBERNETES_SERVICE_PORT = env.KUBERNETES_SERVICE_PORT;
-  try {
-    config.loadFromCluster(root);
-  } finally {
-    restoreEnv('KUBERNETES_SERVICE_HOST', saved.host);
-    restoreEnv('KUBERNETES_SERVICE_PORT', saved.port);
-  }
-  return { cluster: opts.clusterName ?? 'in-cluster', config };
-}
-
-function restoreEnv(name: string, value: string | undefined): void {
-  if (value === undefined) delete process.env[name];
-  else process.env[name] = value;
+  config.loadFromOptions({
+    clusters: [{ name: 'in-cluster', server: `https://${net.isIPv6(host) ? `[${host}]` : host}:${port}`, caFile: `${dir}/ca.crt`, skipTLSVerify: false }],
+    // tokenFile: re-read on every request, so a rotated (bound) service account token is picked up.
+    users: [{ name: 'in-cluster', authProvider: { name: 'tokenFile', config: { tokenFile: `${dir}/token` } } }],
+    contexts: [{ name: 'in-cluster', cluster: 'in-cluster', user: 'in-cluster' }],
+    currentContext: 'in-cluster',
+  });
+  return { cluster: opts.clusterName ?? 'in-cluster', config, inCluster: true };
 }
 
 /** The clusters to list: one KubeConfig per context (a client reads the current context per request). */
@@ -155,23 +151,29 @@ function callOptions(timeoutMs: number): k8s.ConfigurationOptions {
   return { middleware: [timeout], middlewareMergeStrategy: 'append' };
 }
 
-async function listPods(api: k8s.CoreV1Api, namespace: string | undefined, o: typeof DEFAULTS & { requestTimeoutMs: number }): Promise<PodLike[]> {
+// Pods are turned into rows page by page, so a large cluster's pod objects are not all held at once;
+// a restart after 410 drops the rows of the failed attempt.
+async function listRows(api: k8s.CoreV1Api, cluster: string, namespace: string | undefined, o: typeof DEFAULTS): Promise<ListResult> {
   const options = callOptions(o.requestTimeoutMs);
   for (let restart = 0; ; restart++) {
-    const pods: PodLike[] = [];
+    const result: ListResult = { rows: [], skipped: [] };
     let token: string | undefined;
     let pages = 0;
     try {
       do {
         const request = { limit: o.pageSize, _continue: token };
         const list = namespace ? await api.listNamespacedPod({ namespace, ...request }, options) : await api.listPodForAllNamespaces(request, options);
-        pods.push(...(list.items as PodLike[]));
+        for (const pod of list.items as PodLike[]) {
+          const one = podContainers(pod, cluster);
+          result.rows.push(...one.rows);
+          result.skipped.push(...one.skipped);
+        }
         const next = list.metadata?._continue || undefined;
         if (next !== undefined && next === token) throw new Error('the API server handed back the same continue token');
         token = next;
         if (++pages >= o.maxPages && token) throw new Error(`the pod list did not end after ${o.maxPages} pages`);
       } while (token);
-      return pods;
+      return result;
     } catch (err) {
       if (statusCode(err) === 410 && token !== undefined) {
         if (restart < o.maxRestarts) continue;
@@ -185,18 +187,24 @@ async function listPods(api: k8s.CoreV1Api, namespace: string | undefined, o: ty
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE']);
 
 /** One line: what went wrong with this cluster and what to do about it. */
-export function describeClusterError(cluster: string, server: string, err: unknown): string {
+export function describeClusterError(cluster: string, server: string, err: unknown, inCluster = false): string {
   const code = statusCode(err);
   const detail = statusMessage(err);
   const at = server ? ` at ${server}` : '';
-  if (code === 401) return `cluster ${cluster}${at} rejected the credentials (401 Unauthorized): the kubeconfig token has expired or is wrong; log in again or refresh the token for context ${cluster}`;
+  if (code === 401) {
+    return inCluster
+      ? `cluster ${cluster}${at} rejected the service account token (401 Unauthorized); check the pod's service account (deploy/monitor/rbac.yaml) and that its token is mounted`
+      : `cluster ${cluster}${at} rejected the credentials (401 Unauthorized): the kubeconfig token has expired or is wrong; log in again or refresh the token for context ${cluster}`;
+  }
   if (code === 403) return `cluster ${cluster}${at} refused to list pods (403 Forbidden${detail ? `: ${detail}` : ''}); grant list on pods (deploy/monitor/rbac.yaml)`;
   if (code !== undefined) return `cluster ${cluster}${at} answered HTTP ${code} to the pod list${detail ? ` (${detail})` : ''}; check the API server`;
   if (err instanceof ContinueExpiredError) return `cluster ${cluster}${at}: ${err.message}; the cluster changes faster than it can be paged: retry, or list fewer namespaces per run`;
   const e = err as { name?: string; code?: string; type?: string; message?: string };
   if (e?.name === 'AbortError' || e?.type === 'aborted') return `cluster ${cluster}${at} did not answer in time; check the server address in the kubeconfig and the network`;
   if (e?.code && UNREACHABLE.has(e.code)) return `cluster ${cluster}${at} is unreachable (${e.code}); check the server address in the kubeconfig and the network`;
-  if (e?.code && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/.test(e.code)) return `cluster ${cluster}${at}: TLS failed (${e.code}); check certificate-authority for context ${cluster} in the kubeconfig`;
+  if (e?.code && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/.test(e.code)) {
+    return `cluster ${cluster}${at}: TLS failed (${e.code}); ${inCluster ? "check the service account's ca.crt" : `check certificate-authority for context ${cluster} in the kubeconfig`}`;
+  }
   return `cluster ${cluster}${at}: listing pods failed (${oneLine(err).slice(0, 300)}); check the kubeconfig and the cluster`;
 }
 
@@ -215,18 +223,15 @@ async function listTarget(target: Target, namespaces: readonly string[] | undefi
   const server = target.config.getCurrentCluster()?.server ?? '';
   try {
     const api = target.config.makeApiClient(k8s.CoreV1Api);
-    const pods: PodLike[] = [];
-    for (const ns of namespaces?.length ? namespaces : [undefined]) pods.push(...(await listPods(api, ns, o)));
-    const rows: ContainerRow[] = [];
-    const skipped: SkippedContainer[] = [];
-    for (const pod of pods) {
-      const one = podContainers(pod, target.cluster);
-      rows.push(...one.rows);
-      skipped.push(...one.skipped);
+    const result: ListResult = { rows: [], skipped: [] };
+    for (const ns of namespaces?.length ? namespaces : [undefined]) {
+      const one = await listRows(api, target.cluster, ns, o);
+      result.rows.push(...one.rows);
+      result.skipped.push(...one.skipped);
     }
-    return { rows, skipped };
+    return result;
   } catch (err) {
-    return { source: target.cluster, message: describeClusterError(target.cluster, server, err) };
+    return { source: target.cluster, message: describeClusterError(target.cluster, server, err, target.inCluster) };
   }
 }
 
