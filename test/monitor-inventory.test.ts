@@ -152,7 +152,14 @@ test('the double against the real kubectl: `get pods -A -o json --chunk-size=2` 
 });
 
 test('an expired kubeconfig token and an unreachable cluster: one line each, the rest of the estate is listed', async () => {
-  const inv = await listInventory({ kind: 'kubernetes', kubeconfig, contexts: ['expired', 'down', 'staging'] }, { pageSize: 2 });
+  const logged: string[] = [];
+  const logger = { info: (m: string) => logged.push(`info ${m}`), warn: (m: string) => logged.push(`warn ${m}`), debug: () => undefined };
+  const inv = await listInventory({ kind: 'kubernetes', kubeconfig, contexts: ['expired', 'down', 'staging'] }, { pageSize: 2, logger });
+  expect(logged).toEqual([
+    expect.stringMatching(/^warn inventory: cluster expired .* \(401 Unauthorized\)/),
+    expect.stringMatching(/^warn inventory: cluster down .* unreachable/),
+    'info inventory: cluster staging: 1 running container(s), 1 digest(s)',
+  ]);
   expect(inv.images.map((i) => i.digest)).toEqual([DIGESTS.web]);
   expect(inv.notes).toEqual([
     { source: 'expired', message: `cluster expired at ${prod.url} rejected the credentials (401 Unauthorized): the kubeconfig token has expired or is wrong; log in again or refresh the token for context expired` },
@@ -274,7 +281,7 @@ test('bad flags and files are one-line UserErrors; --shard keeps its part of the
   for (const s of shards) expect(s.notes).toEqual(whole.notes);
 
   const file = path.join(dir, 'inventory.json');
-  fs.writeFileSync(file, JSON.stringify({ version: 1, images: [{ repository: `${REG}/shop/web`, digest: DIGESTS.web, runs: [{ cluster: 'ecs-prod', name: 'web' }] }] }));
+  fs.writeFileSync(file, JSON.stringify({ version: 1, images: [{ repository: `${REG}/shop/web`, digest: DIGESTS.web, workloads: [{ cluster: 'ecs-prod', name: 'web' }] }] }));
   const fromFile = await listInventory({ kind: 'file', path: file });
   expect(fromFile.images).toEqual([{ digest: DIGESTS.web, repository: `${REG}/shop/web`, workloads: [expect.objectContaining({ cluster: 'ecs-prod', kind: 'Service', name: 'web' })] }]);
 });

@@ -13,30 +13,37 @@ const validate = new Ajv({ allErrors: false }).compile(schema);
 const good = {
   version: 1,
   images: [
-    { repository: 'registry.example/shop/web', digest: A, runs: [{ cluster: 'ecs-prod', name: 'web' }, { cluster: 'vm-fleet', namespace: 'eu', kind: 'Host', name: 'web-01', container: 'web', image: 'registry.example/shop/web:v2', node: 'vm-17', containerId: 'docker://abc' }] },
-    { repository: 'nginx', digest: B, runs: [{ cluster: 'ecs-prod', name: 'edge', containerKind: 'init' }] },
+    { repository: 'registry.example/shop/web', digest: A, workloads: [{ cluster: 'ecs-prod', name: 'web' }, { cluster: 'vm-fleet', namespace: 'eu', kind: 'Host', name: 'web-01', container: 'web', image: 'registry.example/shop/web:v2', node: 'vm-17', containerId: 'docker://abc' }] },
+    { repository: 'nginx', digest: B, workloads: [{ cluster: 'ecs-prod', name: 'edge', containerKind: 'init' }] },
   ],
 };
 
 const bad: Array<[string, unknown, string]> = [
   ['not an object', [], '(top level): must be an object'],
-  ['no version', { images: [] }, 'version: must be 1; add "version": 1'],
   ['wrong version', { version: 2, images: [] }, 'version: must be 1'],
   ['unknown top key', { version: 1, images: [], extra: 1 }, 'extra: unknown key'],
   ['images not a list', { version: 1, images: {} }, 'images: must be a list'],
   ['no images', { version: 1 }, 'images: missing'],
   ['image not an object', { version: 1, images: ['x'] }, 'images[0]: must be an object'],
-  ['no digest', { version: 1, images: [{ repository: 'r.example/x', runs: [{ cluster: 'c', name: 'n' }] }] }, 'images[0].digest: missing'],
-  ['tag instead of digest', { version: 1, images: [{ repository: 'r.example/x', digest: 'v1', runs: [{ cluster: 'c', name: 'n' }] }] }, 'images[0].digest: must be sha256:'],
-  ['repository with a tag', { version: 1, images: [{ repository: 'r.example/x:v1', digest: A, runs: [{ cluster: 'c', name: 'n' }] }] }, 'images[0].repository:'],
-  ['empty runs', { version: 1, images: [{ repository: 'r.example/x', digest: A, runs: [] }] }, 'images[0].runs: must not be empty'],
-  ['run without cluster', { version: 1, images: [{ repository: 'r.example/x', digest: A, runs: [{ name: 'n' }] }] }, 'images[0].runs[0].cluster: missing'],
-  ['unknown run key', { version: 1, images: [{ repository: 'r.example/x', digest: A, runs: [{ cluster: 'c', name: 'n', owner: 'x' }] }] }, 'images[0].runs[0].owner: unknown key'],
-  ['bad containerKind', { version: 1, images: [{ repository: 'r.example/x', digest: A, runs: [{ cluster: 'c', name: 'n', containerKind: 'sidecar' }] }] }, 'images[0].runs[0].containerKind: must be one of'],
-  ['number for a string', { version: 1, images: [{ repository: 'r.example/x', digest: A, runs: [{ cluster: 'c', name: 7 }] }] }, 'images[0].runs[0].name: must be a string'],
+  ['no digest', { version: 1, images: [{ repository: 'r.example/x', workloads: [{ cluster: 'c', name: 'n' }] }] }, 'images[0].digest: missing'],
+  ['tag instead of digest', { version: 1, images: [{ repository: 'r.example/x', digest: 'v1', workloads: [{ cluster: 'c', name: 'n' }] }] }, 'images[0].digest: must be sha256:'],
+  ['repository with a tag', { version: 1, images: [{ repository: 'r.example/x:v1', digest: A, workloads: [{ cluster: 'c', name: 'n' }] }] }, 'images[0].repository:'],
+  ['empty runs', { version: 1, images: [{ repository: 'r.example/x', digest: A, workloads: [] }] }, 'images[0].workloads: must not be empty'],
+  ['run without cluster', { version: 1, images: [{ repository: 'r.example/x', digest: A, workloads: [{ name: 'n' }] }] }, 'images[0].workloads[0].cluster: missing'],
+  ['unknown run key', { version: 1, images: [{ repository: 'r.example/x', digest: A, workloads: [{ cluster: 'c', name: 'n', owner: 'x' }] }] }, 'images[0].workloads[0].owner: unknown key'],
+  ['bad containerKind', { version: 1, images: [{ repository: 'r.example/x', digest: A, workloads: [{ cluster: 'c', name: 'n', containerKind: 'sidecar' }] }] }, 'images[0].workloads[0].containerKind: must be one of'],
+  ['number for a string', { version: 1, images: [{ repository: 'r.example/x', digest: A, workloads: [{ cluster: 'c', name: 7 }] }] }, 'images[0].workloads[0].name: must be a string'],
 ];
 
 describe('inventory file', () => {
+  test('version is optional; the sweep\'s own Inventory JSON reads back', () => {
+    const { version, ...unversioned } = good;
+    void version;
+    expect(validate(unversioned)).toBe(true);
+    const inv = parseInventoryDocument(unversioned, 'inv.json');
+    expect(parseInventoryDocument({ images: inv.images }, 'again.json')).toEqual(inv);
+  });
+
   test('a good document: defaults filled, repositories normalised, grouped by digest', () => {
     const inv = parseInventoryDocument(good, 'inv.json');
     expect(validate(good)).toBe(true);

@@ -1,4 +1,6 @@
 // `--inventory FILE`: what runs where, for estates outside Kubernetes (schema/monitor-inventory.schema.json).
+// The shape is the Inventory's own (images of {repository, digest, workloads}), with the Workload
+// fields a non-Kubernetes estate lacks made optional.
 // Checked by hand against the schema so that each problem is one line naming its path; the schema
 // file is the documentation, and a unit test keeps the two in agreement.
 import { UserError } from '../../core/errors';
@@ -8,7 +10,7 @@ import type { Inventory, Workload } from '../model';
 import { groupContainers } from './group';
 import type { ContainerRow } from './pods';
 
-const IMAGE_KEYS = ['repository', 'digest', 'runs'];
+const IMAGE_KEYS = ['repository', 'digest', 'workloads'];
 const RUN_KEYS = ['cluster', 'namespace', 'kind', 'name', 'pod', 'container', 'containerKind', 'image', 'node', 'containerId'];
 const RUN_LIMITS: Record<string, [number, number]> = {
   cluster: [1, 253], namespace: [0, 253], kind: [1, 63], name: [1, 253], pod: [1, 253], container: [1, 253],
@@ -63,7 +65,7 @@ function parseRun(run: unknown, at: string, repository: string, digest: string):
 }
 
 function parseImage(image: unknown, at: string): ContainerRow[] {
-  if (!isObject(image)) throw new Problem(`${at}: must be an object {repository, digest, runs}`);
+  if (!isObject(image)) throw new Problem(`${at}: must be an object {repository, digest, workloads}`);
   checkKeys(image, IMAGE_KEYS, at);
   for (const k of IMAGE_KEYS) if (image[k] === undefined) throw new Problem(`${at}.${k}: missing; add it`);
   const name = requireString(image, 'repository', at, [1, 255])!;
@@ -78,18 +80,18 @@ function parseImage(image: unknown, at: string): ContainerRow[] {
   }
   const digest = image.digest;
   if (typeof digest !== 'string' || !DIGEST_RE.test(digest)) throw new Problem(`${at}.digest: must be sha256:<64 lowercase hex>`);
-  const runs = image.runs;
-  if (!Array.isArray(runs)) throw new Problem(`${at}.runs: must be a list`);
-  if (runs.length === 0) throw new Problem(`${at}.runs: must not be empty (where does it run?)`);
-  return runs.map((run, i) => ({ digest, repository, workload: parseRun(run, `${at}.runs[${i}]`, repository, digest) }));
+  const workloads = image.workloads;
+  if (!Array.isArray(workloads)) throw new Problem(`${at}.workloads: must be a list`);
+  if (workloads.length === 0) throw new Problem(`${at}.workloads: must not be empty (where does it run?)`);
+  return workloads.map((run, i) => ({ digest, repository, workload: parseRun(run, `${at}.workloads[${i}]`, repository, digest) }));
 }
 
 /** Parsed inventory document → rows; a UserError `FILE: path: problem` for the first problem. */
 export function parseInventoryDocument(doc: unknown, file: string): Inventory {
   try {
-    if (!isObject(doc)) throw new Problem('(top level): must be an object {version: 1, images: [...]}');
+    if (!isObject(doc)) throw new Problem('(top level): must be an object {images: [...]}');
     checkKeys(doc, ['version', 'images'], '');
-    if (doc.version !== 1) throw new Problem(`version: must be 1${doc.version === undefined ? '; add "version": 1' : ''}`);
+    if (doc.version !== undefined && doc.version !== 1) throw new Problem('version: must be 1');
     if (!Array.isArray(doc.images)) throw new Problem(`images: ${doc.images === undefined ? 'missing; add it' : 'must be a list'}`);
     if (doc.images.length > MAX_IMAGES) throw new Problem(`images: more than ${MAX_IMAGES} entries; split the estate (--shard)`);
     const rows = doc.images.flatMap((image, i) => parseImage(image, `images[${i}]`));

@@ -14,6 +14,7 @@ import * as k8s from '@kubernetes/client-node';
 import { UserError, oneLine } from '../../core/errors';
 import { READ_CAPS, readTextCapped } from '../../core/read-capped';
 import { mapLimited } from '../../core/map-limited';
+import type { Logger } from '../../core/log';
 import type { Inventory, InventoryNote } from '../model';
 import { groupContainers } from './group';
 import { podContainers, type ContainerRow, type PodLike, type SkippedContainer } from './pods';
@@ -46,6 +47,8 @@ export interface KubernetesOptions {
   /** Tests: where the service account files live, instead of `/`. */
   inClusterRoot?: string;
   env?: NodeJS.ProcessEnv;
+  /** Progress per cluster (info) and each note (warn). */
+  logger?: Logger;
 }
 
 const DEFAULTS = { pageSize: 500, requestTimeoutMs: 30_000, maxRestarts: 3, maxPages: 10_000, concurrency: 4 };
@@ -243,10 +246,15 @@ export async function listKubernetes(source: KubernetesSource, opts: KubernetesO
   const rows: ContainerRow[] = [];
   const notes: InventoryNote[] = [];
   results.forEach((r, i) => {
-    if ('message' in r) notes.push(r);
-    else {
+    if ('message' in r) {
+      notes.push(r);
+      opts.logger?.warn(`inventory: ${r.message}`);
+    } else {
       rows.push(...r.rows);
-      notes.push(...pendingNote(targets[i].cluster, r.skipped));
+      const skipped = pendingNote(targets[i].cluster, r.skipped);
+      notes.push(...skipped);
+      opts.logger?.info(`inventory: cluster ${targets[i].cluster}: ${r.rows.length} running container(s), ${new Set(r.rows.map((x) => x.digest)).size} digest(s)`);
+      for (const n of skipped) opts.logger?.warn(`inventory: ${n.source}: ${n.message}`);
     }
   });
   return { images: groupContainers(rows), notes };
