@@ -2,7 +2,7 @@
 import type { Inventory } from '../model';
 import { readInventoryFile } from './file';
 import { inShard, type Shard } from './group';
-import { listKubernetes, type KubernetesOptions, type KubernetesSource } from './kubernetes';
+import type { KubernetesOptions, KubernetesSource } from './kubernetes';
 
 export type { KubernetesSource, KubernetesOptions } from './kubernetes';
 export { parseShard, formatShard, shardOf, inShard, mergeInventories, groupContainers, type Shard } from './group';
@@ -16,6 +16,7 @@ export interface InventoryOptions extends KubernetesOptions {
 
 /** Everything that runs, one RunningImage per digest; unreachable parts of the estate become notes. */
 export async function listInventory(source: InventorySource, opts: InventoryOptions = {}): Promise<Inventory> {
-  const inventory = source.kind === 'file' ? await readInventoryFile(source.path) : await listKubernetes(source, opts);
+  // The Kubernetes client is large: loaded only when a cluster is listed, not for --inventory FILE.
+  const inventory = source.kind === 'file' ? await readInventoryFile(source.path) : await (await import('./kubernetes')).listKubernetes(source, opts);
   return opts.shard ? inShard(inventory, opts.shard) : inventory;
 }
