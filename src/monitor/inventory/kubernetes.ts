@@ -59,13 +59,24 @@ interface Target {
   inCluster?: boolean;
 }
 
-function loadKubeconfigFile(file: string): k8s.KubeConfig {
-  const text = readTextCapped(file, READ_CAPS.document, { what: 'the kubeconfig', hint: 'pass a kubeconfig file (--kubeconfig FILE)' });
+function readKubeconfig(file: string): string {
+  return readTextCapped(file, READ_CAPS.document, { what: 'the kubeconfig', hint: 'pass a kubeconfig file (--kubeconfig FILE)' });
+}
+
+// A YAML error's message quotes the lines around the fault, and a kubeconfig's lines hold tokens:
+// only the reason and the position are shown.
+function kubeconfigProblem(err: unknown): string {
+  const e = err as { reason?: string; mark?: { line?: number; column?: number }; message?: string };
+  if (e?.reason && e.mark?.line !== undefined) return `${e.reason} at line ${e.mark.line + 1}`;
+  return (e?.message ?? String(err)).split('\n')[0].slice(0, 200);
+}
+
+function parseKubeconfig(file: string, text: string): k8s.KubeConfig {
   const config = new k8s.KubeConfig();
   try {
     config.loadFromString(text);
   } catch (err) {
-    throw new UserError(`${file}: not a usable kubeconfig (${oneLine(err)}); check the file (kubectl --kubeconfig ${file} config view)`);
+    throw new UserError(`${file}: not a usable kubeconfig (${kubeconfigProblem(err)}); check the file (kubectl --kubeconfig ${file} config view)`);
   }
   // Certificate and token paths in a kubeconfig are relative to the file, as kubectl reads them.
   config.makePathsAbsolute(path.dirname(path.resolve(file)));
@@ -104,13 +115,14 @@ export function kubernetesTargets(source: KubernetesSource, opts: KubernetesOpti
   const env = opts.env ?? process.env;
   if (source.inCluster) return [inClusterTarget(opts, env)];
   const file = source.kubeconfig ?? defaultKubeconfig(env);
-  const base = loadKubeconfigFile(file);
+  const text = readKubeconfig(file);
+  const base = parseKubeconfig(file, text);
   const known = base.getContexts().map((c) => c.name);
   const wanted = source.contexts?.length ? [...new Set(source.contexts)] : [base.getCurrentContext()];
   if (!wanted[0]) throw new UserError(`${file}: no current context; pass --context NAME (${known.length ? `one of ${known.join(', ')}` : 'the file has no contexts'})`);
   return wanted.map((name) => {
     if (!known.includes(name)) throw new UserError(`--context '${name}': not in ${file}; the contexts there are ${known.join(', ') || '(none)'}`);
-    const config = loadKubeconfigFile(file);
+    const config = parseKubeconfig(file, text);
     config.setCurrentContext(name);
     return { cluster: name, config };
   });
