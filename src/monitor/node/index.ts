@@ -5,3 +5,4 @@ export { onNode, trivyRootScanner, verifiedSbomFetcher } from './edges';
 export { containerIdOf, containerIdsInCgroup } from './container-id';
 export { containerProcesses, processRootDir } from './procfs';
 export { packageFingerprint } from './fingerprint';
+export { withNodeDrift } from './records';
