@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { UserError } from '../core/errors';
@@ -23,6 +23,8 @@ export interface RootfsScanOptions {
   /** A trivy cache dir; default a fresh one, removed afterwards (no DB is needed). */
   cacheDir?: string;
   format?: SbomFormat;
+  /** Directories under the root to leave out (relative): a container's volumes. */
+  skipDirs?: readonly string[];
   logger?: Logger;
 }
 
@@ -44,11 +46,39 @@ export async function scanRootfs(dir: string, opts: RootfsScanOptions): Promise<
       format: opts.format ?? 'cyclonedx',
       cacheDir: opts.cacheDir ?? path.join(scratch, 'cache'),
       outputPath: path.join(scratch, 'observed.sbom.json'),
+      skipDirs: opts.skipDirs,
       logger: opts.logger,
     });
     return made.document;
   } finally {
     await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The mount points under a process's root other than the root itself, relative to it (`etc/hosts`,
+ * `var/run/secrets/kubernetes.io/serviceaccount`, a data volume): in a container these are volumes
+ * and bind mounts, not the image, so they are no part of its drift (and may be large).
+ */
+export function mountPointsInRoot(mountinfo: string): string[] {
+  const points = new Set<string>();
+  for (const line of mountinfo.split('\n')) {
+    const fields = line.split(' ');
+    if (fields.length < 5) continue;
+    // Field 5 is the mount point relative to the process's root, with space, tab, newline and backslash octal-escaped.
+    const point = fields[4]!.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+    const rel = point.replace(/^\/+/, '').replace(/\/+$/, '');
+    if (rel && !rel.split('/').includes('..')) points.add(rel);
+  }
+  return [...points].sort();
+}
+
+/** What mountPointsInRoot reads for a pid; none when the file cannot be read (the process is gone). */
+export async function processMountPoints(procRoot: string, pid: number): Promise<string[]> {
+  try {
+    return mountPointsInRoot((await readFile(path.join(procRoot, String(pid), 'mountinfo'))).subarray(0, 4 * 1024 * 1024).toString('utf8'));
+  } catch {
+    return [];
   }
 }
 

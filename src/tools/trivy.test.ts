@@ -37,6 +37,8 @@ describe('trivy command construction', () => {
       'rootfs', '--quiet', '--format', 'cyclonedx', '--output', '/out.json', '--config', '/s/trivy.yaml', '--ignorefile', '/s/trivyignore', '--cache-dir', '/c',
       '--skip-db-update', '--skip-java-db-update', '--skip-check-update', '--disable-telemetry', '--scanners', 'license', '--skip-dirs', 'proc,sys,dev', '.',
     ]);
+    const skipping = rootfsSbomCommand({ rootDir: '/r', format: 'spdx', cacheDir: '/c', skipDirs: ['etc/hosts', 'proc', 'srv/a,b', 'data'] }, '/o', OLD, { config: '/s/c', ignoreFile: '/s/i' });
+    expect(skipping.slice(-3)).toEqual(['--skip-dirs', 'proc,sys,dev,etc/hosts,data', '.']);
   });
 
   it('puts registry credentials in the environment, never in argv, and registers the password as a secret', () => {

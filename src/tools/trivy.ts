@@ -321,6 +321,8 @@ export interface RootfsSbomOptions extends TrivyRunOptions {
   /** Needs no vulnerability DB: only trivy's analyzers run. */
   cacheDir: string;
   outputPath?: string;
+  /** Directories to leave out, relative to the root (a container's volume mounts). */
+  skipDirs?: readonly string[];
 }
 
 /** `trivy rootfs` arguments that write an SBOM of the working directory (`.`) to `outputPath`. */
@@ -332,7 +334,9 @@ export function rootfsSbomCommand(opts: RootfsSbomOptions, outputPath: string, c
   args.push(...offlineFlags(caps));
   if (caps.scanners) args.push('--scanners', 'license');
   // A live root holds its own /proc, /sys and /dev (trivy skips these names by default; said again).
-  args.push('--skip-dirs', 'proc,sys,dev', '.');
+  // `--skip-dirs` is comma-separated: a path holding a comma cannot be named, and is scanned.
+  const skip = ['proc', 'sys', 'dev', ...(opts.skipDirs ?? []).filter((d) => d && !d.includes(','))];
+  args.push('--skip-dirs', [...new Set(skip)].join(','), '.');
   return args;
 }
 

@@ -4,7 +4,7 @@ import { inertText } from '../../core/untrusted-text';
 import { READ_CAPS, readStdinCapped } from '../../core/read-capped';
 import { hasDrift } from '../../drift/compare';
 import { driftBetween } from '../../drift/drift';
-import { processRoot, readSbomFile, scanRootfs } from '../../drift/observe';
+import { processMountPoints, processRoot, readSbomFile, scanRootfs } from '../../drift/observe';
 import { driftJson, driftText } from '../../drift/render';
 import { attestedBaseSbom } from '../../prcheck/base-sbom';
 import { loadPolicy } from '../../policy';
@@ -89,7 +89,9 @@ export function makeDriftCommand(deps: DriftCommandDeps): Command {
       } else {
         const dir = values.rootfs ?? pidRoot!;
         const trivy = values.trivy ?? (await resolveTool('trivy')).path;
-        observed = await scanRootfs(dir, { trivy, cacheDir: values['trivy-cache'] });
+        // A process's volumes and bind mounts are not its image.
+        const skipDirs = values.pid !== undefined ? await processMountPoints(deps.procRoot ?? '/proc', Number(values.pid)) : [];
+        observed = await scanRootfs(dir, { trivy, cacheDir: values['trivy-cache'], skipDirs });
         observedName = values.pid !== undefined ? `process ${values.pid}` : dir;
       }
       const drift = driftBetween(attested, observed, { attested: attestedArg, observed: observedName });

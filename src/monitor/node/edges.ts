@@ -8,8 +8,8 @@ import type { RunningImage, Workload } from '../model';
 // The production edges nodeDrift is given: trivy for a container's root, verify for the attested SBOM.
 
 /** scanRoot for nodeDrift: trivy's rootfs SBOM of `/proc/PID/root` (offline, no DB). */
-export function trivyRootScanner(opts: { trivy: string; cacheDir?: string; logger?: Logger }): (rootDir: string) => Promise<unknown> {
-  return (rootDir) => scanRootfs(rootDir, { trivy: opts.trivy, cacheDir: opts.cacheDir, logger: opts.logger });
+export function trivyRootScanner(opts: { trivy: string; cacheDir?: string; logger?: Logger }): (rootDir: string, skipDirs: string[]) => Promise<unknown> {
+  return (rootDir, skipDirs) => scanRootfs(rootDir, { trivy: opts.trivy, cacheDir: opts.cacheDir, skipDirs, logger: opts.logger });
 }
 
 /**

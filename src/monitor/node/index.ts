@@ -4,5 +4,6 @@ export { nodeDrift, type NodeDriftCache, type NodeDriftOptions, type NodeDriftRe
 export { onNode, trivyRootScanner, verifiedSbomFetcher } from './edges';
 export { containerIdOf, containerIdsInCgroup } from './container-id';
 export { containerProcesses, processRootDir } from './procfs';
+export { mountPointsInRoot, processMountPoints } from '../../drift/observe';
 export { packageFingerprint } from './fingerprint';
 export { withNodeDrift } from './records';

@@ -30,8 +30,10 @@ describe('nodeDrift (a fake procfs, synthetic SBOMs)', () => {
   let work: string;
   let proc: string;
   const scanned: string[] = [];
-  const scanRoot = async (root: string) => {
+  const skipped: Record<string, string[]> = {};
+  const scanRoot = async (root: string, skipDirs: string[]) => {
     scanned.push(root);
+    skipped[root] = skipDirs;
     return cdx((await readFile(path.join(root, 'var/lib/dpkg/status'), 'utf8')).split('\n').filter(Boolean));
   };
   const attested: Record<string, BaseSbom> = {
@@ -49,7 +51,7 @@ describe('nodeDrift (a fake procfs, synthetic SBOMs)', () => {
       { pid: 1, cgroup: '0::/init.scope\n', root: '/' },
       { pid: 100, cgroup: `0::/kubepods.slice/kubepods-pod1.slice/cri-containerd-${C1}.scope\n`, root: clean },
       { pid: 200, cgroup: `0::/kubepods/burstable/pod2/${C2}\n`, root: clean },
-      { pid: 300, cgroup: `0::/kubepods.slice/crio-${C3}.scope\n`, root: drifted },
+      { pid: 300, cgroup: `0::/kubepods.slice/crio-${C3}.scope\n`, root: drifted, mountinfo: '1 0 0:1 / / rw - overlay overlay rw\n2 1 0:2 / /data rw - ext4 /dev/sda rw\n' },
       { pid: 400, cgroup: `0::/kubepods.slice/crio-${C4}.scope\n`, root: clean },
     ]);
     images = [
@@ -69,6 +71,8 @@ describe('nodeDrift (a fake procfs, synthetic SBOMs)', () => {
     // api-1 and api-2 share one tree: one scan; api-3 has its own; node-b's container is not ours.
     expect(scanned.sort()).toEqual([path.join(proc, '100', 'root'), path.join(proc, '300', 'root')]);
     expect(result.scans).toBe(2);
+    // The container's volumes are left out of its scan.
+    expect(skipped[path.join(proc, '300', 'root')]).toEqual(['data']);
     expect(result.drift).toEqual({
       [D1]: { added: ['pkg:deb/debian/curl@7.88.1'], removed: [], changed: [{ name: 'pkg:deb/debian/libc6', from: '2.36-9', to: '2.36-9+deb12u1' }] },
     });

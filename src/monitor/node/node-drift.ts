@@ -9,6 +9,7 @@ import type { Severity } from '../../scan/vulnerability';
 import { findingKey, type Finding, type InventoryNote, type RunningImage, type Workload } from '../model';
 import { containerIdOf } from './container-id';
 import { packageFingerprint } from './fingerprint';
+import { processMountPoints } from '../../drift/observe';
 import { containerProcesses, processRootDir } from './procfs';
 
 /**
@@ -27,8 +28,8 @@ export interface NodeDriftOptions {
   procRoot?: string;
   /** The digest's verified SBOM attestation: the sweep passes the one its verify report accepted. */
   attestedSbom(image: RunningImage): Promise<BaseSbom>;
-  /** An SBOM of a container's root directory (`/proc/PID/root`): trivy's rootfs scan in production. */
-  scanRoot(rootDir: string): Promise<unknown>;
+  /** An SBOM of a container's root directory (`/proc/PID/root`), its mount points left out: trivy's rootfs scan in production. */
+  scanRoot(rootDir: string, skipDirs: string[]): Promise<unknown>;
   cache?: NodeDriftCache;
   /** Container ID → PID; default read from `procRoot`'s cgroups. Tests override it for a process with no container cgroup. */
   containerProcesses?: (procRoot: string) => Promise<Map<string, number>>;
@@ -97,7 +98,8 @@ export async function nodeDrift(opts: NodeDriftOptions): Promise<NodeDriftResult
         const key = `${image.digest}\n${attestedHash}\n${await packageFingerprint(root)}`;
         let cached = cache.get(key);
         if (!cached) {
-          const observed = await opts.scanRoot(root);
+          // Volumes, secrets and bind mounts are not the image.
+          const observed = await opts.scanRoot(root, await processMountPoints(procRoot, pid));
           result.scans++;
           cached = compareSboms(attestedPackages, sbomPackages(observed, `the SBOM of ${where(workload)}`).packages);
           cache.set(key, cached);

@@ -34,3 +34,4 @@ export async function containerProcesses(procRoot: string): Promise<Map<string, 
 export function processRootDir(procRoot: string, pid: number): string {
   return path.join(procRoot, String(pid), 'root');
 }
+
