@@ -1,7 +1,7 @@
 import { UserError } from '../../core/errors';
 import { inertText } from '../../core/untrusted-text';
 import { loadPolicy } from '../../policy/load';
-import { ENGINES, renderPolicy, toYaml, type Engine } from '../../policy/render';
+import { ENGINES, renderHeader, renderPolicy, toYaml, type Engine } from '../../policy/render';
 import { parseFlags, type Command } from '../command';
 
 const USAGE = `ship-image policy render --policy FILE --engine ${ENGINES.join('|')}
@@ -48,7 +48,7 @@ export const policyCommand: Command = {
     }
     const rendered = renderPolicy(policy, engine as Engine);
     for (const w of rendered.warnings) process.stderr.write(`warning: ${w}\n`);
-    process.stdout.write(toYaml(rendered.documents, `Rendered by 'ship-image policy render --engine ${engine}' from ${inertText(values.policy, { max: 1000 })}.\nEdit the policy file and render again instead of editing this.`));
+    process.stdout.write(toYaml(rendered.documents, renderHeader(engine as Engine, values.policy)));
     return 0;
   },
 };

@@ -1,3 +1,4 @@
+import { inertText } from '../../core/untrusted-text';
 import { Document } from 'yaml';
 import type { Policy } from '../types';
 import type { Engine, Rendered } from './common';
@@ -16,6 +17,11 @@ export function renderPolicy(policy: Policy, engine: Engine): Rendered {
     case 'policy-controller':
       return renderClusterImagePolicy(policy);
   }
+}
+
+/** The comment on top of rendered manifests: where they came from, and not to edit them. */
+export function renderHeader(engine: Engine, policyFile: string): string {
+  return `Rendered by 'ship-image policy render --engine ${engine}' from ${inertText(policyFile, { max: 1000 })}.\nEdit the policy file and render again instead of editing this.`;
 }
 
 /** Multi-document YAML, each document starting with `---`. */
