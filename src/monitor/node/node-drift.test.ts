@@ -110,6 +110,8 @@ describe('nodeDrift (a fake procfs, synthetic SBOMs)', () => {
     await writeFile(status, (await readFile(status, 'utf8')) + '\npkg:deb/debian/less@590-2');
     const third = await nodeDrift({ images, nodeName: 'node-a', procRoot: proc, attestedSbom: async (i) => attested[i.digest]!, scanRoot, cache });
     expect(scanned).toEqual([path.join(proc, '100', 'root')]);
+    // The entry of the tree's previous state is gone: the cache holds what runs now.
+    expect(cache.size).toBe(2);
     expect(third.drift[D1]!.added).toEqual(['pkg:deb/debian/curl@7.88.1', 'pkg:deb/debian/less@590-2']);
     expect(third.findings.find((f) => f.id === 'pkg:deb/debian/less@590-2')!.summary).toBe('pkg:deb/debian/less@590-2 runs but is not in the attested SBOM (in shop/api-1/app and 1 more)');
   });
@@ -125,6 +127,8 @@ describe('nodeDrift (a fake procfs, synthetic SBOMs)', () => {
       },
     });
     expect(result.findings).toEqual([]);
+    // Not checked is no verdict: no record drift at all.
+    expect(result.drift).toEqual({});
     expect(result.notes.filter((n) => n.message.startsWith('drift not checked')).map((n) => n.source)).toEqual(['shop/api-1/app', 'shop/api-2/app', 'shop/api-3/app']);
     expect(result.notes[1]!.message).toBe('drift not checked: trivy rootfs failed (exit 1): [31mboom');
   });

@@ -61,6 +61,7 @@ export async function nodeDrift(opts: NodeDriftOptions): Promise<NodeDriftResult
   const cache = opts.cache ?? new Map<string, Drift>();
   const processes = await (opts.containerProcesses ?? containerProcesses)(procRoot);
   const result: NodeDriftResult = { drift: {}, findings: [], notes: [], scans: 0 };
+  const used = new Set<string>();
   const note = (source: string, message: string) => result.notes.push({ source, message: inertText(message) });
 
   for (const image of opts.images) {
@@ -91,6 +92,7 @@ export async function nodeDrift(opts: NodeDriftOptions): Promise<NodeDriftResult
     // Per package finding: the containers where it was seen.
     const seen = new Map<string, { kind: 'added' | 'removed' | 'changed'; text: string; where: string[] }>();
     const union: Drift = { added: [], removed: [], changed: [] };
+    let checked = 0;
     for (const { workload, pid } of running) {
       const root = processRootDir(procRoot, pid);
       let drift: Drift;
@@ -105,6 +107,7 @@ export async function nodeDrift(opts: NodeDriftOptions): Promise<NodeDriftResult
           cache.set(key, cached);
         }
         drift = cached;
+        used.add(key);
       } catch (err) {
         note(where(workload), `drift not checked: ${oneLine(err)}`);
         continue;
@@ -118,7 +121,10 @@ export async function nodeDrift(opts: NodeDriftOptions): Promise<NodeDriftResult
       for (const p of drift.removed) mark(p, 'removed', `${p} is in the attested SBOM but no longer installed`);
       for (const c of drift.changed) mark(`${c.name}@${c.to}`, 'changed', `${c.name} is ${c.to} where the attested SBOM says ${c.from}`);
       merge(union, drift);
+      checked++;
     }
+    // No container checked is no verdict, not "no drift".
+    if (checked === 0) continue;
     result.drift[image.digest] = union;
     for (const [id, s] of seen) {
       const more = s.where.length > 1 ? ` and ${s.where.length - 1} more` : '';
@@ -134,6 +140,8 @@ export async function nodeDrift(opts: NodeDriftOptions): Promise<NodeDriftResult
     }
   }
   result.findings.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  // The cache holds what runs now: a long-running DaemonSet's memory does not grow with every change.
+  for (const key of cache.keys()) if (!used.has(key)) cache.delete(key);
   return result;
 }
 
