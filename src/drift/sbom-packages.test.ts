@@ -34,6 +34,9 @@ describe('sbomPackages', () => {
   it('takes the predicate of an in-toto statement', () => {
     const statement = { _type: 'https://in-toto.io/Statement/v1', subject: [], predicateType: 'https://cyclonedx.org/bom', predicate: cdx };
     expect(sbomPackages(statement).packages).toHaveLength(2);
+    const envelope = { payloadType: 'application/vnd.in-toto+json', payload: Buffer.from(JSON.stringify(statement)).toString('base64'), signatures: [] };
+    expect(sbomPackages(envelope).packages).toHaveLength(2);
+    expect(sbomPackages({ mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json', verificationMaterial: {}, dsseEnvelope: envelope }).packages).toHaveLength(2);
   });
 
   it('refuses what is not an SBOM with one line naming it', () => {

@@ -16,13 +16,26 @@ function isObject(value: unknown): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/** The in-toto statement a DSSE envelope (bare, or inside a Sigstore bundle) carries, if it is one. */
+function envelopeStatement(document: JsonObject): unknown {
+  const envelope = isObject(document.dsseEnvelope) ? document.dsseEnvelope : document;
+  if (typeof envelope.payloadType !== 'string' || typeof envelope.payload !== 'string') return undefined;
+  try {
+    return JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * The SBOM inside `document`: a CycloneDX or SPDX JSON document, or an in-toto statement (or a DSSE
- * payload already decoded) whose predicate is one.
+ * The SBOM inside `document`: a CycloneDX or SPDX JSON document, or an in-toto statement whose
+ * predicate is one, bare or in its DSSE envelope or Sigstore bundle (as files: not verified here;
+ * `--attested IMAGE` is the verified way).
  */
 export function sbomDocument(document: unknown, what: string): JsonObject {
   if (!isObject(document)) throw new UserError(`${what} is not a JSON object; give a CycloneDX or SPDX JSON SBOM`);
-  if (typeof document._type === 'string' && isObject(document.predicate)) return document.predicate;
+  const statement = envelopeStatement(document) ?? document;
+  if (isObject(statement) && typeof statement._type === 'string' && isObject(statement.predicate)) return statement.predicate;
   return document;
 }
 
