@@ -28,8 +28,9 @@ exit codes: 0 no drift, 1 drift, 2 error
 
 options:
   --attested SBOM|IMAGE  the SBOM file the image was shipped with (CycloneDX, SPDX, or an in-toto
-                         statement carrying one), or an image whose SBOM attestation is fetched and
-                         verified against --policy's identities (the newest one the policy accepts)
+                         statement, DSSE envelope or Sigstore bundle carrying one; a file is taken
+                         as given), or an image whose SBOM attestation is fetched and verified
+                         against --policy's identities (the newest one the policy accepts)
   --observed SBOM        what runs, as an SBOM file
   --rootfs DIR           what runs, as a directory (an unpacked image or a container's root),
                          SBOMed with trivy's rootfs scan (offline; no vulnerability DB needed)
