@@ -6,15 +6,15 @@
  *
  * Cache: $SHIP_IMAGE_REAL_IMAGES, else ~/.cache/ship-image/real-images, one `<name>-<key>/` per
  * image holding `rootfs/` and `layout/` (an OCI image layout, tag `latest`). Parallel jest workers
- * build each image once: a flock per image, and every build goes to a temp dir renamed into place.
+ * build each image once (build-once.ts: a flock per image, every build into a temp dir renamed into place).
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, openSync, closeSync, readFileSync, readdirSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
-import { holdExclusiveLock } from '../../src/tools/flock';
+import { buildOnce } from './build-once';
 import { writeRootfsLayout } from './rootfs-layout';
 
 export type RealImageName = 'minbase' | 'runtime' | 'runtime-drift';
@@ -111,30 +111,10 @@ function once(key: string, make: () => Promise<string>): Promise<string> {
   return p;
 }
 
-/** `<image dir>/<part>`, built by `build(tmpTarget)` under the image's lock unless already there. */
-async function ensure(name: RealImageName, part: 'rootfs' | 'layout', build: (target: string) => Promise<void>): Promise<string> {
+/** `<image dir>/<part>`, built by `build(tmpTarget)` once across processes unless already there. */
+function ensure(name: RealImageName, part: 'rootfs' | 'layout', build: (target: string) => Promise<void>): Promise<string> {
   const imageDir = realImageDir(name);
-  const final = path.join(imageDir, part);
-  if (existsSync(final)) return final;
-  await mkdir(imageDir, { recursive: true });
-  const lock = await holdExclusiveLock(path.join(imageDir, `.${part}.lock`), LOCK_WAIT_MS);
-  try {
-    if (existsSync(final)) return final;
-    const tmp = await mkdtemp(path.join(imageDir, `.${part}-tmp-`));
-    const target = path.join(tmp, part);
-    try {
-      await build(target);
-      await rename(target, final).catch(async (err: NodeJS.ErrnoException) => {
-        // another builder (no flock here) finished first: theirs is as good as ours
-        if (!existsSync(final)) throw err;
-      });
-    } finally {
-      await rm(tmp, { recursive: true, force: true });
-    }
-    return final;
-  } finally {
-    lock?.release();
-  }
+  return buildOnce(path.join(imageDir, part), path.join(imageDir, `.${part}.lock`), build, LOCK_WAIT_MS);
 }
 
 async function buildRootfs(spec: RealImageSpec, target: string): Promise<void> {
