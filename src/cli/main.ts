@@ -18,6 +18,7 @@ const SUMMARIES: Record<string, string> = {
   policy: 'validate a policy file or render it for Kyverno / policy-controller / Gatekeeper / a webhook',
   'fixture-db': 'write the offline fixture trivy DB into DIR/db',
   summarize: 'summarize a scan for a pull request: counts, new/fixed against a base, gate (fail-on-new), policy verdict',
+  drift: 'compare what runs (an SBOM, a directory, a process) with the attested SBOM (exit 0 none, 1 drift, 2 error)',
   'workflow-ref': "print the running workflow's own repository and commit from the job's OIDC token, or check a checkout against them",
   demo: 'ship the fixture image end to end into an OCI layout (key signing, fixture DB, no network)',
 };
