@@ -38,6 +38,8 @@ export interface CoverageCounts {
   errors: number;
   /** CVEs open in the running digests, summed per digest. */
   open: SeverityCounts;
+  /** Digests with at least one open CVE of each severity. */
+  withSeverity: SeverityCounts;
 }
 
 export interface CoverageGroup extends CoverageCounts {
@@ -87,7 +89,7 @@ function scannedWithin(scannedAt: string, sweptAt: string): boolean {
 }
 
 function emptyCounts(): CoverageCounts {
-  return { digests: 0, signed: 0, sbom: 0, freshScan: 0, stale: 0, ageUnknown: 0, signatureFailures: 0, drifted: 0, errors: 0, open: zeroCounts() };
+  return { digests: 0, signed: 0, sbom: 0, freshScan: 0, stale: 0, ageUnknown: 0, signatureFailures: 0, drifted: 0, errors: 0, open: zeroCounts(), withSeverity: zeroCounts() };
 }
 
 function add(into: CoverageCounts, f: RecordFacts): void {
@@ -100,7 +102,10 @@ function add(into: CoverageCounts, f: RecordFacts): void {
   if (f.signatureFailure) into.signatureFailures++;
   if (f.drifted) into.drifted++;
   if (f.errors) into.errors++;
-  for (const k of SEVERITY_KEYS) into.open[k] += f.open[k];
+  for (const k of SEVERITY_KEYS) {
+    into.open[k] += f.open[k];
+    if (f.open[k] > 0) into.withSeverity[k]++;
+  }
 }
 
 /**

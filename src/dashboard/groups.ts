@@ -18,8 +18,9 @@ export function percentCell(filters: Filters, group: GroupRef | undefined, have:
   return `<td class="p" style="--p:${p}%">${link}`;
 }
 
-function countCell(filters: Filters, group: GroupRef, metric: MetricName, n: number, cls = ''): string {
-  return `<td${n && cls ? ` class="${cls}"` : ''}>${filters.link(group, metric, n, n.toLocaleString('en-US'))}`;
+/** `shown` when the figure is not the number of records behind it (CVEs counted per digest). */
+function countCell(filters: Filters, group: GroupRef, metric: MetricName, n: number, cls = '', shown = n): string {
+  return `<td${n && cls ? ` class="${cls}"` : ''}>${filters.link(group, metric, n, shown.toLocaleString('en-US'))}`;
 }
 
 function row(filters: Filters, g: CoverageGroup): string {
@@ -33,8 +34,8 @@ function row(filters: Filters, g: CoverageGroup): string {
     countCell(filters, ref, 'stale', g.stale, 'wa') +
     countCell(filters, ref, 'signature-failure', g.signatureFailures, 'ba') +
     countCell(filters, ref, 'drift', g.drifted, 'wa') +
-    countCell(filters, ref, 'critical', g.open.critical, 'sk') +
-    countCell(filters, ref, 'high', g.open.high, 'sh') +
+    countCell(filters, ref, 'critical', g.withSeverity.critical, 'sk', g.open.critical) +
+    countCell(filters, ref, 'high', g.withSeverity.high, 'sh', g.open.high) +
     '\n'
   );
 }

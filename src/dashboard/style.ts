@@ -1,5 +1,5 @@
-// The page's one stylesheet (inline: the file makes no requests). Record rows are hidden until a
-// figure's target, #all or one row is the fragment; see filters.ts for the per-figure rules.
+// The page's one stylesheet (inline: the file makes no requests). Record rows are hidden until the
+// filter script shows some (without scripts, noscript shows them all).
 export const STYLE = `
 :root{--ok:#15803d;--bad:#b91c1c;--warn:#a16207;--line:#e5e7eb;--muted:#6b7280;--bg:#f6f7f9}
 *{box-sizing:border-box}
@@ -51,15 +51,12 @@ code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;background:#f3f4f6;pa
 .cnt{font-size:15px}.cnt a,.cnt span{font-weight:700}
 .none{color:var(--muted);margin:4px 0}
 .warn.card{border-color:#fcd34d;background:#fffbeb}
-.q{display:none;margin:0 0 8px;padding:8px 12px;background:#eff6ff;border:1px solid #bfdbfe;border-radius:8px}
-.q:target{display:block}
-#records tbody{display:none}
-.q:target~#records tbody,#all:target~#records tbody,#records tbody:has(tr:target){display:table-row-group}
-.q:target~#records tbody tr,#records tbody:has(tr:target) tr:not(:target){display:none}
-#all:target~#records tbody tr{display:table-row}
+#records tbody{display:none}#records.on tbody{display:table-row-group}#records.on .hint{display:none}
 #records .hint{color:var(--muted)}
-.q:target~#records .hint,#all:target~#records .hint,#records:has(tr:target) .hint{display:none}
-#records table{font-size:12.5px;background:#fff}
+.flt{margin:0 0 8px;padding:0;font-weight:600;color:#1e3a8a}.flt:empty{display:none}#records.on .flt{padding:8px 12px;background:#eff6ff;border:1px solid #bfdbfe;border-radius:8px}
+#records table{font-size:12.5px;background:#fff;table-layout:fixed}
+#records th:nth-child(1){width:9.5em}#records th:nth-child(2){width:19%}#records th:nth-child(3){width:21%}#records th:nth-child(4),#records th:nth-child(5){width:4.2em}
+#records th:nth-child(6){width:8.5em}#records th:nth-child(7){width:8em}#records th:nth-child(8){width:6.5em}
 #records td{white-space:nowrap}#records td.dg{font:11.5px ui-monospace,monospace;max-width:10em;overflow:hidden;text-overflow:ellipsis}#records td:nth-child(2),#records td:nth-child(3),#records td:last-child{white-space:normal;overflow-wrap:anywhere}
 #records td.y{color:var(--ok)}#records td.n{color:var(--bad)}#records td.o{color:var(--warn)}
 #records b{font-weight:600}#records b.k{color:#b91c1c}#records b.h{color:#ea580c}#records b.m{color:#a16207}#records b.l{color:#2563eb}

@@ -3,7 +3,7 @@
 import { html } from '../core/html';
 import type { SweepResult } from '../monitor/model';
 import { lineChart } from './charts';
-import { percent, SEVERITY_KEYS, type Coverage, type HistoryEntry, type RecordFacts } from './coverage';
+import { percent, SEVERITY_KEYS, type Coverage, type HistoryEntry } from './coverage';
 import type { Filters, MetricName } from './filters';
 
 export const SEVERITY_COLORS = { critical: '#b91c1c', high: '#ea580c', medium: '#ca8a04', low: '#2563eb', unknown: '#6b7280' } as const;
@@ -46,7 +46,7 @@ function tile(filters: Filters, metric: MetricName, n: number, title: string, to
   return `<div class="card tile ${n ? tone : 'ok'}" id="t-${metric}"><div class="big">${filters.link(undefined, metric, n, n.toLocaleString('en-US'))}</div><h3>${title}</h3></div>`;
 }
 
-export function headline(filters: Filters, cov: Coverage, facts: RecordFacts[]): string {
+export function headline(filters: Filters, cov: Coverage): string {
   const t = cov.total;
   const gauges =
     gauge(filters, 'Signed by an allowed identity', t.signed, t.digests, 'unsigned', 'not signed', 'g-signed') +
@@ -62,7 +62,7 @@ export function headline(filters: Filters, cov: Coverage, facts: RecordFacts[]):
     .map((k) => `<span style="flex:${t.open[k]};background:${SEVERITY_COLORS[k]}" title="${k}: ${t.open[k]}"></span>`)
     .join('');
   const chips = SEVERITY_KEYS.map((k) => {
-    const digests = facts.filter((f) => f.open[k] > 0).length;
+    const digests = t.withSeverity[k];
     return `<div class="chip"><span class="sev ${k}">${k}</span>${filters.link(undefined, k, digests, t.open[k].toLocaleString('en-US'))}<small>in ${digests.toLocaleString('en-US')} digests</small></div>`;
   }).join('');
   const cves =
