@@ -46,7 +46,8 @@ describe('coverage', () => {
     const old = record({ digest: 'sha256:e', scan: { dbVersion: 'db1', scannedAt: '2026-12-01T23:00:00Z', rescanned: false, counts: { critical: 0, high: 0, medium: 0, low: 0, unknown: 0 }, newIds: [] } });
     expect(recordFacts(old, sweep([])).freshScan).toBe(false);
     expect(recordFacts(old, sweep([], null)).freshScan).toBe(true);
-    expect(recordFacts(record({ digest: 'f' }), sweep([], null)).freshScan).toBe(false);
+    const older = record({ digest: 'sha256:f', scan: { ...old.scan!, scannedAt: '2026-11-29T00:00:00Z' } });
+    expect(recordFacts(older, sweep([], null)).freshScan).toBe(false);
   });
 
   test('percent rounds down, never to complete', () => {
