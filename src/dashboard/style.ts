@@ -55,9 +55,9 @@ code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;background:#f3f4f6;pa
 #records .hint{color:var(--muted)}
 .flt{margin:0 0 8px;padding:0;font-weight:600;color:#1e3a8a}.flt:empty{display:none}#records.on .flt{padding:8px 12px;background:#eff6ff;border:1px solid #bfdbfe;border-radius:8px}
 #records table{font-size:12.5px;background:#fff;table-layout:fixed}
-#records th:nth-child(1){width:9.5em}#records th:nth-child(2){width:19%}#records th:nth-child(3){width:21%}#records th:nth-child(4),#records th:nth-child(5){width:4.2em}
-#records th:nth-child(6){width:8.5em}#records th:nth-child(7){width:8em}#records th:nth-child(8){width:6.5em}
-#records td{white-space:nowrap}#records td.dg{font:11.5px ui-monospace,monospace;max-width:10em;overflow:hidden;text-overflow:ellipsis}#records td:nth-child(2),#records td:nth-child(3),#records td:last-child{white-space:normal;overflow-wrap:anywhere}
+#records th:nth-child(1){width:11em}#records th:nth-child(2){width:19%}#records th:nth-child(3){width:21%}#records th:nth-child(4),#records th:nth-child(5){width:4.2em}
+#records th:nth-child(6){width:10.5em}#records th:nth-child(7){width:8em}#records th:nth-child(8){width:6.5em}
+#records td{white-space:nowrap}#records td.dg{font:11.5px ui-monospace,monospace;overflow:hidden;text-overflow:ellipsis}#records td:nth-child(2),#records td:nth-child(3),#records td:last-child{white-space:normal;overflow-wrap:anywhere}
 #records td.y{color:var(--ok)}#records td.n{color:var(--bad)}#records td.o{color:var(--warn)}
 #records b{font-weight:600}#records b.k{color:#b91c1c}#records b.h{color:#ea580c}#records b.m{color:#a16207}#records b.l{color:#2563eb}
 tr:target{background:#fef9c3}
