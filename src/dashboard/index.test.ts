@@ -16,6 +16,7 @@ describe('renderDashboard', () => {
   test('an empty estate still renders', () => {
     const page = renderDashboard({ sweptAt: '2026-12-02T00:00:00Z', records: [], findings: [], opened: [], resolved: [], notes: [] }, emptyState());
     expect(page).toContain('<b>0</b> running digests');
+    expect(page).toContain('<h2>Signature failures <span class="cnt ok"><span class="z" data-m="signature-failure" data-n="0">0</span></span></h2>');
     expect(page).toContain('vulnerability DB <b id="db">unknown</b>');
   });
 

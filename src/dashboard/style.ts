@@ -7,7 +7,7 @@ body{margin:0;background:var(--bg);color:#111827;font:14px/1.45 system-ui,-apple
 main{max-width:1240px;margin:0 auto;padding:20px 24px 48px}
 header h1{font-size:22px;margin:0 0 4px}
 .asof{margin:0;font-size:15px}.asof time{font-weight:700}
-.scope{margin:4px 0 16px;color:#374151}
+.scope{margin:4px 0 16px;color:#374151}.scope a{text-decoration:none}
 h2{font-size:15px;margin:0 0 10px}h3{font-size:13px;margin:0 0 4px;color:#374151;font-weight:600}
 small{color:var(--muted);font-weight:400}
 a{color:inherit}

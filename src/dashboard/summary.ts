@@ -20,8 +20,8 @@ export function header(sweep: SweepResult, cov: Coverage): string {
     `<header><h1>Estate: signatures, SBOMs and CVEs of what runs</h1>` +
     `<p class="asof">As of <time datetime="${html(sweep.sweptAt, 40)}" id="asof">${formatTime(sweep.sweptAt)}</time>` +
     ` · vulnerability DB <b id="db">${sweep.dbVersion ? html(sweep.dbVersion, 80) : 'unknown'}</b>${shard}</p>` +
-    `<p class="scope"><b>${n(cov.total.digests)}</b> running digests in <b>${n(cov.clusters.length)}</b> clusters, ` +
-    `<b>${n(cov.namespaces.length)}</b> namespaces, <b>${n(cov.repositories.length)}</b> repositories · ` +
+    `<p class="scope"><a href="#all"><b>${n(cov.total.digests)}</b> running digests</a> in <a href="#by-cluster"><b>${n(cov.clusters.length)}</b> clusters</a>, ` +
+    `<a href="#by-namespace"><b>${n(cov.namespaces.length)}</b> namespaces</a>, <a href="#by-repository"><b>${n(cov.repositories.length)}</b> repositories</a> · ` +
     `this sweep opened <b>${n(sweep.opened.length)}</b> and resolved <b>${n(sweep.resolved.length)}</b> findings; <b>${n(sweep.findings.length)}</b> open</p></header>`
   );
 }
