@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     for (const c of all) {
       const ms = median(samples.get(c.name)!);
       process.stdout.write(`${c.name.padEnd(60)} ${ms.toFixed(1).padStart(8)} ms  ${(ms / bareMs).toFixed(2)}× node\n`);
-      printRow({ name: `cold start: ${c.name}`, value: ms, unit: 'ms' });
+      printRow({ name: `cold start of ${c.name}`, value: ms, unit: 'ms' });
     }
   } finally {
     rmSync(cwd, { recursive: true, force: true });
