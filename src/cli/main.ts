@@ -19,6 +19,7 @@ const SUMMARIES: Record<string, string> = {
   'fixture-db': 'write the offline fixture trivy DB into DIR/db',
   summarize: 'summarize a scan for a pull request: counts, new/fixed against a base, gate (fail-on-new), policy verdict',
   'workflow-ref': "print the running workflow's own repository and commit from the job's OIDC token, or check a checkout against them",
+  monitor: 'sweep what runs: verify, re-scan when the DB moves, stale images; findings open once and resolve (exit 1 at --fail-on)',
   demo: 'ship the fixture image end to end into an OCI layout (key signing, fixture DB, no network)',
 };
 
