@@ -47,12 +47,12 @@ export function patchedRootfs(): Record<string, string> {
   return files;
 }
 
-/** A one-layer image of `files` in the OCI layout `dir` under `tag`. */
-export async function writeImageLayout(dir: string, files: Readonly<Record<string, string>>, tag = 'latest'): Promise<string> {
+/** A one-layer image of `files` in the OCI layout `dir` under `tag`, its config carrying `labels` if given. */
+export async function writeImageLayout(dir: string, files: Readonly<Record<string, string>>, tag = 'latest', labels?: Record<string, string>): Promise<string> {
   const tar = await buildLayerTar(files);
   const layer = gzipSync(tar, { level: 9 });
   const config = Buffer.from(
-    JSON.stringify({ created: FIXTURE_TIME, architecture: 'amd64', os: 'linux', config: { WorkingDir: '/app' }, rootfs: { type: 'layers', diff_ids: [sha256Digest(tar)] } }),
+    JSON.stringify({ created: FIXTURE_TIME, architecture: 'amd64', os: 'linux', config: { WorkingDir: '/app', ...(labels ? { Labels: labels } : {}) }, rootfs: { type: 'layers', diff_ids: [sha256Digest(tar)] } }),
   );
   const manifest: ImageManifest = {
     schemaVersion: 2,
