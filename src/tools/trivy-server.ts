@@ -3,7 +3,7 @@
 // cache as a blob (Cache/PutBlob), then scanned (Scanner/Scan). A trivy process costs seconds of
 // start-up (the npm binary is UPX-packed), so neither per-image `trivy sbom` nor per-image
 // `trivy sbom --server` clients can keep up with an estate; an HTTP request per image can.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { constants as fsConstants } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createHash, randomBytes } from 'node:crypto';
