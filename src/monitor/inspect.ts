@@ -17,6 +17,7 @@ import { formatMillis } from '../policy/duration';
 import { verifyImage, type VerifyReport } from '../verify/verify-image';
 import { createdLabel, judgeAge, provenanceBuildTime } from './age';
 import { findingKey, type Finding, type FindingKind, type ImageRecord, type MonitorState, type RunningImage } from './model';
+import type { ScanAttester } from './attest';
 import type { SbomScanner } from './rescan';
 
 export interface InspectContext {
@@ -29,6 +30,8 @@ export interface InspectContext {
   previous: MonitorState;
   now: Date;
   maxAgeMs: number;
+  /** `--attest`: push a fresh signed scan of each digest re-scanned. */
+  attester?: ScanAttester;
 }
 
 export interface Inspected {
@@ -121,12 +124,26 @@ export async function inspectImage(image: RunningImage, ctx: InspectContext): Pr
       findings.push(...carriedOver(ctx.previous, image.digest, (f) => f.kind === 'vulnerability' && ids.has(f.id)));
     } else {
       try {
-        const vulns = fromTrivyReport(await ctx.scanner.scan(sbom.document, ref));
+        const startedOn = new Date();
+        const trivyReport = await ctx.scanner.scan(sbom.document, ref);
+        const vulns = fromTrivyReport(trivyReport);
         const attested = attestedIds(report);
-        const newIds = [...new Set(vulns.map((v) => v.id).filter((id) => !attested?.has(id)))].sort();
+        // New once, new until fixed: a fresh attestation (--attest) listing it does not make it old.
+        const wasNew = new Set(last?.newIds ?? []);
+        const newIds = [...new Set(vulns.map((v) => v.id).filter((id) => !attested?.has(id) || wasNew.has(id)))].sort();
         scan = { dbVersion: ctx.scanner.dbVersion, scannedAt: ctx.now.toISOString(), counts: countBySeverity(vulns), newIds };
         record.scan = { ...scan, rescanned: true };
         findings.push(...vulnerabilityFindings(image, vulns, newIds));
+        if (ctx.attester) {
+          const opened = openImage(ref, ctx.registry, ctx.client);
+          try {
+            await ctx.attester.attest(opened.store, image.repository, image.digest, trivyReport, { startedOn, finishedOn: new Date() });
+          } catch (err) {
+            record.errors.push(`cannot attest the new scan of ${ref}: ${inertText(oneLine(err))}`);
+          } finally {
+            opened.close();
+          }
+        }
       } catch (err) {
         record.errors.push(`cannot re-scan the SBOM of ${ref}: ${inertText(oneLine(err))}`);
         findings.push(...carriedOver(ctx.previous, image.digest, (f) => f.kind === 'vulnerability'));

@@ -11,7 +11,11 @@ import { positiveDuration } from '../policy/duration';
 import { defaultTrivyCache } from '../ship/steps/analyze';
 import { resolveTool } from '../tools/resolve-tool';
 import { loadTrustedRoot } from '../verify/trusted-root';
+import { READ_CAPS, readTextCapped } from '../core/read-capped';
+import { keySigner } from '../sign';
+import { trivyVersion } from '../tools/trivy';
 import { loadAlertSinks } from './alerts';
+import { scanAttester, type ScanAttester } from './attest';
 import { listInventory, parseShard, type InventorySource } from './inventory';
 import { MemoryStateStore } from './memory-store';
 import type { MonitorState, SweepResult } from './model';
@@ -34,6 +38,8 @@ export interface MonitorInputs {
   trustedRoot?: string;
   registry: RegistryClientOptions;
   concurrency?: number;
+  /** `--attest --key FILE`: sign a fresh vuln attestation for each digest re-scanned (COSIGN_PASSWORD for an encrypted key). */
+  attestKey?: string;
 }
 
 export interface MonitorOutcome {
@@ -87,9 +93,14 @@ export async function runMonitor(inputs: MonitorInputs, now: Date, logger: Logge
   const inventory = await listInventory(inputs.source, { logger });
   const trivy = inputs.trivy ?? (await resolveTool('trivy')).path;
   const scanner = await openTrivyScanner({ binary: trivy, cacheDir: path.resolve(inputs.trivyCache ?? defaultTrivyCache(process.env)), logger });
+  let attester: ScanAttester | undefined;
+  if (inputs.attestKey) {
+    const signer = keySigner({ keyPem: readTextCapped(inputs.attestKey, READ_CAPS.key, { what: 'the signing key', hint: 'check --key' }) });
+    attester = scanAttester({ signer, identity: { kind: 'key', publicKeyPem: signer.publicKeyPem }, scannerVersion: await trivyVersion(trivy), dbVersion: scanner.dbVersion, logger });
+  }
   const client = new RegistryClient(inputs.registry);
   try {
-    const swept = await runSweep({ inventory, shard, policy, client, registry: inputs.registry, trustedRoot, scanner, store, sinks, now, maxAgeMs, concurrency: inputs.concurrency, logger });
+    const swept = await runSweep({ inventory, shard, policy, client, registry: inputs.registry, trustedRoot, scanner, store, sinks, now, maxAgeMs, concurrency: inputs.concurrency, attester, logger });
     const markdown = sweepMarkdown(swept.result);
     if (inputs.report) await writeReport(inputs.report, swept.result, markdown, swept.state);
     return { result: swept.result, markdown, failing: openAtOrAbove(swept.result.findings, inputs.failOn).length, alertErrors: swept.alertErrors };

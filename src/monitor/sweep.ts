@@ -10,6 +10,7 @@ import { advance } from './findings';
 import { inspectImage, type Inspected } from './inspect';
 import { shardOf } from './inventory';
 import type { AlertSink, Inventory, MonitorState, StateStore, SweepResult } from './model';
+import type { ScanAttester } from './attest';
 import type { SbomScanner } from './rescan';
 
 export const DEFAULT_CONCURRENCY = 8;
@@ -27,6 +28,8 @@ export interface SweepOptions {
   now: Date;
   maxAgeMs: number;
   concurrency?: number;
+  /** `--attest`: a fresh signed scan for each digest re-scanned. */
+  attester?: ScanAttester;
   logger?: Logger;
 }
 
@@ -44,7 +47,7 @@ export async function runSweep(opts: SweepOptions): Promise<Swept> {
   const previous = await opts.store.load();
   const images = opts.shard ? opts.inventory.images.filter((i) => shardOf(i.digest, opts.shard!.count) === opts.shard!.index) : opts.inventory.images;
   logger.info(`monitor: sweeping ${images.length} digest(s)${opts.shard ? ` (shard ${opts.shard.index}/${opts.shard.count})` : ''}`);
-  const ctx = { policy: opts.policy, client: opts.client, registry: opts.registry ?? {}, trustedRoot: opts.trustedRoot, scanner: opts.scanner, previous, now: opts.now, maxAgeMs: opts.maxAgeMs };
+  const ctx = { policy: opts.policy, client: opts.client, registry: opts.registry ?? {}, trustedRoot: opts.trustedRoot, scanner: opts.scanner, previous, now: opts.now, maxAgeMs: opts.maxAgeMs, attester: opts.attester };
   const inspected: Inspected[] = await mapLimited(images, opts.concurrency ?? DEFAULT_CONCURRENCY, (image) => inspectImage(image, ctx));
 
   const records = inspected.map((i) => i.record);

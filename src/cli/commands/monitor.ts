@@ -12,7 +12,7 @@ import { REGISTRY_FLAGS, registryOptionsFromFlags } from '../registry-flags';
 import { flagCommand, type Command } from '../command';
 
 const USAGE =
-  'ship-image monitor (--kubeconfig FILE [--context C]... | --in-cluster | --inventory FILE) --policy FILE [--namespace NS]... [--state LOCATION] [--report DIR] [--shard I/N] [--alerts FILE] [--max-age 30d] [--json] [--fail-on LEVEL] [--trivy-cache DIR] [--trivy PATH] [--trusted-root FILE] [--insecure-registry HOST]... [--concurrency N]\n' +
+  'ship-image monitor (--kubeconfig FILE [--context C]... | --in-cluster | --inventory FILE) --policy FILE [--namespace NS]... [--state LOCATION] [--report DIR] [--shard I/N] [--alerts FILE] [--max-age 30d] [--json] [--fail-on LEVEL] [--trivy-cache DIR] [--trivy PATH] [--trusted-root FILE] [--insecure-registry HOST]... [--concurrency N] [--attest --key FILE]\n' +
   '       ship-image monitor merge SWEEP.json... [--report DIR] [--json] [--fail-on LEVEL]';
 
 const HELP = `usage: ${USAGE}
@@ -43,6 +43,9 @@ options:
   --trivy PATH           the trivy binary (default: the pinned one)
   --trusted-root FILE    the Sigstore trusted root (default: the policy's)
   --concurrency N        digests judged at once (default 8)
+  --attest               push a fresh signed vuln attestation for each digest re-scanned, removing
+                         this signer's older ones (needs --key; COSIGN_PASSWORD for an encrypted key)
+  --key FILE             the private key --attest signs with
   --insecure-registry HOST, --username U --password-stdin, --timeout DUR: registry access
 
 merge: joins the sweep.json of each shard into the estate's result (and report).
@@ -67,6 +70,8 @@ const FLAGS = {
   'trusted-root': { type: 'string' },
   concurrency: { type: 'string' },
   merge: { type: 'boolean' },
+  attest: { type: 'boolean' },
+  key: { type: 'string' },
   ...REGISTRY_FLAGS,
 } as const;
 
@@ -113,6 +118,8 @@ export function makeMonitorCommand(deps: MonitorCommandDeps): Command {
     if (positionals.length > 0) throw new UserError(`monitor takes no positional arguments (but 'merge'); usage: ${USAGE}`);
     if (!values.policy) throw new UserError(`--policy FILE is required; usage: ${USAGE}`);
     const source = inventorySource(values);
+    if (values.attest && !values.key) throw new UserError('--attest needs --key FILE, the private key the fresh scans are signed with');
+    if (values.key && !values.attest) throw new UserError('--key is for --attest; add --attest or drop --key');
     const registry = registryOptionsFromFlags(values, process.env, () => readStdinCapped(READ_CAPS.stdin, { what: 'the registry password' }));
     const outcome = await runMonitor(
       {
@@ -129,6 +136,7 @@ export function makeMonitorCommand(deps: MonitorCommandDeps): Command {
         trustedRoot: values['trusted-root'],
         registry,
         concurrency: parseConcurrency(values.concurrency),
+        attestKey: values.attest ? values.key : undefined,
       },
       deps.now(),
       stderrLines(deps.writeStderr),
