@@ -21,6 +21,9 @@ import type { Inventory, RunningImage } from '../src/monitor/model';
 import { openTrivyScanner } from '../src/monitor/rescan';
 import { runSweep, type Swept } from '../src/monitor/sweep';
 import { mergeSweeps } from '../src/monitor/merge';
+import { scanAttester } from '../src/monitor/attest';
+import { keySigner } from '../src/sign';
+import { verifyImage } from '../src/verify/verify-image';
 import { ship } from '../src/ship/run';
 import { writePolicyFile } from './support/policy-file';
 import { startRegistry, type TestRegistry } from './support/registry';
@@ -235,6 +238,34 @@ describe('monitor: sweeps over shipped images', () => {
     expect(merged.findings.length).toBe(shards[0]!.result.findings.length + shards[1]!.result.findings.length);
   }, 300_000);
 
+  test('--attest: a re-scanned digest gets one fresh signed scan (older ones of this key superseded); its new CVE stays open', async () => {
+    const signer = keySigner({ keyPem: readFileSync(path.join(dir, 'cosign.key'), 'utf8') });
+    const attester = (dbVersion: string) => scanAttester({ signer, identity: { kind: 'key', publicKeyPem: signer.publicKeyPem }, scannerVersion: 'test', dbVersion });
+    const sweepAttesting = async (offsetDays: number) => {
+      await writeFixtureDb(ADVISORIES_YAML, monitorCache, { now: new Date(t0.getTime() + offsetDays * DAY) });
+      const scanner = await openTrivyScanner({ binary: trivyBinary(), cacheDir: monitorCache });
+      try {
+        return await runSweep({ inventory, policy, client, scanner, store, now: new Date(t0.getTime() + offsetDays * DAY), maxAgeMs: 30 * DAY, attester: attester(scanner.dbVersion) });
+      } finally {
+        await scanner.close();
+      }
+    };
+    const reopened = await sweepAttesting(5);
+    expect(keysOf(reopened.result.opened)).toEqual(expect.arrayContaining([`${digests.app}/vulnerability/${APPEARING}`]));
+    expect(reopened.result.records.every((r) => r.errors.every((e) => !/cannot attest/.test(e)))).toBe(true);
+    const appStore = client.repository(registry.host, 'acme/app');
+    const scans = (await listReferrers(appStore, digests.app)).filter((d) => d.annotations?.[ANNOTATION.bundlePredicateType] === PREDICATE.vuln);
+    expect(scans).toHaveLength(1);
+    const report = await verifyImage(`${registry.host}/acme/app@${digests.app}`, policy, { client });
+    expect(report.allowed).toBe(true);
+    const attested = report.accepted.find((a) => a.predicateType === PREDICATE.vuln)!;
+    expect(JSON.stringify(attested.statement.predicate)).toContain(APPEARING);
+
+    const again = await sweepAttesting(6);
+    expect(again.result.resolved).toEqual([]);
+    expect(keysOf(again.result.findings)).toContain(`${digests.app}/vulnerability/${APPEARING}`);
+  }, 300_000);
+
   test('CLI: --inventory, --report DIR, --json, --fail-on; then merge; bad input exits 2', async () => {
     const inventoryFile = path.join(dir, 'inventory.json');
     writeFileSync(inventoryFile, JSON.stringify(inventory));
@@ -260,6 +291,7 @@ describe('monitor: sweeps over shipped images', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect((await runMain([...args, '--max-age', 'soon'])).code).toBe(2);
+    expect((await runMain([...args, '--attest'])).code).toBe(2);
     expect((await runMain(['monitor', 'merge', inventoryFile])).code).toBe(2);
   }, 300_000);
 });
