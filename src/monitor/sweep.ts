@@ -51,6 +51,7 @@ export async function runSweep(opts: SweepOptions): Promise<Swept> {
   const inspected: Inspected[] = await mapLimited(images, opts.concurrency ?? DEFAULT_CONCURRENCY, (image) => inspectImage(image, ctx));
 
   const records = inspected.map((i) => i.record);
+  for (const n of opts.inventory.notes) logger.warn(`monitor: ${n.source}: ${n.message}`);
   for (const r of records) for (const e of r.errors) logger.warn(`monitor: ${e}`);
   const advanced = advance(
     previous,
