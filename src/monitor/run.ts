@@ -14,6 +14,7 @@ import { loadTrustedRoot } from '../verify/trusted-root';
 import { READ_CAPS, readTextCapped } from '../core/read-capped';
 import { keySigner } from '../sign';
 import { trivyVersion } from '../tools/trivy';
+import { prepareTrivyDb } from '../tools/trivy-db';
 import { loadAlertSinks } from './alerts';
 import { scanAttester, type ScanAttester } from './attest';
 import { listInventory, parseShard, type InventorySource } from './inventory';
@@ -40,6 +41,8 @@ export interface MonitorInputs {
   concurrency?: number;
   /** `--attest --key FILE`: sign a fresh vuln attestation for each digest re-scanned (COSIGN_PASSWORD for an encrypted key). */
   attestKey?: string;
+  /** Download the current vulnerability DB into the trivy cache before sweeping (a CronJob with no cache volume). */
+  updateDb?: boolean;
 }
 
 export interface MonitorOutcome {
@@ -92,7 +95,9 @@ export async function runMonitor(inputs: MonitorInputs, now: Date, logger: Logge
   if (!inputs.state) logger.info('monitor: no --state: every finding counts as new and nothing is remembered');
   const inventory = await listInventory(inputs.source, { logger });
   const trivy = inputs.trivy ?? (await resolveTool('trivy')).path;
-  const scanner = await openTrivyScanner({ binary: trivy, cacheDir: path.resolve(inputs.trivyCache ?? defaultTrivyCache(process.env)), logger });
+  const cacheDir = path.resolve(inputs.trivyCache ?? defaultTrivyCache(process.env));
+  if (inputs.updateDb) await prepareTrivyDb({ cacheDir, offline: false, binary: trivy, useActionsCache: false, logger });
+  const scanner = await openTrivyScanner({ binary: trivy, cacheDir, logger });
   let attester: ScanAttester | undefined;
   if (inputs.attestKey) {
     const signer = keySigner({ keyPem: readTextCapped(inputs.attestKey, READ_CAPS.key, { what: 'the signing key', hint: 'check --key' }) });

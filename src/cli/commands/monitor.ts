@@ -12,7 +12,7 @@ import { REGISTRY_FLAGS, registryOptionsFromFlags } from '../registry-flags';
 import { flagCommand, type Command } from '../command';
 
 const USAGE =
-  'ship-image monitor (--kubeconfig FILE [--context C]... | --in-cluster | --inventory FILE) --policy FILE [--namespace NS]... [--state LOCATION] [--report DIR] [--shard I/N] [--alerts FILE] [--max-age 30d] [--json] [--fail-on LEVEL] [--trivy-cache DIR] [--trivy PATH] [--trusted-root FILE] [--insecure-registry HOST]... [--concurrency N] [--attest --key FILE]\n' +
+  'ship-image monitor (--kubeconfig FILE [--context C]... | --in-cluster | --inventory FILE) --policy FILE [--namespace NS]... [--state LOCATION] [--report DIR] [--shard I/N] [--alerts FILE] [--max-age 30d] [--json] [--fail-on LEVEL] [--trivy-cache DIR [--update-db]] [--trivy PATH] [--trusted-root FILE] [--insecure-registry HOST]... [--concurrency N] [--attest --key FILE]\n' +
   '       ship-image monitor merge SWEEP.json... [--report DIR] [--json] [--fail-on LEVEL]';
 
 const HELP = `usage: ${USAGE}
@@ -40,6 +40,7 @@ options:
   --json                 print the sweep result as JSON instead of the Markdown summary
   --fail-on LEVEL        exit 1 when a finding at or above LEVEL is open (critical, high, medium, low, none)
   --trivy-cache DIR      the trivy cache dir holding the vulnerability DB (never updated here)
+  --update-db            download the current DB into --trivy-cache first (e.g. a CronJob without a cache volume)
   --trivy PATH           the trivy binary (default: the pinned one)
   --trusted-root FILE    the Sigstore trusted root (default: the policy's)
   --concurrency N        digests judged at once (default 8)
@@ -71,6 +72,7 @@ const FLAGS = {
   concurrency: { type: 'string' },
   merge: { type: 'boolean' },
   attest: { type: 'boolean' },
+  'update-db': { type: 'boolean' },
   key: { type: 'string' },
   ...REGISTRY_FLAGS,
 } as const;
@@ -137,6 +139,7 @@ export function makeMonitorCommand(deps: MonitorCommandDeps): Command {
         registry,
         concurrency: parseConcurrency(values.concurrency),
         attestKey: values.attest ? values.key : undefined,
+        updateDb: !!values['update-db'],
       },
       deps.now(),
       stderrLines(deps.writeStderr),
