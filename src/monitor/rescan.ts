@@ -24,7 +24,7 @@ export interface TrivyScannerOptions {
 
 export async function openTrivyScanner(opts: TrivyScannerOptions): Promise<SbomScanner> {
   const db = await readDbVersion(opts.cacheDir);
-  if (!db.updatedAt) throw new UserError(`no trivy DB in ${opts.cacheDir} (db/metadata.json); give --trivy-cache a cache dir with the DB downloaded`);
+  if (!db.updatedAt) throw new UserError(`no trivy DB in ${opts.cacheDir} (db/metadata.json); give --trivy-cache a cache dir holding the DB, or add --update-db to download it`);
   let server: Promise<TrivyServer> | undefined;
   const started = () => (server ??= startTrivyServer({ binary: opts.binary, cacheDir: opts.cacheDir, logger: opts.logger ?? silentLogger }));
   return {
