@@ -15,7 +15,7 @@ const SUMMARIES: Record<string, string> = {
   discover: 'list signatures, attestations and SBOMs attached to an image',
   verify: 'check an image against a policy file (exit 0 allow, 1 deny, 2 error)',
   'verify-bundle': 'verify one Sigstore bundle for a file or digest (sigstore-conformance protocol)',
-  policy: 'validate a policy file or render it for Kyverno / policy-controller',
+  policy: 'validate a policy file or render it for Kyverno / policy-controller / Gatekeeper / a webhook',
   'fixture-db': 'write the offline fixture trivy DB into DIR/db',
   summarize: 'summarize a scan for a pull request: counts, new/fixed against a base, gate (fail-on-new), policy verdict',
   'workflow-ref': "print the running workflow's own repository and commit from the job's OIDC token, or check a checkout against them",

@@ -12,11 +12,11 @@ const FIXTURE_TIME = new Date('2024-01-01T00:00:00Z');
 
 /**
  * Writes the fixture image (test/fixtures/image/rootfs, a Debian 12 look-alike with vulnerable
- * packages) into the OCI image layout `dir` under `tag`, without any image builder. The result is
- * byte-for-byte reproducible. Other tags already in the layout are kept.
+ * packages; or `files`) into the OCI image layout `dir` under `tag`, without any image builder. The
+ * result is byte-for-byte reproducible. Other tags already in the layout are kept.
  */
-export async function writeFixtureImageLayout(dir: string, tag = 'latest'): Promise<{ digest: string }> {
-  const tar = await buildLayerTar(FIXTURE_ROOTFS);
+export async function writeFixtureImageLayout(dir: string, tag = 'latest', files: Readonly<Record<string, string>> = FIXTURE_ROOTFS): Promise<{ digest: string }> {
+  const tar = await buildLayerTar(files);
   const layer = gzipSync(tar, { level: 9 });
   layer[9] = 3; // gzip OS byte: "Unix" everywhere, so macOS and Linux produce the same bytes
 
@@ -49,6 +49,20 @@ export async function writeFixtureImageLayout(dir: string, tag = 'latest'): Prom
   index.manifests = [...index.manifests.filter((d) => d.annotations?.[ANNOTATION.refName] !== tag), entry];
   await writeFile(join(dir, 'index.json'), JSON.stringify(index));
   return { digest };
+}
+
+/** The fixture rootfs with its CRITICAL packages fixed or removed (lodash 4.17.21, minimist 1.2.8, no zlib): what a team ships after patching. */
+export function patchedFixtureRootfs(): Record<string, string> {
+  const files = { ...FIXTURE_ROOTFS };
+  files['app/node_modules/lodash/package.json'] = files['app/node_modules/lodash/package.json']!.replace('4.17.11', '4.17.21');
+  files['app/node_modules/minimist/package.json'] = files['app/node_modules/minimist/package.json']!.replace('1.2.5', '1.2.8');
+  files['app/package.json'] = files['app/package.json']!.replace('4.17.11', '4.17.21').replace('1.2.5', '1.2.8');
+  files['var/lib/dpkg/status'] = files['var/lib/dpkg/status']!
+    .split('\n\n')
+    .filter((stanza) => !stanza.startsWith('Package: zlib1g'))
+    .join('\n\n')
+    .replace(/\n*$/, '\n');
+  return files;
 }
 
 async function readIndex(dir: string): Promise<ImageIndex> {

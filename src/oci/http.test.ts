@@ -175,6 +175,18 @@ describe('HttpTransport', () => {
     await expect(t.send({ method: 'GET', url: s.url('/b'), maxBytes: 1500 })).rejects.toThrow(/over the 1500-byte limit/);
   });
 
+  it('a HEAD answer announcing a large Content-Length (a blob over the cap) is not too large: it has no body', async () => {
+    const s = await start([
+      (_req, res) => {
+        res.writeHead(200, { 'content-length': String(5 * 1024 * 1024) });
+        res.end();
+      },
+    ]);
+    const res = await make().send({ method: 'HEAD', url: s.url('/v2/r/blobs/sha256:x'), maxBytes: 1000 });
+    expect(res.status).toBe(200);
+    expect(res.body.length).toBe(0);
+  });
+
   it('hands a 2xx body over as a stream, and buffers error bodies', async () => {
     const s = await start([(_req, res) => res.end('streamed body'), status(404)]);
     const t = make();

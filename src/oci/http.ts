@@ -316,7 +316,8 @@ export class HttpTransport {
         }
         const cap = ok ? maxBytes : Math.min(maxBytes, ERROR_BODY_MAX_BYTES);
         const announced = Number(res.headers['content-length']);
-        if (ok && Number.isFinite(announced) && announced > cap) {
+        // A HEAD answer's Content-Length is the size of what a GET would send (a blob's), not of this body.
+        if (ok && req.method !== 'HEAD' && Number.isFinite(announced) && announced > cap) {
           fail(new ResponseTooLargeError(`${what}: response of ${announced} bytes is over the ${cap}-byte limit`));
           return;
         }

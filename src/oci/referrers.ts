@@ -95,13 +95,19 @@ export interface ExpectedReferrer {
  * of the fallback index (another process) overwrote, up to `rounds` times. Returns how many had to be
  * attached again; throws when some are still missing, so a push is never reported complete without them.
  */
-export async function ensureReferrersListed(store: RepositoryStore, expected: readonly ExpectedReferrer[], opts: FallbackUpdateOptions & { rounds?: number } = {}): Promise<number> {
+export async function ensureReferrersListed(
+  store: RepositoryStore,
+  expected: readonly ExpectedReferrer[],
+  opts: FallbackUpdateOptions & { rounds?: number; /** Filled with each subject's last listing, for callers that need it too. */ listed?: Map<string, Descriptor[]> } = {},
+): Promise<number> {
   const rounds = opts.rounds ?? 3;
   let reattached = 0;
   for (let round = 1; ; round++) {
     const missing: ExpectedReferrer[] = [];
     for (const subject of new Set(expected.map((e) => e.subject))) {
-      const listed = new Set((await listReferrers(store, subject)).map((d) => d.digest));
+      const descriptors = await listReferrers(store, subject);
+      opts.listed?.set(subject, descriptors);
+      const listed = new Set(descriptors.map((d) => d.digest));
       missing.push(...expected.filter((e) => e.subject === subject && !listed.has(e.referrer)));
     }
     if (missing.length === 0) return reattached;

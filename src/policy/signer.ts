@@ -1,4 +1,5 @@
-import { createHash, createPublicKey } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
+import { keyId } from '../core/key-id';
 import type { ExtensionPins, PinnableExtension, Policy, PolicyIdentity, Signer } from './types';
 import { subjectRegExpMatches } from './regexp-check';
 
@@ -7,8 +8,7 @@ import { subjectRegExpMatches } from './regexp-check';
  * SHA-256 of the key's DER SubjectPublicKeyInfo. Throws when the PEM is not a public key.
  */
 export function publicKeyId(pem: string): string {
-  const der = createPublicKey(pem).export({ type: 'spki', format: 'der' });
-  return 'sha256:' + createHash('sha256').update(der).digest('hex');
+  return keyId(createPublicKey(pem));
 }
 
 /** Issuer, subject, and every extension the identity pins (absent from the certificate = no match). */

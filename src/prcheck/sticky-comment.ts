@@ -1,10 +1,13 @@
+import { getOctokit } from '@actions/github';
 import { UserError } from '../core/errors';
 import { inertText } from '../core/untrusted-text';
 import { GITHUB_COMMENT_MAX } from './render';
 
 // One comment per image and platform set on a pull request, found again by a hidden marker and
-// by its author, updated in place. GitHub's REST API through fetch: list issue comments (Link
-// pagination), create, update; pulls by head SHA.
+// by its author, updated in place. GitHub's REST API through octokit: list issue comments,
+// create, update; pulls by head SHA.
+
+type Octokit = ReturnType<typeof getOctokit>;
 
 export interface GitHubApi {
   /** https://api.github.com, or GHES's /api/v3 (GITHUB_API_URL). */
@@ -39,51 +42,48 @@ export function stickyMarker(key: StickyKey): string {
   return `<!-- ship-image:pr-check image=${enc(key.image)} platforms=${enc(platforms)} -->`;
 }
 
-async function call<T>(api: GitHubApi, method: string, url: string, body?: unknown): Promise<{ data: T; next?: string }> {
-  const res = await (api.fetch ?? fetch)(url, {
-    method,
-    headers: {
-      authorization: `Bearer ${api.token}`,
-      accept: 'application/vnd.github+json',
-      'x-github-api-version': '2022-11-28',
-      'user-agent': 'ship-image',
-      ...(body ? { 'content-type': 'application/json' } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
+/**
+ * An octokit for `a`: GitHub's own client (Link pagination, errors as RequestError), with one
+ * guard: a request to another origin than the API's (a hostile `Link: rel="next"`) is refused, the
+ * token would go with it.
+ */
+export function githubClient(a: GitHubApi): Octokit {
+  const baseUrl = a.baseUrl.replace(/\/+$/, '');
+  const origin = new URL(baseUrl).origin;
+  const octokit = getOctokit(a.token, { baseUrl, userAgent: 'ship-image', request: a.fetch ? { fetch: a.fetch } : {} });
+  octokit.hook.before('request', (options) => {
+    const target = /^https?:\/\//i.test(options.url) ? new URL(options.url).origin : origin;
+    if (target !== origin) throw new UserError(`GitHub API pagination pointed to ${target}, not ${origin}; refusing to send the token there`);
   });
-  const text = await res.text();
-  if (!res.ok) {
-    const message = inertText((() => { try { return (JSON.parse(text) as { message?: string }).message ?? text; } catch { return text; } })(), { max: 300 });
-    const hint = res.status === 403 || res.status === 404 ? ': the token cannot do this; the comment job needs `permissions: pull-requests: write`' : '';
-    throw new UserError(`GitHub API ${method} ${new URL(url).pathname} answered ${res.status} (${message})${hint}`);
-  }
-  return { data: (text ? JSON.parse(text) : undefined) as T, next: nextLink(res.headers.get('link'), api.baseUrl) };
+  return octokit;
 }
 
-/** rel="next" of a Link header, only when it stays on the API's origin (the token goes with it). */
-export function nextLink(header: string | null, baseUrl: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(',')) {
-    const m = /^\s*<([^>]+)>\s*;\s*rel="?next"?\s*$/.exec(part);
-    if (!m) continue;
-    const url = new URL(m[1]!);
-    if (url.origin !== new URL(baseUrl).origin) throw new UserError(`GitHub API pagination pointed to ${url.origin}, not ${new URL(baseUrl).origin}; refusing to send the token there`);
-    return url.toString();
+/** Runs one API call; GitHub's refusals become one-line UserErrors that say what to grant. */
+async function call<T>(what: string, run: () => Promise<{ data: T }>): Promise<T> {
+  try {
+    return (await run()).data;
+  } catch (err) {
+    const status = (err as { status?: unknown }).status;
+    if (err instanceof UserError || typeof status !== 'number') throw err;
+    const message = inertText(((err as { response?: { data?: { message?: unknown } } }).response?.data?.message as string | undefined) ?? (err as Error).message, { max: 300 });
+    const hint = status === 403 || status === 404 ? ': the token cannot do this; the comment job needs `permissions: pull-requests: write`' : '';
+    throw new UserError(`GitHub API ${what} answered ${status} (${message})${hint}`);
   }
-  return undefined;
 }
-
-const api = (a: GitHubApi, path: string) => `${a.baseUrl.replace(/\/+$/, '')}${path}`;
 
 /** Every comment of an issue or PR, all pages (capped at 100 pages of 100). */
 export async function listComments(a: GitHubApi, r: Repo, issue: number): Promise<IssueComment[]> {
+  const octokit = githubClient(a);
   const out: IssueComment[] = [];
-  let url: string | undefined = api(a, `/repos/${enc(r.owner)}/${enc(r.repo)}/issues/${issue}/comments?per_page=100`);
-  for (let page = 0; url && page < 100; page++) {
-    const { data, next }: { data: IssueComment[]; next?: string } = await call<IssueComment[]>(a, 'GET', url);
-    out.push(...data);
-    url = next;
-  }
+  let page = 0;
+  const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, { owner: r.owner, repo: r.repo, issue_number: issue, per_page: 100 });
+  await call('GET issue comments', async () => {
+    for await (const { data } of pages) {
+      out.push(...data);
+      if (++page >= 100) break;
+    }
+    return { data: undefined };
+  });
   return out;
 }
 
@@ -106,10 +106,12 @@ export async function upsertStickyComment(a: GitHubApi, r: Repo, issue: number, 
   const existing = ours.sort((x, y) => x.id - y.id)[0];
   if (existing) {
     if (existing.body === body) return { action: 'unchanged', id: existing.id, url: existing.html_url };
-    const { data } = await call<IssueComment>(a, 'PATCH', api(a, `/repos/${enc(r.owner)}/${enc(r.repo)}/issues/comments/${existing.id}`), { body });
+    const octokit = githubClient(a);
+    const data = await call('PATCH issue comment', () => octokit.rest.issues.updateComment({ owner: r.owner, repo: r.repo, comment_id: existing.id, body }));
     return { action: 'updated', id: data.id, url: data.html_url };
   }
-  const { data } = await call<IssueComment>(a, 'POST', api(a, `/repos/${enc(r.owner)}/${enc(r.repo)}/issues/${issue}/comments`), { body });
+  const octokit = githubClient(a);
+  const data = await call('POST issue comment', () => octokit.rest.issues.createComment({ owner: r.owner, repo: r.repo, issue_number: issue, body }));
   return { action: 'created', id: data.id, url: data.html_url };
 }
 
@@ -125,16 +127,19 @@ interface PullRequest {
  * empty for forks). Undefined when none matches (a merge-queue run, or a PR pushed since).
  */
 export async function findPullRequest(a: GitHubApi, r: Repo, headSha: string, claimed: number | null): Promise<number | undefined> {
+  const octokit = githubClient(a);
   if (claimed !== null) {
-    const { data } = await call<PullRequest>(a, 'GET', api(a, `/repos/${enc(r.owner)}/${enc(r.repo)}/pulls/${claimed}`));
+    const data: PullRequest = await call('GET pull request', () => octokit.rest.pulls.get({ owner: r.owner, repo: r.repo, pull_number: claimed }));
     if (data.head?.sha === headSha) return data.number;
   }
-  let url: string | undefined = api(a, `/repos/${enc(r.owner)}/${enc(r.repo)}/pulls?state=open&per_page=100`);
-  for (let page = 0; url && page < 50; page++) {
-    const { data, next }: { data: PullRequest[]; next?: string } = await call<PullRequest[]>(a, 'GET', url);
-    const hit = data.find((p) => p.head?.sha === headSha);
-    if (hit) return hit.number;
-    url = next;
-  }
-  return undefined;
+  const pages = octokit.paginate.iterator(octokit.rest.pulls.list, { owner: r.owner, repo: r.repo, state: 'open', per_page: 100 });
+  return call('GET pull requests', async () => {
+    let page = 0;
+    for await (const { data } of pages) {
+      const hit = (data as PullRequest[]).find((p) => p.head?.sha === headSha);
+      if (hit) return { data: hit.number };
+      if (++page >= 50) break;
+    }
+    return { data: undefined };
+  });
 }

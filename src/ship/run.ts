@@ -55,8 +55,9 @@ export async function ship(inputs: ShipInputs, world: ShipEnvironment): Promise<
         world.logger.info(`attest: ${attestations.length} referrers in place on ${plan.target.name}`);
         await supersedeOldScans(plan.store, attestations, built.digest, owner, world.logger);
         const expected = expectedReferrers(attestations, built.digest);
-        await ensureReferrersListed(plan.store, expected, { logger: world.logger });
-        await warnOverReferrerLimit(plan.store, expected.map((e) => e.subject), world.logger);
+        const listed = new Map<string, Descriptor[]>();
+        await ensureReferrersListed(plan.store, expected, { logger: world.logger, listed });
+        warnOverReferrerLimit(listed, world.logger);
       }
       if (inputs.signatureFormat !== 'bundle') await legacyStep(plan, built.digest, attestations, chosen.signer, world);
     } else {

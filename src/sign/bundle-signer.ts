@@ -1,7 +1,7 @@
 import { createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { bundleFromJSON, type Bundle, type SerializedBundle } from '@sigstore/bundle';
 import type { X509Certificate } from '@sigstore/core';
-import { decodeExtensionValue, FULCIO_EXTENSIONS } from './fulcio-extensions';
+import { certificateExtensions, FULCIO_EXTENSIONS, type FulcioExtensionName } from './fulcio-extensions';
 import { leafCertificate } from './leaf-certificate';
 
 /**
@@ -19,14 +19,14 @@ export type BundleSigner = { kind: 'keyless'; san: string; issuer: string; exten
  * repository, ref or caller is another signer, whose evidence a policy pinning that field relies on.
  * Per-run values (commit digests, run URI, trigger) are not: a re-run of the same signer is the same signer.
  */
-const IDENTITY_EXTENSIONS = [
-  FULCIO_EXTENSIONS.buildSignerURI,
-  FULCIO_EXTENSIONS.sourceRepositoryURI,
-  FULCIO_EXTENSIONS.sourceRepositoryIdentifier,
-  FULCIO_EXTENSIONS.sourceRepositoryRef,
-  FULCIO_EXTENSIONS.sourceRepositoryOwnerURI,
-  FULCIO_EXTENSIONS.sourceRepositoryOwnerIdentifier,
-  FULCIO_EXTENSIONS.buildConfigURI,
+const IDENTITY_EXTENSIONS: readonly FulcioExtensionName[] = [
+  'buildSignerURI',
+  'sourceRepositoryURI',
+  'sourceRepositoryIdentifier',
+  'sourceRepositoryRef',
+  'sourceRepositoryOwnerURI',
+  'sourceRepositoryOwnerIdentifier',
+  'buildConfigURI',
 ];
 
 /** The keyless identity of a bundle we just signed (SAN and issuer of its certificate), else undefined. */
@@ -75,17 +75,15 @@ function parse(json: unknown): Bundle | undefined {
   }
 }
 
+/** SAN, OIDC issuer and the identity extensions (keyed by OID) of a signing certificate. */
 function identity(cert: X509Certificate): { san?: string; issuer?: string; extensions: Record<string, string> } {
-  const ext = (which: { oid: string; legacy: boolean }) => {
-    const found = cert.extension(which.oid);
-    return found ? decodeExtensionValue(found.value, which.legacy) : undefined;
-  };
+  const all = certificateExtensions(cert);
   const extensions: Record<string, string> = {};
-  for (const which of IDENTITY_EXTENSIONS) {
-    const value = ext(which);
-    if (value !== undefined) extensions[which.oid] = value;
+  for (const name of IDENTITY_EXTENSIONS) {
+    const value = all[name];
+    if (value !== undefined) extensions[FULCIO_EXTENSIONS[name].oid] = value;
   }
-  return { san: cert.subjectAltName, issuer: ext(FULCIO_EXTENSIONS.issuer) ?? ext(FULCIO_EXTENSIONS.issuerV1), extensions };
+  return { san: cert.subjectAltName, issuer: all.issuer ?? all.issuerV1, extensions };
 }
 
 /**

@@ -1,7 +1,6 @@
+import type { X509Certificate } from '@sigstore/core';
 // The X.509 extensions Fulcio puts in signing certificates (fulcio docs/oid-info.md). OIDs 1.1-1.6
 // are deprecated and hold the raw string; 1.8 onwards hold a DER UTF8String.
-export const FULCIO_OID_PREFIX = '1.3.6.1.4.1.57264.1.';
-
 export const FULCIO_EXTENSIONS = {
   issuerV1: { oid: '1.3.6.1.4.1.57264.1.1', legacy: true },
   githubWorkflowTrigger: { oid: '1.3.6.1.4.1.57264.1.2', legacy: true },
@@ -40,4 +39,14 @@ export function decodeExtensionValue(value: Buffer, legacy: boolean): string {
     offset = 2 + bytes;
   }
   return value.subarray(offset, offset + length).toString('utf8');
+}
+
+/** Every Fulcio extension a certificate carries, by name, decoded. */
+export function certificateExtensions(cert: X509Certificate): Partial<Record<FulcioExtensionName, string>> {
+  const out: Partial<Record<FulcioExtensionName, string>> = {};
+  for (const [name, { oid, legacy }] of Object.entries(FULCIO_EXTENSIONS) as [FulcioExtensionName, { oid: string; legacy: boolean }][]) {
+    const ext = cert.extension(oid);
+    if (ext) out[name] = decodeExtensionValue(ext.value, legacy);
+  }
+  return out;
 }

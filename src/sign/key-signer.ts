@@ -3,6 +3,7 @@ import type { Signature, Signer } from '@sigstore/sign';
 import { bundleSigningMethods, witnessesFor, type WitnessOptions } from './dsse';
 import { loadPrivateKey } from './private-key';
 import type { StatementSigner } from './types';
+import { keyId } from '../core/key-id';
 
 export interface KeySignerOptions extends WitnessOptions {
   keyPem: string;
@@ -22,8 +23,7 @@ export interface KeyStatementSigner extends StatementSigner {
 export function keySigner(opts: KeySignerOptions): KeyStatementSigner {
   const { privateKey, publicKey } = loadPrivateKey(opts.keyPem, opts.password ?? process.env.COSIGN_PASSWORD);
   const publicKeyPem = publicKey.export({ format: 'pem', type: 'spki' }).toString();
-  const fingerprint = createHash('sha256').update(publicKey.export({ format: 'der', type: 'spki' })).digest();
-  const hint = fingerprint.toString('base64');
+  const hint = publicKeyHint(publicKey.export({ format: 'der', type: 'spki' }));
   const signer: Signer = {
     async sign(data: Buffer): Promise<Signature> {
       return { signature: cryptoSign('sha256', data, privateKey), key: { $case: 'publicKey', publicKey: publicKeyPem, hint } };
@@ -31,7 +31,7 @@ export function keySigner(opts: KeySignerOptions): KeyStatementSigner {
   };
   const witnesses = witnessesFor(opts);
   return {
-    identity: `sha256:${fingerprint.toString('hex')}`,
+    identity: keyId(publicKey),
     publicKeyPem,
     ...bundleSigningMethods(signer, witnesses),
   };

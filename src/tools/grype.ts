@@ -1,12 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../core/errors';
-import { addSecret, silentLogger, type Logger } from '../core/log';
+import { silentLogger, type Logger } from '../core/log';
 import { fromGrypeReport, type GrypeReport } from '../scan/grype-report';
 import type { Suppressions } from '../scan/suppressions';
 import type { Vulnerability } from '../scan/vulnerability';
 import { runTool, type ImageInput, type ToolArgs } from './trivy';
 import { READ_CAPS, readTextCappedAsync } from '../core/read-capped';
+import { registryEnv } from './anchore-registry-env';
 
 /**
  * Adapter for grype (anchore/grype), the alternative scanner: command construction, running,
@@ -127,30 +128,4 @@ function goDuration(value: string): string {
   const match = /^(\d+)\s*([smhd])$/.exec(value.trim());
   if (!match) throw new UserError(`max-db-age '${value}' is not a duration; use a number with m, h or d, e.g. 120h`);
   return match[2] === 'd' ? `${Number(match[1]) * 24}h` : `${match[1]}${match[2]}`;
-}
-
-/**
- * How grype and syft (both anchore tools, same settings) reach a registry image: plain HTTP and
- * credentials as `<PREFIX>_REGISTRY_*` environment variables, never argv; the password is a secret.
- */
-export function registryEnv(prefix: 'GRYPE' | 'SYFT', image: Extract<ImageInput, { kind: 'registry' }>): Record<string, string> {
-  const env: Record<string, string> = {};
-  if (image.insecure) {
-    env[`${prefix}_REGISTRY_INSECURE_USE_HTTP`] = 'true';
-    env[`${prefix}_REGISTRY_INSECURE_SKIP_TLS_VERIFY`] = 'true';
-  }
-  if (image.username || image.password) {
-    if (!image.username || !image.password) throw new UserError('registry credentials need both a username and a password; give both or neither');
-    addSecret(image.password);
-    env[`${prefix}_REGISTRY_AUTH_AUTHORITY`] = registryHost(image.ref);
-    env[`${prefix}_REGISTRY_AUTH_USERNAME`] = image.username;
-    env[`${prefix}_REGISTRY_AUTH_PASSWORD`] = image.password;
-  }
-  return env;
-}
-
-/** The registry host of an image reference (Docker Hub when it has none). */
-function registryHost(ref: string): string {
-  const first = ref.split('/')[0];
-  return ref.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost') ? first : 'index.docker.io';
 }

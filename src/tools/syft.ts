@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { silentLogger, type Logger } from '../core/log';
-import { registryEnv } from './grype';
+import { registryEnv } from './anchore-registry-env';
 import { runTool, type ImageInput, type SbomFormat, type ToolArgs } from './trivy';
 import { READ_CAPS, readTextCappedAsync } from '../core/read-capped';
 

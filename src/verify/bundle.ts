@@ -1,13 +1,14 @@
-import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { bundleFromJSON, type Bundle, type SerializedBundle } from '@sigstore/bundle';
-import { RFC3161Timestamp, type X509Certificate } from '@sigstore/core';
+import { RFC3161Timestamp } from '@sigstore/core';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toSignedEntity, toTrustMaterial, Verifier, type TrustMaterial, type VerifierOptions } from '@sigstore/verify';
 import { parseStatement, type JsonObject, type Statement } from '../attest/statement';
 import { DeniedError, UserError } from '../core/errors';
 import { IN_TOTO_PAYLOAD_TYPE } from '../oci/media-types';
-import { decodeExtensionValue, FULCIO_EXTENSIONS, type FulcioExtensionName } from '../sign/fulcio-extensions';
+import { certificateExtensions, type FulcioExtensionName } from '../sign/fulcio-extensions';
 import { leafCertificate } from '../sign/leaf-certificate';
+import { keyId } from '../core/key-id';
 
 /** Who must have signed: a keyless identity (issuer and/or SAN), or a public key. */
 export type BundlePolicy =
@@ -83,19 +84,6 @@ export function bundleVerifier(bundle: Bundle, trustedRoot: TrustedRoot, key?: K
   return new Verifier(material, thresholds ?? defaultThresholds(bundle, trustedRoot));
 }
 
-function fingerprint(key: KeyObject): string {
-  return 'sha256:' + createHash('sha256').update(key.export({ format: 'der', type: 'spki' })).digest('hex');
-}
-
-function certificateExtensions(cert: X509Certificate): Partial<Record<FulcioExtensionName, string>> {
-  const out: Partial<Record<FulcioExtensionName, string>> = {};
-  for (const [name, { oid, legacy }] of Object.entries(FULCIO_EXTENSIONS) as [FulcioExtensionName, { oid: string; legacy: boolean }][]) {
-    const ext = cert.extension(oid);
-    if (ext) out[name] = decodeExtensionValue(ext.value, legacy);
-  }
-  return out;
-}
-
 function verifiedTimestamps(bundle: Bundle): VerifiedTimestamp[] {
   const out: VerifiedTimestamp[] = [];
   for (const entry of bundle.verificationMaterial.tlogEntries) {
@@ -163,7 +151,7 @@ export function verifyBundle(serialized: SerializedBundle | unknown, opts: Verif
     subjectAlternativeName: cert?.subjectAltName,
     issuer: extensions.issuer ?? extensions.issuerV1,
     extensions,
-    keyFingerprint: fingerprint(signerKey),
+    keyFingerprint: keyId(signerKey),
   };
   if (!keyPolicy) {
     if (policy.certificateIssuer !== undefined && signer.issuer !== policy.certificateIssuer) {

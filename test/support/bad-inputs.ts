@@ -167,6 +167,9 @@ POLICY_CASES.push(
   { category: 'policy', name: 'verify: --trusted-root garbage', argv: (c) => ['verify', `${c.registry}/seed/app:v1`, '--policy', c.goodPolicy, '--trusted-root', c.files['garbage']!] },
   { category: 'policy', name: 'verify: --trusted-root a directory', argv: (c) => ['verify', `${c.registry}/seed/app:v1`, '--policy', c.goodPolicy, '--trusted-root', c.dir] },
   { category: 'policy', name: 'verify: image outside spec.images', argv: (c) => ['verify', `${c.registry}/seed/app:v1`, '--policy', c.policies['narrow images']!] },
+  { category: 'policy', name: 'policy render gatekeeper: --ca-bundle garbage', argv: (c) => ['policy', 'render', '--policy', c.goodPolicy, '--engine', 'gatekeeper', '--ca-bundle', c.files['garbage']!] },
+  { category: 'policy', name: 'policy render webhook: --ca-bundle a directory', argv: (c) => ['policy', 'render', '--policy', c.goodPolicy, '--engine', 'webhook', '--ca-bundle', c.dir] },
+  { category: 'policy', name: 'policy render webhook: --ca-bundle /dev/zero', argv: (c) => ['policy', 'render', '--policy', c.goodPolicy, '--engine', 'webhook', '--ca-bundle', '/dev/zero'] },
 );
 
 /** --key files for ship (private key expected) and verify-bundle (public key expected). */

@@ -5,6 +5,9 @@
  *   - POST   /repos/{owner}/{repo}/issues/{n}/comments                  201 {id, body, user, html_url}
  *   - PATCH  /repos/{owner}/{repo}/issues/comments/{id}                 200
  *   - GET    /repos/{owner}/{repo}/pulls/{n}, GET /repos/{owner}/{repo}/pulls?state=open
+ *   - POST   /repos/{owner}/{repo}/issues                               201 {number, title, body, labels, state}
+ *   - GET    /repos/{owner}/{repo}/issues?state=&labels=&per_page=&page= (Link pagination)
+ *   - PATCH  /repos/{owner}/{repo}/issues/{n}                           200 (state, state_reason)
  * Tokens map to users; a read-only token gets 403 "Resource not accessible by integration" on
  * writes, an unknown one 401. Like GitHub, a token that can write may edit anyone's comment: not
  * touching other authors' comments is the client's job, which is what the tests check.
@@ -27,8 +30,21 @@ export interface DoubleComment {
   updated_at: string;
 }
 
+export interface DoubleIssue {
+  number: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  state_reason: string | null;
+  labels: Array<{ name: string }>;
+  user: { login: string; type: string };
+  html_url: string;
+}
+
 export interface GitHubApiDouble {
   url: string;
+  /** issues by `owner/repo` */
+  issues: Map<string, DoubleIssue[]>;
   /** comments by `owner/repo#n` */
   comments: Map<string, DoubleComment[]>;
   pulls: Map<string, Array<{ number: number; state: string; head: { sha: string } }>>;
@@ -41,6 +57,7 @@ export interface GitHubApiDouble {
 export async function startGitHubApiDouble(tokens: Record<string, DoubleUser>, opts: { maxPerPage?: number } = {}): Promise<GitHubApiDouble> {
   const comments = new Map<string, DoubleComment[]>();
   const pulls = new Map<string, Array<{ number: number; state: string; head: { sha: string } }>>();
+  const issues = new Map<string, DoubleIssue[]>();
   const requests: string[] = [];
   let nextId = 1000;
   let base = '';
@@ -70,13 +87,54 @@ export async function startGitHubApiDouble(tokens: Record<string, DoubleUser>, o
       if (!user) return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' });
       const write = req.method !== 'GET';
       if (write && !user.write) return send(403, { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest/issues/comments', status: '403' });
-      let body: { body?: unknown } = {};
+      let body: { body?: unknown; title?: unknown; labels?: unknown; state?: unknown; state_reason?: unknown } = {};
       if (write) {
         try {
-          body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { body?: unknown };
+          body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof body;
         } catch {
           return send(400, { message: 'Problems parsing JSON' });
         }
+      }
+      let im: RegExpExecArray | null;
+      if ((im = /^\/repos\/([^/]+)\/([^/]+)\/issues(?:\/(\d+))?$/.exec(url.pathname))) {
+        const repo = `${decodeURIComponent(im[1]!)}/${decodeURIComponent(im[2]!)}`;
+        const list = issues.get(repo) ?? [];
+        if (req.method === 'POST' && !im[3]) {
+          if (typeof body.title !== 'string' || body.title === '') return send(422, { message: 'Invalid request.\n\n"title" wasn\'t supplied.' });
+          const number = list.length + 1;
+          const issue: DoubleIssue = {
+            number,
+            title: body.title,
+            body: typeof body.body === 'string' ? body.body : '',
+            state: 'open',
+            state_reason: null,
+            labels: (Array.isArray(body.labels) ? body.labels : []).map((name) => ({ name: String(name) })),
+            user: { login: user.login, type: user.type },
+            html_url: `https://github.com/${repo}/issues/${number}`,
+          };
+          issues.set(repo, [...list, issue]);
+          return send(201, issue);
+        }
+        if (req.method === 'GET' && !im[3]) {
+          const state = url.searchParams.get('state') ?? 'open';
+          const labels = (url.searchParams.get('labels') ?? '').split(',').filter(Boolean);
+          const all = list.filter((i) => (state === 'all' || i.state === state) && labels.every((l) => i.labels.some((x) => x.name === l)));
+          const per = Math.min(Number(url.searchParams.get('per_page') ?? 30), 100, opts.maxPerPage ?? 100);
+          const page = Number(url.searchParams.get('page') ?? 1);
+          const last = Math.max(1, Math.ceil(all.length / per));
+          const next = new URL(url);
+          next.searchParams.set('page', String(page + 1));
+          return send(200, all.slice((page - 1) * per, page * per), page < last ? { link: `<${next.toString()}>; rel="next"` } : {});
+        }
+        if (req.method === 'PATCH' && im[3]) {
+          const issue = list.find((i) => i.number === Number(im![3]));
+          if (!issue) return send(404, { message: 'Not Found' });
+          if (body.state === 'open' || body.state === 'closed') issue.state = body.state;
+          if (typeof body.state_reason === 'string') issue.state_reason = body.state_reason;
+          return send(200, issue);
+        }
+      }
+      if (write) {
         if (typeof body.body !== 'string') return send(422, { message: 'Invalid request.\n\n"body" wasn\'t supplied.' });
         if (body.body.length > 65536) return send(422, { message: 'Validation Failed', errors: [{ resource: 'IssueComment', code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' }] });
       }
@@ -129,6 +187,7 @@ export async function startGitHubApiDouble(tokens: Record<string, DoubleUser>, o
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url: base,
+    issues,
     comments,
     pulls,
     requests,

@@ -8,8 +8,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { silentLogger } from '../../src/core/log';
-import { buildLayerTar, writeFixtureImageLayout } from '../../src/fixture-db/fixture-image';
-import { FIXTURE_ROOTFS } from '../../src/fixture-db/fixture-rootfs';
+import { buildLayerTar, patchedFixtureRootfs, writeFixtureImageLayout } from '../../src/fixture-db/fixture-image';
 import { copyImage } from '../../src/oci/copy';
 import { sha256Digest } from '../../src/oci/digest';
 import { ANNOTATION, OCI_CONFIG, OCI_INDEX, OCI_LAYER_TAR_GZIP, OCI_MANIFEST } from '../../src/oci/media-types';
@@ -33,19 +32,7 @@ export interface FixtureSources {
 const FIXTURE_TIME = '2024-01-01T00:00:00.000Z';
 
 /** The fixture rootfs with the CRITICAL packages fixed or removed: what a team would ship after patching. */
-export function patchedRootfs(): Record<string, string> {
-  const files = { ...FIXTURE_ROOTFS };
-  files['app/node_modules/lodash/package.json'] = files['app/node_modules/lodash/package.json']!.replace('4.17.11', '4.17.21');
-  files['app/node_modules/minimist/package.json'] = files['app/node_modules/minimist/package.json']!.replace('1.2.5', '1.2.8');
-  files['app/package.json'] = files['app/package.json']!.replace('4.17.11', '4.17.21').replace('1.2.5', '1.2.8');
-  const status = files['var/lib/dpkg/status']!;
-  files['var/lib/dpkg/status'] = status
-    .split('\n\n')
-    .filter((stanza) => !stanza.startsWith('Package: zlib1g'))
-    .join('\n\n')
-    .replace(/\n*$/, '\n');
-  return files;
-}
+export const patchedRootfs = patchedFixtureRootfs;
 
 /** A one-layer image of `files` in the OCI layout `dir` under `tag`, its config carrying `labels` if given. */
 export async function writeImageLayout(dir: string, files: Readonly<Record<string, string>>, tag = 'latest', labels?: Record<string, string>): Promise<string> {

@@ -1,9 +1,9 @@
-import * as core from '@actions/core';
 import { appendFileSync } from 'node:fs';
 import { UserError } from '../../core/errors';
 import { addSecret } from '../../core/log';
 import { probeOutput } from '../../tools/exec';
 import { decodeTokenClaims, githubClaims, jobWorkflow, type JobWorkflow } from '../../workflow-ref/claims';
+import { fetchActionsIdToken } from '../../workflow-ref/actions-id-token';
 import { confirmSelfCheckout, signerIdentity } from '../../workflow-ref/self-checkout';
 import { flagCommand, type Command } from '../command';
 
@@ -79,7 +79,11 @@ function describe(job: JobWorkflow, serverUrl: string | undefined): Record<strin
 
 export const command = makeWorkflowRefCommand({
   env: process.env,
-  idToken: () => core.getIDToken('ship-image'),
+  idToken: async () => {
+    const token = await fetchActionsIdToken({ url: process.env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '', requestToken: process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? '', audience: 'ship-image' });
+    process.stdout.write(`::add-mask::${token}\n`); // as @actions/core's getIDToken: the runner masks it in the log
+    return token;
+  },
   gitHead: (dir) => probeOutput({ command: 'git', args: ['-C', dir, 'rev-parse', '--verify', 'HEAD^{commit}'], env: process.env }),
   writeStdout: (text) => process.stdout.write(text),
 });

@@ -1,16 +1,24 @@
 // Opens the state store a `--state LOCATION` names: a directory, or `oci://REG/REPO:TAG`.
-// (Stub: the state-store work replaces this body.)
-import type { RegistryClientOptions } from '../../oci/registry';
+import type { RegistryClient, RegistryClientOptions } from '../../oci/registry';
 import type { StateStore } from '../model';
+import { DirectoryStateStore } from './directory-store';
+import { parseStateLocation } from './location';
+import { OciStateStore } from './oci-store';
+
+export { parseShard, parseStateLocation, stateFileName, stateTag } from './location';
+export { STATE_ARTIFACT_TYPE } from './oci-store';
+export { HISTORY_MAX, STATE_MAX_BYTES } from './schema';
 
 export interface StateStoreOptions {
   /** `I/N` when this sweep is one shard: shards keep separate state objects. */
   shard?: string;
   registry?: RegistryClientOptions;
+  /** A client to share (connections, tokens) with the rest of the sweep; else one is made per load/save. */
+  client?: RegistryClient;
 }
 
 export function openStateStore(location: string, opts: StateStoreOptions = {}): StateStore {
-  void location;
-  void opts;
-  throw new Error('state stores are not implemented yet');
+  const parsed = parseStateLocation(location, opts.shard);
+  if (parsed.kind === 'directory') return new DirectoryStateStore(parsed.dir, parsed.file);
+  return new OciStateStore(parsed, opts.registry, opts.client);
 }

@@ -3,8 +3,13 @@ import { parseJsonDocuments } from '../../core/json-documents';
 import { PREDICATE } from '../../oci/media-types';
 import type { Policy, PolicyIdentity } from '../types';
 
+/** Engines the policy is translated for: the engine itself verifies. */
 export type Engine = 'kyverno' | 'kyverno-ivp' | 'policy-controller';
 export const ENGINES: readonly Engine[] = ['kyverno', 'kyverno-ivp', 'policy-controller'];
+
+/** Integrations that call `ship-image serve`, which runs the verify core on the policy file itself. */
+export type ServedEngine = 'gatekeeper' | 'webhook';
+export const SERVED_ENGINES: readonly ServedEngine[] = ['gatekeeper', 'webhook'];
 
 /** Kubernetes manifests (plain objects) plus what the engine could not express. */
 export interface Rendered {
@@ -25,7 +30,7 @@ export const SBOM_FORMATS: ReadonlyArray<{ name: string; predicateType: string }
   { name: 'spdx23', predicateType: PREDICATE.spdxV23 },
 ];
 
-export function requireSomething(policy: Policy, engine: Engine): void {
+export function requireSomething(policy: Policy, engine: Engine | ServedEngine): void {
   const r = policy.require;
   if (!r.signature && !r.sbom && !r.vulnerabilities) {
     throw new UserError(`${policy.source}: spec.require: every rule is off, so there is nothing to render for ${engine}; turn at least one on`);

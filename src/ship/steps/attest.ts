@@ -23,7 +23,7 @@ import { sameVerificationKind, type BundleSigner } from '../../sign/bundle-signe
 import type { ReferrerKind } from '../outputs';
 import type { ShipEnvironment, ShipPlan } from '../plan';
 import type { Analysis, ScanOutcome } from './analyze';
-import { KYVERNO_MAX_BUNDLE_BYTES, ownReferrers, type OwnReferrer } from './own-referrers';
+import { KYVERNO_MAX_BUNDLE_BYTES, listBundleReferrers, ownReferrers, type OwnReferrer } from './own-referrers';
 
 /** One statement to sign, and the manifest it is attached to. */
 export interface PlannedAttestation {
@@ -164,10 +164,12 @@ export function checkBundleSizes(signed: readonly SignedAttestation[]): void {
 export async function pushReferrers(plan: ShipPlan, signed: SignedAttestation[], world: ShipEnvironment, owner?: BundleSigner): Promise<SignedAttestation[]> {
   const created = world.now?.() ?? new Date();
   const existing = new Map<string, Promise<OwnReferrer[]>>();
+  const listings = new Map<string, Promise<Descriptor[]>>(); // one listing per subject, shared by the predicate types
   const alreadyAttached = async (subject: Descriptor, s: SignedAttestation): Promise<Descriptor | undefined> => {
     if (!owner || s.kind === 'vulnerabilities') return undefined; // a scan is always new: superseded instead
     const key = `${subject.digest} ${s.predicateType}`;
-    if (!existing.has(key)) existing.set(key, ownReferrers(plan.store, subject.digest, s.predicateType, owner));
+    if (!listings.has(subject.digest)) listings.set(subject.digest, listBundleReferrers(plan.store, subject.digest));
+    if (!existing.has(key)) existing.set(key, ownReferrers(plan.store, subject.digest, s.predicateType, owner, listings.get(subject.digest)));
     const statement = JSON.parse(Buffer.from(s.bundle.dsseEnvelope?.payload ?? '', 'base64').toString('utf8')) as unknown;
     return (await existing.get(key)!).find((r) => sameStatement(r.statement, statement) && sameVerificationKind(r.bundle, s.bundle))?.descriptor;
   };

@@ -22,9 +22,8 @@ export interface OwnReferrer {
  * what a ship may supersede or reuse. Another signer's referrers are never returned. A referrer
  * that cannot be read (gone, oversized, not a bundle) is not ours.
  */
-export async function ownReferrers(store: RepositoryStore, subject: string, predicateType: string, signer: BundleSigner): Promise<OwnReferrer[]> {
-  const listed = await listReferrers(store, subject, { artifactType: SIGSTORE_BUNDLE_V03 });
-  const candidates = listed.filter((d) => d.annotations?.[ANNOTATION.bundlePredicateType] === predicateType);
+export async function ownReferrers(store: RepositoryStore, subject: string, predicateType: string, signer: BundleSigner, listed?: Promise<Descriptor[]>): Promise<OwnReferrer[]> {
+  const candidates = (await (listed ?? listBundleReferrers(store, subject))).filter((d) => d.annotations?.[ANNOTATION.bundlePredicateType] === predicateType);
   const out: OwnReferrer[] = [];
   for (const descriptor of candidates) {
     try {
@@ -47,14 +46,20 @@ export async function ownReferrers(store: RepositoryStore, subject: string, pred
   return out;
 }
 
+/** The Sigstore bundle referrers of `subject` (one listing, which several predicate types can share). */
+export function listBundleReferrers(store: RepositoryStore, subject: string): Promise<Descriptor[]> {
+  return listReferrers(store, subject, { artifactType: SIGSTORE_BUNDLE_V03 });
+}
+
 /**
  * Kyverno ClusterPolicy fails every rule of an image with more than 50 referrers. Another signer's
  * referrers are not ours to remove, so ship says so rather than pruning; returns the subjects over.
+ * `listed`: each subject's referrers as last listed (by ensureReferrersListed).
  */
-export async function warnOverReferrerLimit(store: RepositoryStore, subjects: readonly string[], logger: Logger): Promise<string[]> {
+export function warnOverReferrerLimit(listed: ReadonlyMap<string, readonly Descriptor[]>, logger: Logger): string[] {
   const over: string[] = [];
-  for (const subject of new Set(subjects)) {
-    const count = (await listReferrers(store, subject)).length;
+  for (const [subject, descriptors] of listed) {
+    const count = descriptors.length;
     if (count <= KYVERNO_MAX_REFERRERS) continue;
     over.push(subject);
     logger.warn(
