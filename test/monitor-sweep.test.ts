@@ -268,7 +268,7 @@ describe('monitor: sweeps over shipped images', () => {
 
   test('CLI: --inventory, --report DIR, --json, --fail-on; then merge; bad input exits 2', async () => {
     const inventoryFile = path.join(dir, 'inventory.json');
-    writeFileSync(inventoryFile, JSON.stringify(inventory));
+    writeFileSync(inventoryFile, JSON.stringify({ images: inventory.images }));
     const report = path.join(dir, 'report');
     const args = ['monitor', '--inventory', inventoryFile, '--policy', policyPath, '--trivy-cache', monitorCache, '--trivy', trivyBinary(), '--report', report];
     const run = await runMain([...args, '--json', '--fail-on', 'high']);
@@ -282,6 +282,14 @@ describe('monitor: sweeps over shipped images', () => {
     const passing = await runMain([...args, '--fail-on', 'critical']);
     expect(passing.code).toBe(0);
     expect(passing.stdout).toMatch(/Swept 4 running digest/);
+
+    // A directory state: the second sweep opens nothing, and says what stays open.
+    const stateDir = path.join(dir, 'state');
+    const firstRun = JSON.parse((await runMain([...args, '--state', stateDir, '--json'])).stdout);
+    expect(firstRun.opened.length).toBeGreaterThan(0);
+    const secondRun = JSON.parse((await runMain([...args, '--state', stateDir, '--json'])).stdout);
+    expect(secondRun.opened).toEqual([]);
+    expect(secondRun.findings.map((f: { key: string }) => f.key).sort()).toEqual(firstRun.findings.map((f: { key: string }) => f.key).sort());
 
     const merged = await runMain(['monitor', 'merge', path.join(report, 'sweep.json'), '--json']);
     expect(merged.code).toBe(0);
