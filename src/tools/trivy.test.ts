@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { UserError } from '../core/errors';
 import { addSecret, redact } from '../core/log';
 import { SCANNER_ENV_ALLOWLIST } from './isolation';
-import { layoutInput, offlineFlags, parseCapabilities, runTool, sbomCommand, scanCommand, type TrivyCapabilities } from './trivy';
+import { layoutInput, offlineFlags, parseCapabilities, rootfsSbomCommand, runTool, sbomCommand, scanCommand, type TrivyCapabilities } from './trivy';
 
 const OLD: TrivyCapabilities = { skipCheckUpdate: false, disableTelemetry: false, skipJavaDbUpdate: true, multipleDbRepositories: false, scanners: false };
 const NEW: TrivyCapabilities = { skipCheckUpdate: true, disableTelemetry: true, skipJavaDbUpdate: true, multipleDbRepositories: true, scanners: true };
@@ -29,6 +29,16 @@ describe('trivy command construction', () => {
       '--scanners', 'license', '--platform', 'linux/arm64', '--input', '/l@v1',
     ]);
     expect(env).toEqual({});
+  });
+
+  it('builds a rootfs SBOM command that scans the working directory, offline, with absolute paths', () => {
+    const args = rootfsSbomCommand({ rootDir: '/proc/42/root', format: 'cyclonedx', cacheDir: '/c' }, '/out.json', NEW, { config: '/s/trivy.yaml', ignoreFile: '/s/trivyignore' });
+    expect(args).toEqual([
+      'rootfs', '--quiet', '--format', 'cyclonedx', '--output', '/out.json', '--config', '/s/trivy.yaml', '--ignorefile', '/s/trivyignore', '--cache-dir', '/c',
+      '--skip-db-update', '--skip-java-db-update', '--skip-check-update', '--disable-telemetry', '--scanners', 'license', '--skip-dirs', 'proc,sys,dev', '.',
+    ]);
+    const skipping = rootfsSbomCommand({ rootDir: '/r', format: 'spdx', cacheDir: '/c', skipDirs: ['etc/hosts', 'proc', 'srv/a,b', 'data'] }, '/o', OLD, { config: '/s/c', ignoreFile: '/s/i' });
+    expect(skipping.slice(-3)).toEqual(['--skip-dirs', 'proc,sys,dev,etc/hosts,data', '.']);
   });
 
   it('puts registry credentials in the environment, never in argv, and registers the password as a secret', () => {

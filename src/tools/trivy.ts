@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { UserError } from '../core/errors';
 import { addSecret, redact, silentLogger, type Logger } from '../core/log';
 import { trivyIgnoreText, type Suppressions } from '../scan/suppressions';
@@ -310,8 +310,49 @@ export async function trivyCapabilities(binary = 'trivy'): Promise<TrivyCapabili
 }
 
 /** Runs trivy; resolves with stdout, rejects with the end of stderr (redacted) on a non-zero exit. */
-export function runTrivy(binary: string, args: ToolArgs, env: Record<string, string> = {}, logger: Logger = silentLogger): Promise<string> {
-  return runTool('trivy', binary, args, env, logger);
+export function runTrivy(binary: string, args: ToolArgs, env: Record<string, string> = {}, logger: Logger = silentLogger, cwd?: string): Promise<string> {
+  return runTool('trivy', binary, args, env, logger, cwd);
+}
+
+export interface RootfsSbomOptions extends TrivyRunOptions {
+  /** The root directory: an unpacked image, or a running process's `/proc/PID/root`. */
+  rootDir: string;
+  format: SbomFormat;
+  /** Needs no vulnerability DB: only trivy's analyzers run. */
+  cacheDir: string;
+  outputPath?: string;
+  /** Directories to leave out, relative to the root (a container's volume mounts). */
+  skipDirs?: readonly string[];
+}
+
+/** `trivy rootfs` arguments that write an SBOM of the working directory (`.`) to `outputPath`. */
+export function rootfsSbomCommand(opts: RootfsSbomOptions, outputPath: string, caps: TrivyCapabilities, files: TrivyFiles): string[] {
+  // Absolute paths: trivy runs in the scanned tree.
+  const args = ['rootfs', '--quiet', '--format', opts.format === 'spdx' ? 'spdx-json' : 'cyclonedx', '--output', resolve(outputPath)];
+  args.push('--config', files.config, '--ignorefile', files.ignoreFile, '--cache-dir', resolve(opts.cacheDir));
+  // Never a network request: an SBOM reads only the tree (no DB is opened without the vuln scanner).
+  args.push(...offlineFlags(caps));
+  if (caps.scanners) args.push('--scanners', 'license');
+  // A live root holds its own /proc, /sys and /dev (trivy skips these names by default; said again).
+  // `--skip-dirs` is comma-separated: a path holding a comma cannot be named, and is scanned.
+  const skip = ['proc', 'sys', 'dev', ...(opts.skipDirs ?? []).filter((d) => d && !d.includes(','))];
+  args.push('--skip-dirs', [...new Set(skip)].join(','), '.');
+  return args;
+}
+
+/**
+ * An SBOM of a root directory. trivy does not descend into a root given as a symlink, and
+ * `/proc/PID/root` is one (a magic link into the process's mount namespace), so trivy runs *in* the
+ * directory and scans `.`: the kernel resolves the link on chdir, in the DaemonSet as in a chroot.
+ */
+export async function generateRootfsSbom(opts: RootfsSbomOptions): Promise<SbomResult> {
+  const binary = opts.binary ?? 'trivy';
+  const caps = await trivyCapabilities(binary);
+  const outputPath = opts.outputPath ?? join(await mkdtemp(join(tmpdir(), 'ship-image-sbom-')), opts.format === 'spdx' ? 'sbom.spdx.json' : 'sbom.cdx.json');
+  (opts.logger ?? silentLogger).info(`trivy: generating ${opts.format} SBOM of the tree at ${opts.rootDir}`);
+  await runTrivy(binary, async (scratch) => rootfsSbomCommand(opts, outputPath, caps, await writeTrivyFiles(scratch)), {}, opts.logger, opts.rootDir);
+  const document = JSON.parse(await readTextCappedAsync(outputPath, READ_CAPS.report, { what: "trivy's SBOM" })) as Record<string, unknown>;
+  return { path: outputPath, document, toolVersion: await trivyVersion(binary) };
 }
 
 /** A tool's arguments, or a builder given a private scratch dir to write its config files into. */
@@ -322,12 +363,13 @@ export type ToolArgs = readonly string[] | ((scratch: string) => Promise<string[
  * fresh empty working directory with an allowlisted environment (see isolation.ts); extra `env`
  * carries the adapter's settings and credentials, so they never appear in argv or in messages.
  */
-export async function runTool(tool: string, binary: string, args: ToolArgs, env: Record<string, string> = {}, logger: Logger = silentLogger): Promise<string> {
+export async function runTool(tool: string, binary: string, args: ToolArgs, env: Record<string, string> = {}, logger: Logger = silentLogger, inDir?: string): Promise<string> {
   const work = await mkdtemp(join(tmpdir(), `ship-image-${tool}-`));
   try {
-    const cwd = join(work, 'cwd');
+    // `inDir` only for a tool given every file it reads by absolute path (config, ignore file, cache).
+    const cwd = inDir ?? join(work, 'cwd');
     const scratch = join(work, 'files');
-    await Promise.all([mkdir(cwd), mkdir(scratch)]);
+    await Promise.all([inDir ? Promise.resolve() : mkdir(cwd), mkdir(scratch)]);
     const argv = typeof args === 'function' ? await args(scratch) : [...args];
     logger.debug(`running ${binary} ${argv.join(' ')}`);
     let result: CommandResult;

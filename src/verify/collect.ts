@@ -73,6 +73,9 @@ const outcomes = new Map<string, Outcome>();
 const rootIds = new WeakMap<TrustedRoot, number>();
 let nextRootId = 1;
 
+/** How often a referrer's outcome came from the cache above (read by `serve`'s /metrics). */
+export const bundleOutcomeCache = { hits: 0, misses: 0, size: () => outcomes.size };
+
 function outcomeKey(store: RepositoryStore, imageDigest: string, referrerDigest: string, opts: CollectOptions): string {
   let rootId = rootIds.get(opts.trustedRoot);
   if (rootId === undefined) rootIds.set(opts.trustedRoot, (rootId = nextRootId++));
@@ -83,7 +86,11 @@ function outcomeKey(store: RepositoryStore, imageDigest: string, referrerDigest:
 async function cachedOutcome(store: RepositoryStore, imageDigest: string, descriptor: Descriptor, opts: CollectOptions): Promise<Outcome> {
   const key = outcomeKey(store, imageDigest, descriptor.digest, opts);
   const cached = outcomes.get(key);
-  if (cached) return cached;
+  if (cached) {
+    bundleOutcomeCache.hits++;
+    return cached;
+  }
+  bundleOutcomeCache.misses++;
   const outcome = await verifyReferrer(store, imageDigest, descriptor, opts);
   if ('reason' in outcome && outcome.reason.startsWith(UNREADABLE)) return outcome;
   if (outcomes.size >= MAX_CACHED_OUTCOMES) outcomes.delete(outcomes.keys().next().value as string);

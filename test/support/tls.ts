@@ -69,3 +69,16 @@ export function makeSelfSignedCert(dir: string, name: string, commonName: string
     keyPem: fs.readFileSync(keyFile, 'utf8'),
   };
 }
+
+/** A client certificate (clientAuth) signed by the CA of `makeServerTls(dir)`, as Gatekeeper presents one for mTLS. */
+export function makeClientCert(dir: string, name: string, commonName: string): SelfSignedCert {
+  const certFile = path.join(dir, `${name}.crt`);
+  const keyFile = path.join(dir, `${name}.key`);
+  const csrFile = path.join(dir, `${name}.csr`);
+  const extFile = path.join(dir, `${name}.ext`);
+  openssl(['req', '-new', ...EC_KEY, '-keyout', keyFile, '-out', csrFile, '-subj', `/CN=${commonName}`]);
+  fs.writeFileSync(extFile, ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature', 'extendedKeyUsage=clientAuth', ''].join('\n'));
+  openssl(['x509', '-req', '-in', csrFile, '-CA', path.join(dir, 'ca.crt'), '-CAkey', path.join(dir, 'ca.key'), '-CAcreateserial',
+    '-out', certFile, '-days', VALID_DAYS, '-extfile', extFile]);
+  return { certFile, certPem: fs.readFileSync(certFile, 'utf8'), keyFile, keyPem: fs.readFileSync(keyFile, 'utf8') };
+}
