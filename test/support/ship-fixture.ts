@@ -34,12 +34,12 @@ const FIXTURE_TIME = '2024-01-01T00:00:00.000Z';
 /** The fixture rootfs with the CRITICAL packages fixed or removed: what a team would ship after patching. */
 export const patchedRootfs = patchedFixtureRootfs;
 
-/** A one-layer image of `files` in the OCI layout `dir` under `tag`. */
-export async function writeImageLayout(dir: string, files: Readonly<Record<string, string>>, tag = 'latest'): Promise<string> {
+/** A one-layer image of `files` in the OCI layout `dir` under `tag`, its config carrying `labels` if given. */
+export async function writeImageLayout(dir: string, files: Readonly<Record<string, string>>, tag = 'latest', labels?: Record<string, string>): Promise<string> {
   const tar = await buildLayerTar(files);
   const layer = gzipSync(tar, { level: 9 });
   const config = Buffer.from(
-    JSON.stringify({ created: FIXTURE_TIME, architecture: 'amd64', os: 'linux', config: { WorkingDir: '/app' }, rootfs: { type: 'layers', diff_ids: [sha256Digest(tar)] } }),
+    JSON.stringify({ created: FIXTURE_TIME, architecture: 'amd64', os: 'linux', config: { WorkingDir: '/app', ...(labels ? { Labels: labels } : {}) }, rootfs: { type: 'layers', diff_ids: [sha256Digest(tar)] } }),
   );
   const manifest: ImageManifest = {
     schemaVersion: 2,
