@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { inertText } from '../src/core/untrusted-text';
 import { coverage, renderDashboard, type CoverageGroup } from '../src/dashboard';
-import { percent, SEVERITY_KEYS } from '../src/dashboard/coverage';
+import { percent, SEVERITY_KEYS } from '../src/monitor/coverage';
 import { FILTER_SCRIPT, FILTER_SCRIPT_HASH } from '../src/dashboard/filter-script';
 import { launchChromium, type Browser } from './support/chromium';
 import { historyFor, HOSTILE, largeSweep, realisticSweep } from './support/dashboard-fixture';

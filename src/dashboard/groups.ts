@@ -1,6 +1,6 @@
 // Coverage by cluster, namespace and repository: one table each, worst first, long tails folded.
 import { html } from '../core/html';
-import { gaps, percent, type CoverageCounts, type CoverageGroup, type Dimension } from './coverage';
+import { gaps, percent, type CoverageCounts, type CoverageGroup, type Dimension } from '../monitor/coverage';
 import { Filters, type GroupRef, type MetricName } from './filters';
 import { groupClass } from './records';
 

@@ -4,7 +4,7 @@
 // Pages. Every untrusted string goes through core/html.ts.
 import { html } from '../core/html';
 import type { MonitorState, SweepResult } from '../monitor/model';
-import { coverage, recordFacts, trend } from './coverage';
+import { coverage, recordFacts, trend } from '../monitor/coverage';
 import { Filters } from './filters';
 import { groupTable } from './groups';
 import { cveGroups, cveList, driftList, failuresList, notesList, staleList } from './lists';
@@ -13,8 +13,8 @@ import { FILTER_SCRIPT, FILTER_SCRIPT_HASH } from './filter-script';
 import { STYLE } from './style';
 import { formatTime, header, headline, trends } from './summary';
 
-export { coverage, historyEntry, recordFacts } from './coverage';
-export type { Coverage, CoverageCounts, CoverageGroup, RecordFacts } from './coverage';
+export { coverage, historyEntry, recordFacts } from '../monitor/coverage';
+export type { Coverage, CoverageCounts, CoverageGroup, RecordFacts } from '../monitor/coverage';
 
 export interface DashboardOptions {
   /** Shown in the title and the page heading's tab; default "ship-image estate". */

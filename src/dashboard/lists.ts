@@ -4,7 +4,7 @@
 import { html } from '../core/html';
 import type { Finding, ImageRecord, InventoryNote } from '../monitor/model';
 import { severityRank } from '../scan/vulnerability';
-import type { RecordFacts } from './coverage';
+import type { RecordFacts } from '../monitor/coverage';
 import { Filters, type MetricName } from './filters';
 import { recordId, shortDigest, whereText } from './records';
 

@@ -3,7 +3,7 @@
 // but for marks) so 10,000 of them stay a few megabytes.
 import { html, htmlId } from '../core/html';
 import type { ImageRecord, Workload } from '../monitor/model';
-import { placesOf, type RecordFacts } from './coverage';
+import { placesOf, type RecordFacts } from '../monitor/coverage';
 import { METRICS } from './filters';
 
 export interface RowClasses {

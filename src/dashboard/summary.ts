@@ -3,7 +3,7 @@
 import { html } from '../core/html';
 import type { SweepResult } from '../monitor/model';
 import { lineChart } from './charts';
-import { percent, SEVERITY_KEYS, type Coverage, type HistoryEntry } from './coverage';
+import { percent, SEVERITY_KEYS, type Coverage, type HistoryEntry } from '../monitor/coverage';
 import type { Filters, MetricName } from './filters';
 
 export const SEVERITY_COLORS = { critical: '#b91c1c', high: '#ea580c', medium: '#ca8a04', low: '#2563eb', unknown: '#6b7280' } as const;

@@ -38,10 +38,11 @@ describe('advance', () => {
     let state = emptyState();
     state.scans[D1] = { dbVersion: 'v1', scannedAt: at(1).toISOString(), counts: { critical: 0, high: 1, medium: 0, low: 0, unknown: 0 }, newIds: [] };
     state.scans[D2] = { ...state.scans[D1]! };
-    state = advance(state, [f(D2, 'CVE-2', 'CRITICAL')], [D2], at(2), { signed: 1, withSbom: 1, stale: 0 }).state;
+    const entry = { sweptAt: at(2).toISOString(), digests: 1, open: { critical: 1, high: 0, medium: 0, low: 0, unknown: 0 }, signed: 1, withSbom: 1, stale: 0 };
+    state = advance(state, [f(D2, 'CVE-2', 'CRITICAL')], [D2], at(2), entry).state;
     expect(Object.keys(state.scans)).toEqual([D2]);
-    expect(state.history).toEqual([{ sweptAt: at(2).toISOString(), digests: 1, open: { critical: 1, high: 0, medium: 0, low: 0, unknown: 0 }, signed: 1, withSbom: 1, stale: 0 }]);
-    for (let i = 0; i < MAX_HISTORY + 5; i++) state = advance(state, [], [], at(3)).state;
+    expect(state.history).toEqual([entry]);
+    for (let i = 0; i < MAX_HISTORY + 5; i++) state = advance(state, [], [], at(3), { ...entry, sweptAt: at(3).toISOString() }).state;
     expect(state.history).toHaveLength(MAX_HISTORY);
   });
 });

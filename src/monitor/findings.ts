@@ -2,16 +2,11 @@
 // sweep saw: a finding opens once (first seen), stays open while it is seen (last seen), and
 // resolves when it is no longer seen, whether fixed or because no pod runs its digest any more.
 import type { SeverityCounts } from '../scan/vulnerability';
+import type { HistoryEntry } from './coverage';
 import type { Finding, MonitorState, OpenFinding } from './model';
 
 /** The dashboard's trend line keeps this many sweeps. */
 export const MAX_HISTORY = 500;
-
-export interface SweepTally {
-  signed: number;
-  withSbom: number;
-  stale: number;
-}
 
 export interface Advanced {
   state: MonitorState;
@@ -26,11 +21,12 @@ export function countFindings(findings: readonly Finding[]): SeverityCounts {
 }
 
 /**
- * The state after a sweep that saw `sweepFindings` over `coveredDigests`. A finding still waiting
+ * The state after a sweep that saw `sweepFindings` over `coveredDigests`; `entry` (this sweep's
+ * tally, see historyEntry) is appended to the bounded history the dashboard charts. A finding still waiting
  * for its resolve to be delivered that is seen again goes back to open with what was sent, so it
  * is never triggered twice; a resolved finding that no sink was sent is simply dropped.
  */
-export function advance(state: MonitorState, sweepFindings: readonly Finding[], coveredDigests: readonly string[], now: Date, tally: SweepTally = { signed: 0, withSbom: 0, stale: 0 }): Advanced {
+export function advance(state: MonitorState, sweepFindings: readonly Finding[], coveredDigests: readonly string[], now: Date, entry?: HistoryEntry): Advanced {
   const at = now.toISOString();
   const open: Record<string, OpenFinding> = {};
   const resolving: Record<string, OpenFinding> = { ...state.resolving };
@@ -54,9 +50,6 @@ export function advance(state: MonitorState, sweepFindings: readonly Finding[], 
   }
   const covered = new Set(coveredDigests);
   const scans = Object.fromEntries(Object.entries(state.scans).filter(([digest]) => covered.has(digest)));
-  const history = [
-    ...state.history,
-    { sweptAt: at, digests: covered.size, open: countFindings(Object.values(open).map((o) => o.finding)), ...tally },
-  ].slice(-MAX_HISTORY);
+  const history = (entry ? [...state.history, entry] : state.history).slice(-MAX_HISTORY);
   return { state: { version: 1, open, resolving, scans, history }, opened, resolved };
 }

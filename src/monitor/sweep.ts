@@ -6,6 +6,7 @@ import { mapLimited } from '../core/map-limited';
 import type { RegistryClient, RegistryClientOptions } from '../oci/registry';
 import type { Policy } from '../policy/types';
 import { deliverAlerts } from './alerts';
+import { historyEntry } from './coverage';
 import { advance } from './findings';
 import { inspectImage, type Inspected } from './inspect';
 import { shardOf } from './inventory';
@@ -53,12 +54,15 @@ export async function runSweep(opts: SweepOptions): Promise<Swept> {
   const records = inspected.map((i) => i.record);
   for (const n of opts.inventory.notes) logger.warn(`monitor: ${n.source}: ${n.message}`);
   for (const r of records) for (const e of r.errors) logger.warn(`monitor: ${e}`);
+  const sweptAt = opts.now.toISOString();
+  // The trend point, counted from the records exactly as the dashboard's headline counts them.
+  const entry = historyEntry({ sweptAt, dbVersion: opts.scanner.dbVersion, records, findings: [], opened: [], resolved: [], notes: [] });
   const advanced = advance(
     previous,
     inspected.flatMap((i) => i.findings),
     images.map((i) => i.digest),
     opts.now,
-    { signed: records.filter((r) => r.signature.signed).length, withSbom: records.filter((r) => r.sbom).length, stale: records.filter((r) => r.age.stale).length },
+    entry,
   );
   for (const i of inspected) if (i.scan) advanced.state.scans[i.record.digest] = i.scan;
   await opts.store.save(advanced.state);

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { findingKey, type Finding, type ImageRecord, type MonitorState, type SweepResult, type Workload } from '../../src/monitor/model';
 import type { Severity, SeverityCounts } from '../../src/scan/vulnerability';
-import { historyEntry } from '../../src/dashboard/coverage';
+import { historyEntry } from '../../src/monitor/coverage';
 
 export const HOSTILE = {
   script: '<script>alert(1)</script>',

@@ -1,7 +1,7 @@
 // What the dashboard counts, as plain data: per record the facts every figure is made of, and the
 // coverage of the estate by cluster, namespace and repository. The page and its tests both read
 // these, so a number in the DOM is the number computed here.
-import type { ImageRecord, MonitorState, SweepResult } from '../monitor/model';
+import type { ImageRecord, MonitorState, SweepResult } from './model';
 import type { SeverityCounts } from '../scan/vulnerability';
 
 /** When the sweep names no DB version, a scan this recent (before the sweep) counts as fresh. */

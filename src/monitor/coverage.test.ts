@@ -1,4 +1,4 @@
-import type { ImageRecord, SweepResult } from '../monitor/model';
+import type { ImageRecord, SweepResult } from './model';
 import { coverage, historyEntry, percent, recordFacts, trend } from './coverage';
 
 function record(over: Partial<ImageRecord> & { digest: string }): ImageRecord {
