@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { parseAllDocuments, stringify } from 'yaml';
 import { startKubeApiDouble, type KubeApiDouble } from './support/kube-api-double';
 import { makeServerTls } from './support/tls';
+import { FLAGS as MONITOR_FLAGS } from '../src/cli/commands/monitor';
 
 jest.setTimeout(120_000);
 const run = promisify(execFile);
@@ -19,8 +20,9 @@ const ROOT = path.join(__dirname, '..', 'deploy', 'monitor');
 const FILES = ['namespace.yaml', 'rbac.yaml', 'cronjob.yaml', 'sharded/cronjob.yaml'];
 // ship-image monitor (--kubeconfig FILE [--context C]... | --in-cluster | --inventory FILE) --policy FILE
 // [--state LOCATION] [--report DIR] [--shard I/N] [--alerts FILE] [--max-age 30d] [--json]
-const VALUE_FLAGS = new Set(['--kubeconfig', '--context', '--inventory', '--policy', '--state', '--report', '--shard', '--alerts', '--max-age']);
-const BOOLEAN_FLAGS = new Set(['--in-cluster', '--json']);
+// The monitor command's own flags, as it parses them.
+const VALUE_FLAGS = new Set(Object.entries(MONITOR_FLAGS).filter(([, f]) => f.type === 'string').map(([name]) => `--${name}`));
+const BOOLEAN_FLAGS = new Set(Object.entries(MONITOR_FLAGS).filter(([, f]) => f.type === 'boolean').map(([name]) => `--${name}`));
 
 type Doc = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; [k: string]: unknown };
 

@@ -52,7 +52,7 @@ options:
 merge: joins the sweep.json of each shard into the estate's result (and report).
 `;
 
-const FLAGS = {
+export const FLAGS = {
   kubeconfig: { type: 'string' },
   context: { type: 'string', multiple: true },
   'in-cluster': { type: 'boolean' },
