@@ -270,6 +270,7 @@ export class RegistryRepository implements RepositoryStore {
     if (!isDigest(subjectDigest)) throw new UserError(`cannot list referrers of '${subjectDigest}': a digest (sha256:...) is needed`);
     const op = this.op('GET referrers', subjectDigest);
     let target: string | URL | undefined = `/v2/${this.name}/referrers/${subjectDigest}` + (artifactType ? `?artifactType=${encodeURIComponent(artifactType)}` : '');
+    if ((noReferrersApiUntil.get(this.session) ?? 0) > Date.now()) return undefined;
     const found: Descriptor[] = [];
     let filtered = true;
     const pages = new Pager(op, this.limits.referrerPages, this.limits.totalBytes, (url) => this.session.isRegistryUrl(url));
@@ -278,7 +279,10 @@ export class RegistryRepository implements RepositoryStore {
       const res = await this.send({ method: 'GET', target, headers: { Accept: OCI_INDEX }, scopes: this.pull, op, maxBytes });
       // No referrers API: the caller uses the fallback tag. CNCF distribution answers 404; like
       // go-containerregistry, 400, 406 and a 200 that is not an OCI index also mean "no API".
-      if (page === 0 && (NO_REFERRERS_API.has(res.status) || (res.status === 200 && contentType(res)?.toLowerCase() !== OCI_INDEX))) return undefined;
+      if (page === 0 && (NO_REFERRERS_API.has(res.status) || (res.status === 200 && contentType(res)?.toLowerCase() !== OCI_INDEX))) {
+        noReferrersApiUntil.set(this.session, Date.now() + NO_REFERRERS_API_MEMO_MS);
+        return undefined;
+      }
       if (res.status !== 200) throw errorForStatus(op, res.status, res.body);
       const index = parseJson<Partial<ImageIndex>>(res.body, `registry ${this.registry}: ${op.operation}`);
       if (!Array.isArray(index.manifests)) throw new RegistryError(`registry ${this.registry}: ${op.operation}: the answer is not an image index`);
@@ -506,6 +510,13 @@ export class RegistryRepository implements RepositoryStore {
 }
 
 const NO_REFERRERS_API = new Set([400, 404, 405, 406, 501]);
+/**
+ * A registry either serves the referrers API or not (distribution-spec: one that does answers 200
+ * even for a subject with no referrers), so "no API" is remembered per registry for a minute: a
+ * sweep over thousands of digests asks once, not once per digest.
+ */
+const NO_REFERRERS_API_MEMO_MS = 60_000;
+const noReferrersApiUntil = new WeakMap<RegistrySession, number>();
 
 /**
  * Follows `Link: rel="next"` pages within a page count and a byte budget. A next page on another

@@ -68,7 +68,8 @@ export async function serve(config: ServeConfig): Promise<Serving> {
   const verifier: Verifier = new Verifier({
     state: () => holder.current(),
     resolveTag: async (ref: ImageReference) => (await client.repository(ref.registry, ref.repository).resolve(ref.tag!)).digest,
-    verify: (digestRef, policy) => verifyImage(digestRef, policy, { client, trustedRoot: holder.current().trustedRoot }),
+    // the verdict only: cosign's legacy tags never count, so their two requests per image are skipped
+    verify: (digestRef, policy) => verifyImage(digestRef, policy, { client, trustedRoot: holder.current().trustedRoot, legacyTags: false }),
     resolveLimiter,
     verifyLimiter,
     ttlMs: config.cacheTtlMs,

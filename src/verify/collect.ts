@@ -25,6 +25,12 @@ export interface CollectOptions {
   /** Public keys the policy allows; a key-signed bundle is verified against each until one fits. */
   keys: readonly PolicyKey[];
   maxBundleBytes?: number;
+  /**
+   * Also read cosign's legacy `.sig`/`.att` tags, to report them as set aside (default true). They
+   * never count towards a verdict, so a caller that needs only the verdict (the monitor, sweeping
+   * thousands of digests) skips the two requests.
+   */
+  legacyTags?: boolean;
 }
 
 export interface Collected {
@@ -37,7 +43,7 @@ export interface Collected {
 
 /** Every Sigstore bundle referrer of `imageDigest`, verified; legacy cosign tags are reported, not trusted. */
 export async function collectAttestations(store: RepositoryStore, imageDigest: string, opts: CollectOptions): Promise<Collected> {
-  const [listing, legacy] = await Promise.all([findReferrers(store, imageDigest), readLegacyCosign(store, imageDigest, ['sig', 'att'])]);
+  const [listing, legacy] = await Promise.all([findReferrers(store, imageDigest), opts.legacyTags === false ? [] : readLegacyCosign(store, imageDigest, ['sig', 'att'])]);
   const bundles = listing.referrers.filter((d) => (d.artifactType ?? '').startsWith(SIGSTORE_BUNDLE_PREFIX));
   if (bundles.length > MAX_BUNDLE_REFERRERS) {
     throw new UserError(

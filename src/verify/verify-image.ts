@@ -21,6 +21,8 @@ export interface VerifyImageOptions {
   /** The clock the rules use (scan age, CRITICAL grace). */
   now?: Date;
   logger?: Logger;
+  /** Read cosign's legacy tags only to list them as set aside (default true; see CollectOptions.legacyTags). */
+  legacyTags?: boolean;
 }
 
 /** What `verify` concluded about one image digest. */
@@ -65,7 +67,7 @@ export async function verifyImage(imageRef: string, policy: Policy, opts: Verify
     const resolvedFromTag = isDigest(image.reference) ? undefined : image.reference;
     if (resolvedFromTag) logger.info(`verify: ${image.display} is ${digest} now; the verdict is about that digest, not the tag`);
 
-    const collected = await collectAttestations(image.store, digest, { trustedRoot, keys: policy.keys });
+    const collected = await collectAttestations(image.store, digest, { trustedRoot, keys: policy.keys, legacyTags: opts.legacyTags });
     const result = evaluate(policy, { imageDigest: digest, now, attestations: collected.attestations, rejected: collected.rejected });
     return {
       image: image.display,
