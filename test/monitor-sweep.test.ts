@@ -4,12 +4,10 @@
  * sweeps. A "refusing proxy double" stands in for a registry that refuses one image (403 on one
  * repository, everything else passed through to the real registry).
  */
-import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import * as http from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { parse, stringify } from 'yaml';
 import { writeFixtureDb } from '../src/fixture-db/write-fixture-db';
 import { ANNOTATION, PREDICATE } from '../src/oci/media-types';
 import { listReferrers, removeReferrer } from '../src/oci/referrers';
@@ -24,15 +22,10 @@ import { mergeSweeps } from '../src/monitor/merge';
 import { scanAttester } from '../src/monitor/attest';
 import { keySigner } from '../src/sign';
 import { verifyImage } from '../src/verify/verify-image';
-import { ship } from '../src/ship/run';
-import { writePolicyFile } from './support/policy-file';
 import { startRegistry, type TestRegistry } from './support/registry';
 import { runMain } from './support/run-main';
-import { patchedRootfs, shipInputs, shipWorld, writeImageLayout } from './support/ship-fixture';
+import { APPEARING, DAY, shipEstate } from './support/shipped-estate';
 import { ADVISORIES_YAML, trivyBinary } from './support/trivy';
-
-const DAY = 86_400_000;
-const APPEARING = 'CVE-2023-5363'; // openssl, HIGH: in the patched image, absent from the DB it was shipped with
 
 /** A refusing proxy double: 403 DENIED for one repository, everything else forwarded to the real registry. */
 async function startRefusingProxy(target: string, refused: string): Promise<{ host: string; stop(): Promise<void> }> {
@@ -89,40 +82,22 @@ describe('monitor: sweeps over shipped images', () => {
     registry = await startRegistry('open');
     proxy = await startRefusingProxy(registry.host, 'acme/refused');
     client = new RegistryClient();
-    const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const keyFile = path.join(dir, 'cosign.key');
-    writeFileSync(keyFile, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }));
-    writeFileSync(path.join(dir, 'cosign.pub'), pair.publicKey.export({ type: 'spki', format: 'pem' }));
-    policyPath = writePolicyFile(dir, 'estate', {
-      images: '*',
-      keys: ['cosign.pub'],
-      require: ['signature: true', 'sbom: true', 'vulnerabilities: {maxScanAge: 8760h, criticalGrace: 168h}'],
-    });
-    policy = loadPolicy(policyPath);
-
-    // The DB the images were shipped with lacks one advisory; the monitor's DB gains it, then loses it.
-    const advisories = parse(readFileSync(ADVISORIES_YAML, 'utf8')) as { advisories: Array<{ id: string }> };
-    reducedYaml = path.join(dir, 'reduced.yaml');
-    writeFileSync(reducedYaml, stringify({ advisories: advisories.advisories.filter((a) => a.id !== APPEARING) }));
-    const shipCache = path.join(dir, 'ship-cache');
-    monitorCache = path.join(dir, 'monitor-cache');
-    await writeFixtureDb(reducedYaml, shipCache, { now: new Date(t0.getTime() - DAY) });
-    await writeFixtureDb(reducedYaml, monitorCache, { now: new Date(t0.getTime() - DAY) });
-
     const fresh = new Date(t0.getTime() - 2 * DAY).toISOString();
-    const layouts: Record<keyof typeof digests, Record<string, string>> = {
-      app: { 'org.opencontainers.image.created': fresh },
-      old: { 'org.opencontainers.image.created': '2020-01-01T00:00:00Z' },
-      stripped: { 'org.opencontainers.image.created': fresh, variant: 'stripped' },
-    };
-    await Promise.all(
-      (Object.keys(layouts) as Array<keyof typeof digests>).map(async (name) => {
-        const layout = path.join(dir, `layout-${name}`);
-        await writeImageLayout(layout, patchedRootfs(), 'latest', layouts[name]);
-        const inputs = shipInputs(`oci-layout:${layout}:latest`, `${registry.host}/acme/${name}`, shipCache, path.join(dir, `out-${name}`), { sign: 'key', keyFile });
-        digests[name] = (await ship(inputs, shipWorld(dir))).outputs.digest;
-      }),
+    const estate = await shipEstate(
+      dir,
+      registry.host,
+      {
+        app: { 'org.opencontainers.image.created': fresh },
+        old: { 'org.opencontainers.image.created': '2020-01-01T00:00:00Z' },
+        stripped: { 'org.opencontainers.image.created': fresh, variant: 'stripped' },
+      },
+      t0,
     );
+    Object.assign(digests, estate.digests);
+    policyPath = estate.policyPath;
+    policy = loadPolicy(policyPath);
+    reducedYaml = estate.reducedYaml;
+    monitorCache = estate.monitorCache;
     // `stripped` loses its SBOM attestation now, its signature after the first sweep.
     const strippedStore = client.repository(registry.host, 'acme/stripped');
     const sbom = (await listReferrers(strippedStore, digests.stripped)).find((d) => d.annotations?.[ANNOTATION.bundlePredicateType] === PREDICATE.cyclonedx)!;
