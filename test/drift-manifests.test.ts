@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { parseEvery } from '../src/monitor/run';
 import { parsePolicy } from '../src/policy';
+import { runMain } from './support/run-main';
 
 // The node mode's DaemonSet: least privilege, checked on the manifest as shipped.
 const FILE = path.join(__dirname, '..', 'deploy', 'monitor', 'node-daemonset.yaml');
@@ -30,6 +32,17 @@ describe('deploy/monitor/node-daemonset.yaml', () => {
     expect(container.securityContext).toMatchObject({ privileged: false, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'], add: ['SYS_PTRACE'] } });
     expect(container.env).toContainEqual({ name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } });
     expect(container.args).toEqual(expect.arrayContaining(['monitor', '--node', '--node-name=$(NODE_NAME)', '--proc-root=/host/proc']));
+  });
+
+  test("the container's args are `ship-image monitor`'s flags", async () => {
+    const [ds] = byKind('DaemonSet');
+    const args = (ds!.spec.template.spec.containers[0].args as string[]).map((a) => a.replaceAll('$(NODE_NAME)', 'node-a'));
+    // Strict flag parsing runs before --help answers: an unknown flag would be exit 2.
+    const r = await runMain([...args, '--help']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const every = args.find((a) => a.startsWith('--every='));
+    expect(parseEvery(every!.slice('--every='.length))).toBe(15 * 60_000);
   });
 
   test('the example policy is a valid policy', () => {

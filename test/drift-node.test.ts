@@ -1,11 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { RunningImage, Workload } from '../src/monitor/model';
+import { MemoryStateStore } from '../src/monitor/memory-store';
+import type { MonitorState, RunningImage, Workload } from '../src/monitor/model';
 import { nodeDrift, onNode, trivyRootScanner, verifiedSbomFetcher, type NodeDriftCache } from '../src/monitor/node';
+import { openTrivyScanner } from '../src/monitor/rescan';
+import { watchMonitor, type MonitorOutcome } from '../src/monitor/run';
+import { runSweep } from '../src/monitor/sweep';
+import { RegistryClient } from '../src/oci/registry';
 import { loadPolicy } from '../src/policy';
 import { ship } from '../src/ship/run';
 import { writeFakeProc } from './support/fake-procfs';
@@ -54,10 +59,11 @@ describeReal('monitor node mode: a real drifted process', () => {
   let sleeper: ChildProcess | undefined;
   let pid: number;
   let driftTree: string;
+  let trivyCache: string;
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'drift-node-'));
-    const trivyCache = path.join(dir, 'trivy-cache');
+    trivyCache = path.join(dir, 'trivy-cache');
     const [reg, layout, tree] = await Promise.all([startRegistry('open'), realImageLayout('runtime'), realRootfs('runtime-drift'), prepareFixtureDb(trivyCache)]);
     registry = reg;
     driftTree = tree;
@@ -154,5 +160,94 @@ describeReal('monitor node mode: a real drifted process', () => {
     });
     expect(result.notes).toEqual([]);
     expect(result.findings.map((f) => f.id)).toEqual([expect.stringMatching(new RegExp(`^pkg:deb/debian/${DRIFT_EXTRA_PACKAGE}@`))]);
+  });
+
+  test('monitor sweep in node mode: one drift finding opened, the record drifted, the next sweep opens nothing and scans no root', async () => {
+    const store = new MemoryStateStore();
+    const cache: NodeDriftCache = new Map();
+    const client = new RegistryClient({ insecureRegistries: [registry.host] });
+    const node = { nodeName: 'node-a', procRoot: '/proc', scanRoot: trivyRootScanner({ trivy: trivyBinary() }), cache, containerProcesses: async () => new Map([[CONTAINER, pid]]) };
+    const sweep = async (now: Date) => {
+      const scanner = await openTrivyScanner({ binary: trivyBinary(), cacheDir: trivyCache });
+      try {
+        return await runSweep({ inventory: { images: [image], notes: [] }, policy: loadPolicy(policyFile), client, registry: { insecureRegistries: [registry.host] }, scanner, store, now, maxAgeMs: 30 * 86_400_000, node });
+      } finally {
+        await scanner.close();
+      }
+    };
+    try {
+      const t0 = new Date();
+      const first = await sweep(t0);
+      expect(first.result.notes).toEqual([]);
+      expect(first.rootScans).toBe(1);
+      const drift = first.result.opened.filter((f) => f.kind === 'drift');
+      expect(drift).toEqual([expect.objectContaining({ digest: image.digest, id: expect.stringMatching(new RegExp(`^pkg:deb/debian/${DRIFT_EXTRA_PACKAGE}@[0-9]`)), severity: 'MEDIUM' })]);
+      expect(first.result.opened).toEqual(drift);
+      const [record] = first.result.records;
+      // Only this node's pod: the one on node-b is another DaemonSet pod's.
+      expect(record!.workloads.map((w) => w.node)).toEqual(['node-a']);
+      expect(record!.drift).toEqual({ added: [drift[0]!.id], removed: [], changed: [] });
+      expect(first.state.open[drift[0]!.key]).toBeDefined();
+      expect(first.state.history).toHaveLength(1);
+
+      const second = await sweep(new Date(t0.getTime() + 60_000));
+      expect(second.rootScans).toBe(0);
+      expect(second.result.opened).toEqual([]);
+      expect(second.result.resolved).toEqual([]);
+      expect(second.result.findings).toEqual(first.result.findings);
+      expect(second.result.records[0]!.drift).toEqual(record!.drift);
+      expect(second.state.history).toHaveLength(2);
+    } finally {
+      client.close();
+    }
+  });
+
+  test('watchMonitor --node --every: sweeps of an inventory file through a fake host procfs, with a dir state, until stopped', async () => {
+    const proc = path.join(dir, 'fake-proc-loop');
+    await writeFakeProc(proc, [{ pid: 777, cgroup: `0::/kubepods.slice/kubepods-pod2.slice/cri-containerd-${CONTAINER}.scope\n`, root: driftTree }]);
+    const inventoryFile = path.join(dir, 'inventory.json');
+    writeFileSync(inventoryFile, JSON.stringify({ images: [image] }));
+    const stateDir = path.join(dir, 'node-state');
+    const stop = new AbortController();
+    const outcomes: MonitorOutcome[] = [];
+    const last = await watchMonitor(
+      { source: { kind: 'file', path: inventoryFile }, policy: policyFile, state: stateDir, failOn: 'none', trivy: trivyBinary(), trivyCache, registry: { insecureRegistries: [registry.host] }, node: { nodeName: 'node-a', procRoot: proc } },
+      () => new Date(),
+      { info() {}, warn() {}, debug() {} },
+      {
+        everyMs: 1000,
+        signal: stop.signal,
+        onSweep(outcome) {
+          outcomes.push(outcome);
+          if (outcomes.length === 2) stop.abort();
+        },
+      },
+    );
+    expect(outcomes).toHaveLength(2);
+    expect(last).toBe(outcomes[1]);
+    expect(outcomes[0]!.result.opened.map((f) => `${f.kind} ${f.id}`)).toEqual([expect.stringMatching(new RegExp(`^drift pkg:deb/debian/${DRIFT_EXTRA_PACKAGE}@`))]);
+    expect(outcomes[0]!.result.records[0]!.drift?.added).toHaveLength(1);
+    expect(outcomes[1]!.result.opened).toEqual([]);
+    expect(outcomes[1]!.result.findings.map((f) => f.kind)).toEqual(['drift']);
+    const saved = JSON.parse(readFileSync(path.join(stateDir, 'state.json'), 'utf8')) as MonitorState;
+    expect(Object.values(saved.open).map((o) => o.finding.kind)).toEqual(['drift']);
+  });
+});
+
+describe('monitor --node flags', () => {
+  const base = ['monitor', '--inventory', '/nonexistent/inventory.json', '--policy', '/nonexistent/policy.yaml'];
+  test.each([
+    [['--node'], /--node needs the node: --node-name NAME, or NODE_NAME/],
+    [['--node-name', 'node-a'], /--node-name and --proc-root are for --node/],
+    [['--proc-root', '/host/proc'], /--node-name and --proc-root are for --node/],
+    [['--node', '--node-name=node-a', '--shard', '0/2'], /--node already sweeps one node/],
+    [['--node', '--node-name=node-a', '--every=soon'], /--every 'soon' is not a duration/],
+    [['--every=10ms'], /--every '10ms' is shorter than a second/],
+  ])('%j is a one-line error', async (flags, message) => {
+    const r = await runMain([...base, ...flags], { NODE_NAME: '' });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 });

@@ -9,7 +9,7 @@ import { PREDICATE } from '../oci/media-types';
 import { openImage } from '../oci/open';
 import type { RegistryClient, RegistryClientOptions } from '../oci/registry';
 import type { Policy } from '../policy/types';
-import { newestAttestedSbom } from '../prcheck/base-sbom';
+import { newestAttestedSbom, type BaseSbom } from '../prcheck/base-sbom';
 import { readScanDocument } from '../prcheck/read-scan';
 import { fromTrivyReport } from '../scan/trivy-report';
 import { countBySeverity, severityRank, type Vulnerability } from '../scan/vulnerability';
@@ -39,6 +39,8 @@ export interface Inspected {
   findings: Finding[];
   /** Set when this sweep scanned the digest: what goes into state.scans. */
   scan?: MonitorState['scans'][string];
+  /** The newest SBOM attestation the verify report accepted (unset when the digest could not be verified): node mode's drift baseline, so each digest is verified once. */
+  sbom?: BaseSbom;
 }
 
 function finding(image: RunningImage, kind: FindingKind, id: string, severity: Finding['severity'], summary: string): Finding {
@@ -172,5 +174,5 @@ export async function inspectImage(image: RunningImage, ctx: InspectContext): Pr
     record.errors.push(`cannot read the build time of ${ref}: ${inertText(oneLine(err))}`);
     findings.push(...carriedOver(ctx.previous, image.digest, (f) => f.kind === 'stale'));
   }
-  return { record, findings, scan };
+  return { record, findings, scan, sbom };
 }

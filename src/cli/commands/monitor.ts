@@ -5,14 +5,14 @@ import { inertText } from '../../core/untrusted-text';
 import { parseFailOn } from '../../prcheck/gate';
 import { mergeSweeps, parseSweepResult } from '../../monitor/merge';
 import { emptyState } from '../../monitor/model';
-import { parseConcurrency, runMonitor, writeReport } from '../../monitor/run';
+import { parseConcurrency, parseEvery, runMonitor, watchMonitor, writeReport, type MonitorInputs, type MonitorOutcome } from '../../monitor/run';
 import { openAtOrAbove, sweepMarkdown } from '../../monitor/summary';
 import type { InventorySource } from '../../monitor/inventory';
 import { REGISTRY_FLAGS, registryOptionsFromFlags } from '../registry-flags';
 import { flagCommand, type Command } from '../command';
 
 const USAGE =
-  'ship-image monitor (--kubeconfig FILE [--context C]... | --in-cluster | --inventory FILE) --policy FILE [--namespace NS]... [--state LOCATION] [--report DIR] [--shard I/N] [--alerts FILE] [--max-age 30d] [--json] [--fail-on LEVEL] [--trivy-cache DIR [--update-db]] [--trivy PATH] [--trusted-root FILE] [--insecure-registry HOST]... [--concurrency N] [--attest --key FILE]\n' +
+  'ship-image monitor (--kubeconfig FILE [--context C]... | --in-cluster | --inventory FILE) --policy FILE [--namespace NS]... [--state LOCATION] [--report DIR] [--shard I/N] [--alerts FILE] [--max-age 30d] [--json] [--fail-on LEVEL] [--trivy-cache DIR [--update-db]] [--trivy PATH] [--trusted-root FILE] [--insecure-registry HOST]... [--concurrency N] [--attest --key FILE] [--node [--node-name NAME] [--proc-root DIR]] [--every DURATION]\n' +
   '       ship-image monitor merge SWEEP.json... [--report DIR] [--json] [--fail-on LEVEL]';
 
 const HELP = `usage: ${USAGE}
@@ -22,6 +22,10 @@ against the policy (every sweep: a removed signature is a finding at once), its 
 re-scanned when the vulnerability DB changed since its last scan (vulnerabilities the attested scan
 did not list are new findings), and its age checked. Findings open once and resolve when fixed or
 when no pod runs the digest any more; the state remembers them between sweeps.
+
+--node (a DaemonSet with hostPID and the host's /proc mounted read-only: deploy/monitor/node-daemonset.yaml)
+sweeps only the pods on one node and, besides, compares each running container's packages (read
+through /proc/PID/root) with the SBOM its digest was shipped with: what differs is a drift finding.
 
 exit codes: 0 ok, 1 a finding at or above --fail-on is open, 2 bad flags or unreadable files
 
@@ -47,6 +51,10 @@ options:
   --attest               push a fresh signed vuln attestation for each digest re-scanned, removing
                          this signer's older ones (needs --key; COSIGN_PASSWORD for an encrypted key)
   --key FILE             the private key --attest signs with
+  --node                 node mode: this node's pods only, and drift of each running container
+  --node-name NAME       the node (default $NODE_NAME, the downward API's spec.nodeName)
+  --proc-root DIR        the host's procfs (default /proc; /host/proc when mounted there)
+  --every DUR            sweep again this long after each sweep (e.g. 15m) until SIGTERM; default one sweep
   --insecure-registry HOST, --username U --password-stdin, --timeout DUR: registry access
 
 merge: joins the sweep.json of each shard into the estate's result (and report).
@@ -74,6 +82,10 @@ export const FLAGS = {
   attest: { type: 'boolean' },
   'update-db': { type: 'boolean' },
   key: { type: 'string' },
+  node: { type: 'boolean' },
+  'node-name': { type: 'string' },
+  'proc-root': { type: 'string' },
+  every: { type: 'string' },
   ...REGISTRY_FLAGS,
 } as const;
 
@@ -81,6 +93,21 @@ export interface MonitorCommandDeps {
   writeStdout(text: string): void;
   writeStderr(text: string): void;
   now(): Date;
+  /** Aborted on SIGTERM/SIGINT: what stops an `--every` loop. */
+  stopSignal(): AbortSignal;
+}
+
+function nodeMode(values: { node?: boolean; 'node-name'?: string; 'proc-root'?: string; shard?: string }, env: NodeJS.ProcessEnv): MonitorInputs['node'] {
+  if (!values.node) {
+    if (values['node-name'] !== undefined || values['proc-root'] !== undefined) throw new UserError('--node-name and --proc-root are for --node; add --node or drop them');
+    return undefined;
+  }
+  if (values.shard !== undefined) throw new UserError('--shard partitions an estate by digest; --node already sweeps one node: drop one of them');
+  const nodeName = (values['node-name'] ?? env.NODE_NAME ?? '').trim();
+  if (!nodeName) throw new UserError('--node needs the node: --node-name NAME, or NODE_NAME from the downward API (spec.nodeName)');
+  const procRoot = values['proc-root'] ?? '/proc';
+  if (!procRoot.trim()) throw new UserError('--proc-root is empty; give the host procfs, e.g. /host/proc');
+  return { nodeName, procRoot };
 }
 
 function inventorySource(values: { kubeconfig?: string; context?: string[]; 'in-cluster'?: boolean; namespace?: string[]; inventory?: string }): InventorySource {
@@ -122,31 +149,38 @@ export function makeMonitorCommand(deps: MonitorCommandDeps): Command {
     const source = inventorySource(values);
     if (values.attest && !values.key) throw new UserError('--attest needs --key FILE, the private key the fresh scans are signed with');
     if (values.key && !values.attest) throw new UserError('--key is for --attest; add --attest or drop --key');
+    const node = nodeMode(values, process.env);
+    const everyMs = values.every !== undefined ? parseEvery(values.every) : undefined;
     const registry = registryOptionsFromFlags(values, process.env, () => readStdinCapped(READ_CAPS.stdin, { what: 'the registry password' }));
-    const outcome = await runMonitor(
-      {
-        source,
-        policy: values.policy,
-        state: values.state,
-        report: values.report,
-        shard: values.shard,
-        alerts: values.alerts,
-        maxAge: values['max-age'],
-        failOn,
-        trivyCache: values['trivy-cache'],
-        trivy: values.trivy,
-        trustedRoot: values['trusted-root'],
-        registry,
-        concurrency: parseConcurrency(values.concurrency),
-        attestKey: values.attest ? values.key : undefined,
-        updateDb: !!values['update-db'],
-      },
-      deps.now(),
-      stderrLines(deps.writeStderr),
-    );
-    for (const e of outcome.alertErrors) deps.writeStderr(`ship-image monitor: ${e}\n`);
-    deps.writeStdout(values.json ? JSON.stringify(outcome.result, null, 2) + '\n' : outcome.markdown);
-    return outcome.failing > 0 ? 1 : 0;
+    const inputs: MonitorInputs = {
+      source,
+      policy: values.policy,
+      state: values.state,
+      report: values.report,
+      shard: values.shard,
+      alerts: values.alerts,
+      maxAge: values['max-age'],
+      failOn,
+      trivyCache: values['trivy-cache'],
+      trivy: values.trivy,
+      trustedRoot: values['trusted-root'],
+      registry,
+      concurrency: parseConcurrency(values.concurrency),
+      attestKey: values.attest ? values.key : undefined,
+      updateDb: !!values['update-db'],
+      ...(node ? { node } : {}),
+    };
+    const print = (outcome: MonitorOutcome) => {
+      for (const e of outcome.alertErrors) deps.writeStderr(`ship-image monitor: ${e}\n`);
+      deps.writeStdout(values.json ? JSON.stringify(outcome.result, null, 2) + '\n' : outcome.markdown);
+    };
+    if (everyMs === undefined) {
+      const outcome = await runMonitor(inputs, deps.now(), stderrLines(deps.writeStderr));
+      print(outcome);
+      return outcome.failing > 0 ? 1 : 0;
+    }
+    const last = await watchMonitor(inputs, () => deps.now(), stderrLines(deps.writeStderr), { everyMs, signal: deps.stopSignal(), onSweep: print });
+    return last && last.failing > 0 ? 1 : 0;
   });
 }
 
@@ -154,6 +188,13 @@ export const monitorCommand: Command = makeMonitorCommand({
   writeStdout: (text) => process.stdout.write(text),
   writeStderr: (text) => process.stderr.write(text),
   now: () => new Date(),
+  stopSignal() {
+    const stop = new AbortController();
+    const abort = () => stop.abort();
+    process.once('SIGTERM', abort);
+    process.once('SIGINT', abort);
+    return stop.signal;
+  },
 });
 
 /** What src/cli/main.ts loads. */
