@@ -75,10 +75,13 @@ const SUMMARIES = {
     discover: 'list signatures, attestations and SBOMs attached to an image',
     verify: 'check an image against a policy file (exit 0 allow, 1 deny, 2 error)',
     'verify-bundle': 'verify one Sigstore bundle for a file or digest (sigstore-conformance protocol)',
-    policy: 'validate a policy file or render it for Kyverno / policy-controller',
+    policy: 'validate a policy file or render it for Kyverno / policy-controller / Gatekeeper / a webhook',
     'fixture-db': 'write the offline fixture trivy DB into DIR/db',
     summarize: 'summarize a scan for a pull request: counts, new/fixed against a base, gate (fail-on-new), policy verdict',
+    drift: 'compare what runs (an SBOM, a directory, a process) with the attested SBOM (exit 0 none, 1 drift, 2 error)',
     'workflow-ref': "print the running workflow's own repository and commit from the job's OIDC token, or check a checkout against them",
+    monitor: 'sweep what runs: verify, re-scan when the DB moves, stale images; findings open once and resolve (exit 1 at --fail-on)',
+    serve: 'serve the policy over HTTPS: Gatekeeper external data provider and validating admission webhook',
     demo: 'ship the fixture image end to end into an OCI layout (key signing, fixture DB, no network)',
 };
 /** Every commands/<name>.ts exports `command`. */

@@ -32342,6 +32342,25 @@ function parseJsonDocuments(text) {
 
 /***/ }),
 
+/***/ 3276:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.keyId = keyId;
+const node_crypto_1 = __nccwpck_require__(7598);
+/**
+ * How ship-image names a public key everywhere (policy `Signer.keyId`, verify reports, a key
+ * signer's identity): `sha256:` and the hex SHA-256 of its DER SubjectPublicKeyInfo.
+ */
+function keyId(publicKey) {
+    return 'sha256:' + (0, node_crypto_1.createHash)('sha256').update(publicKey.export({ format: 'der', type: 'spki' })).digest('hex');
+}
+
+
+/***/ }),
+
 /***/ 1069:
 /***/ ((__unused_webpack_module, exports) => {
 
@@ -34116,7 +34135,8 @@ class HttpTransport {
                 }
                 const cap = ok ? maxBytes : Math.min(maxBytes, ERROR_BODY_MAX_BYTES);
                 const announced = Number(res.headers['content-length']);
-                if (ok && Number.isFinite(announced) && announced > cap) {
+                // A HEAD answer's Content-Length is the size of what a GET would send (a blob's), not of this body.
+                if (ok && req.method !== 'HEAD' && Number.isFinite(announced) && announced > cap) {
                     fail(new errors_2.ResponseTooLargeError(`${what}: response of ${announced} bytes is over the ${cap}-byte limit`));
                     return;
                 }
@@ -35459,7 +35479,9 @@ async function ensureReferrersListed(store, expected, opts = {}) {
     for (let round = 1;; round++) {
         const missing = [];
         for (const subject of new Set(expected.map((e) => e.subject))) {
-            const listed = new Set((await listReferrers(store, subject)).map((d) => d.digest));
+            const descriptors = await listReferrers(store, subject);
+            opts.listed?.set(subject, descriptors);
+            const listed = new Set(descriptors.map((d) => d.digest));
             missing.push(...expected.filter((e) => e.subject === subject && !listed.has(e.referrer)));
         }
         if (missing.length === 0)
@@ -35964,6 +35986,8 @@ class RegistryRepository {
             throw new errors_1.UserError(`cannot list referrers of '${subjectDigest}': a digest (sha256:...) is needed`);
         const op = this.op('GET referrers', subjectDigest);
         let target = `/v2/${this.name}/referrers/${subjectDigest}` + (artifactType ? `?artifactType=${encodeURIComponent(artifactType)}` : '');
+        if ((noReferrersApiUntil.get(this.session) ?? 0) > Date.now())
+            return undefined;
         const found = [];
         let filtered = true;
         const pages = new Pager(op, this.limits.referrerPages, this.limits.totalBytes, (url) => this.session.isRegistryUrl(url));
@@ -35972,8 +35996,10 @@ class RegistryRepository {
             const res = await this.send({ method: 'GET', target, headers: { Accept: media_types_1.OCI_INDEX }, scopes: this.pull, op, maxBytes });
             // No referrers API: the caller uses the fallback tag. CNCF distribution answers 404; like
             // go-containerregistry, 400, 406 and a 200 that is not an OCI index also mean "no API".
-            if (page === 0 && (NO_REFERRERS_API.has(res.status) || (res.status === 200 && contentType(res)?.toLowerCase() !== media_types_1.OCI_INDEX)))
+            if (page === 0 && (NO_REFERRERS_API.has(res.status) || (res.status === 200 && contentType(res)?.toLowerCase() !== media_types_1.OCI_INDEX))) {
+                noReferrersApiUntil.set(this.session, Date.now() + NO_REFERRERS_API_MEMO_MS);
                 return undefined;
+            }
             if (res.status !== 200)
                 throw (0, errors_2.errorForStatus)(op, res.status, res.body);
             const index = parseJson(res.body, `registry ${this.registry}: ${op.operation}`);
@@ -36200,6 +36226,13 @@ class RegistryRepository {
 }
 exports.RegistryRepository = RegistryRepository;
 const NO_REFERRERS_API = new Set([400, 404, 405, 406, 501]);
+/**
+ * A registry either serves the referrers API or not (distribution-spec: one that does answers 200
+ * even for a subject with no referrers), so "no API" is remembered per registry for a minute: a
+ * sweep over thousands of digests asks once, not once per digest.
+ */
+const NO_REFERRERS_API_MEMO_MS = 60_000;
+const noReferrersApiUntil = new WeakMap();
 /**
  * Follows `Link: rel="next"` pages within a page count and a byte budget. A next page on another
  * host (or a page seen before) is refused: pagination has no reason to leave the registry, and
@@ -37111,14 +37144,14 @@ exports.signerAllowed = signerAllowed;
 exports.signerRefusal = signerRefusal;
 exports.describeSigner = describeSigner;
 const node_crypto_1 = __nccwpck_require__(7598);
+const key_id_1 = __nccwpck_require__(3276);
 const regexp_check_1 = __nccwpck_require__(5068);
 /**
  * The identifier `verify` must put in `Signer.keyId` for a key-signed bundle: `sha256:` and the hex
  * SHA-256 of the key's DER SubjectPublicKeyInfo. Throws when the PEM is not a public key.
  */
 function publicKeyId(pem) {
-    const der = (0, node_crypto_1.createPublicKey)(pem).export({ type: 'spki', format: 'der' });
-    return 'sha256:' + (0, node_crypto_1.createHash)('sha256').update(der).digest('hex');
+    return (0, key_id_1.keyId)((0, node_crypto_1.createPublicKey)(pem));
 }
 /** Issuer, subject, and every extension the identity pins (absent from the certificate = no match). */
 function identityMatches(identity, san, issuer, extensions = {}) {
@@ -37461,11 +37494,11 @@ function validateInputs(i) {
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.FULCIO_EXTENSIONS = exports.FULCIO_OID_PREFIX = void 0;
+exports.FULCIO_EXTENSIONS = void 0;
 exports.decodeExtensionValue = decodeExtensionValue;
+exports.certificateExtensions = certificateExtensions;
 // The X.509 extensions Fulcio puts in signing certificates (fulcio docs/oid-info.md). OIDs 1.1-1.6
 // are deprecated and hold the raw string; 1.8 onwards hold a DER UTF8String.
-exports.FULCIO_OID_PREFIX = '1.3.6.1.4.1.57264.1.';
 exports.FULCIO_EXTENSIONS = {
     issuerV1: { oid: '1.3.6.1.4.1.57264.1.1', legacy: true },
     githubWorkflowTrigger: { oid: '1.3.6.1.4.1.57264.1.2', legacy: true },
@@ -37503,6 +37536,16 @@ function decodeExtensionValue(value, legacy) {
         offset = 2 + bytes;
     }
     return value.subarray(offset, offset + length).toString('utf8');
+}
+/** Every Fulcio extension a certificate carries, by name, decoded. */
+function certificateExtensions(cert) {
+    const out = {};
+    for (const [name, { oid, legacy }] of Object.entries(exports.FULCIO_EXTENSIONS)) {
+        const ext = cert.extension(oid);
+        if (ext)
+            out[name] = decodeExtensionValue(ext.value, legacy);
+    }
+    return out;
 }
 
 
@@ -37551,6 +37594,7 @@ const errors_1 = __nccwpck_require__(4296);
 const media_types_1 = __nccwpck_require__(9217);
 const fulcio_extensions_1 = __nccwpck_require__(1972);
 const leaf_certificate_1 = __nccwpck_require__(6111);
+const key_id_1 = __nccwpck_require__(3276);
 /** A bundle that does not verify, or verifies for someone other than the policy wants: exit 1. */
 class BundleVerificationError extends errors_1.DeniedError {
     constructor(message) {
@@ -37583,18 +37627,6 @@ function bundleVerifier(bundle, trustedRoot, key, thresholds) {
         trustByRoot.set(trustedRoot, (trust = (0, verify_1.toTrustMaterial)(trustedRoot)));
     const material = key ? { ...trust, publicKey: () => ({ publicKey: key, validFor: () => true }) } : trust;
     return new verify_1.Verifier(material, thresholds ?? defaultThresholds(bundle, trustedRoot));
-}
-function fingerprint(key) {
-    return 'sha256:' + (0, node_crypto_1.createHash)('sha256').update(key.export({ format: 'der', type: 'spki' })).digest('hex');
-}
-function certificateExtensions(cert) {
-    const out = {};
-    for (const [name, { oid, legacy }] of Object.entries(fulcio_extensions_1.FULCIO_EXTENSIONS)) {
-        const ext = cert.extension(oid);
-        if (ext)
-            out[name] = (0, fulcio_extensions_1.decodeExtensionValue)(ext.value, legacy);
-    }
-    return out;
 }
 function verifiedTimestamps(bundle) {
     const out = [];
@@ -37657,13 +37689,13 @@ function verifyBundle(serialized, opts) {
         throw new BundleVerificationError(`bundle verification failed: ${err.message}`);
     }
     const cert = (0, leaf_certificate_1.leafCertificate)(bundle);
-    const extensions = cert ? certificateExtensions(cert) : {};
+    const extensions = cert ? (0, fulcio_extensions_1.certificateExtensions)(cert) : {};
     const signer = {
         kind: cert ? 'certificate' : 'public-key',
         subjectAlternativeName: cert?.subjectAltName,
         issuer: extensions.issuer ?? extensions.issuerV1,
         extensions,
-        keyFingerprint: fingerprint(signerKey),
+        keyFingerprint: (0, key_id_1.keyId)(signerKey),
     };
     if (!keyPolicy) {
         if (policy.certificateIssuer !== undefined && signer.issuer !== policy.certificateIssuer) {
@@ -37694,7 +37726,7 @@ function verifyBundle(serialized, opts) {
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.UNTIMESTAMPED = exports.MAX_BUNDLE_REFERRERS = exports.MAX_BUNDLE_BYTES = void 0;
+exports.bundleOutcomeCache = exports.UNTIMESTAMPED = exports.MAX_BUNDLE_REFERRERS = exports.MAX_BUNDLE_BYTES = void 0;
 exports.collectAttestations = collectAttestations;
 const errors_1 = __nccwpck_require__(4296);
 const map_limited_1 = __nccwpck_require__(5762);
@@ -37713,7 +37745,7 @@ const PARALLEL_FETCHES = 8;
 exports.UNTIMESTAMPED = new Date(0);
 /** Every Sigstore bundle referrer of `imageDigest`, verified; legacy cosign tags are reported, not trusted. */
 async function collectAttestations(store, imageDigest, opts) {
-    const [listing, legacy] = await Promise.all([(0, referrers_1.findReferrers)(store, imageDigest), (0, legacy_cosign_1.readLegacyCosign)(store, imageDigest, ['sig', 'att'])]);
+    const [listing, legacy] = await Promise.all([(0, referrers_1.findReferrers)(store, imageDigest), opts.legacyTags === false ? [] : (0, legacy_cosign_1.readLegacyCosign)(store, imageDigest, ['sig', 'att'])]);
     const bundles = listing.referrers.filter((d) => (d.artifactType ?? '').startsWith(media_types_1.SIGSTORE_BUNDLE_PREFIX));
     if (bundles.length > exports.MAX_BUNDLE_REFERRERS) {
         throw new errors_1.UserError(`${store.location}@${imageDigest} has ${bundles.length} Sigstore bundle referrers, more than ${exports.MAX_BUNDLE_REFERRERS}; prune superseded attestations`);
@@ -37743,6 +37775,8 @@ const MAX_CACHED_OUTCOMES = 4096;
 const outcomes = new Map();
 const rootIds = new WeakMap();
 let nextRootId = 1;
+/** How often a referrer's outcome came from the cache above (read by `serve`'s /metrics). */
+exports.bundleOutcomeCache = { hits: 0, misses: 0, size: () => outcomes.size };
 function outcomeKey(store, imageDigest, referrerDigest, opts) {
     let rootId = rootIds.get(opts.trustedRoot);
     if (rootId === undefined)
@@ -37753,8 +37787,11 @@ function outcomeKey(store, imageDigest, referrerDigest, opts) {
 async function cachedOutcome(store, imageDigest, descriptor, opts) {
     const key = outcomeKey(store, imageDigest, descriptor.digest, opts);
     const cached = outcomes.get(key);
-    if (cached)
+    if (cached) {
+        exports.bundleOutcomeCache.hits++;
         return cached;
+    }
+    exports.bundleOutcomeCache.misses++;
     const outcome = await verifyReferrer(store, imageDigest, descriptor, opts);
     if ('reason' in outcome && outcome.reason.startsWith(UNREADABLE))
         return outcome;
@@ -38099,7 +38136,7 @@ async function verifyImage(imageRef, policy, opts = {}) {
         const resolvedFromTag = (0, digest_1.isDigest)(image.reference) ? undefined : image.reference;
         if (resolvedFromTag)
             logger.info(`verify: ${image.display} is ${digest} now; the verdict is about that digest, not the tag`);
-        const collected = await (0, collect_1.collectAttestations)(image.store, digest, { trustedRoot, keys: policy.keys });
+        const collected = await (0, collect_1.collectAttestations)(image.store, digest, { trustedRoot, keys: policy.keys, legacyTags: opts.legacyTags });
         const result = (0, evaluate_1.evaluate)(policy, { imageDigest: digest, now, attestations: collected.attestations, rejected: collected.rejected });
         return {
             image: image.display,

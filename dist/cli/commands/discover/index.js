@@ -2160,7 +2160,8 @@ class HttpTransport {
                 }
                 const cap = ok ? maxBytes : Math.min(maxBytes, ERROR_BODY_MAX_BYTES);
                 const announced = Number(res.headers['content-length']);
-                if (ok && Number.isFinite(announced) && announced > cap) {
+                // A HEAD answer's Content-Length is the size of what a GET would send (a blob's), not of this body.
+                if (ok && req.method !== 'HEAD' && Number.isFinite(announced) && announced > cap) {
                     fail(new errors_2.ResponseTooLargeError(`${what}: response of ${announced} bytes is over the ${cap}-byte limit`));
                     return;
                 }
@@ -3496,7 +3497,9 @@ async function ensureReferrersListed(store, expected, opts = {}) {
     for (let round = 1;; round++) {
         const missing = [];
         for (const subject of new Set(expected.map((e) => e.subject))) {
-            const listed = new Set((await listReferrers(store, subject)).map((d) => d.digest));
+            const descriptors = await listReferrers(store, subject);
+            opts.listed?.set(subject, descriptors);
+            const listed = new Set(descriptors.map((d) => d.digest));
             missing.push(...expected.filter((e) => e.subject === subject && !listed.has(e.referrer)));
         }
         if (missing.length === 0)
@@ -4000,6 +4003,8 @@ class RegistryRepository {
             throw new errors_1.UserError(`cannot list referrers of '${subjectDigest}': a digest (sha256:...) is needed`);
         const op = this.op('GET referrers', subjectDigest);
         let target = `/v2/${this.name}/referrers/${subjectDigest}` + (artifactType ? `?artifactType=${encodeURIComponent(artifactType)}` : '');
+        if ((noReferrersApiUntil.get(this.session) ?? 0) > Date.now())
+            return undefined;
         const found = [];
         let filtered = true;
         const pages = new Pager(op, this.limits.referrerPages, this.limits.totalBytes, (url) => this.session.isRegistryUrl(url));
@@ -4008,8 +4013,10 @@ class RegistryRepository {
             const res = await this.send({ method: 'GET', target, headers: { Accept: media_types_1.OCI_INDEX }, scopes: this.pull, op, maxBytes });
             // No referrers API: the caller uses the fallback tag. CNCF distribution answers 404; like
             // go-containerregistry, 400, 406 and a 200 that is not an OCI index also mean "no API".
-            if (page === 0 && (NO_REFERRERS_API.has(res.status) || (res.status === 200 && contentType(res)?.toLowerCase() !== media_types_1.OCI_INDEX)))
+            if (page === 0 && (NO_REFERRERS_API.has(res.status) || (res.status === 200 && contentType(res)?.toLowerCase() !== media_types_1.OCI_INDEX))) {
+                noReferrersApiUntil.set(this.session, Date.now() + NO_REFERRERS_API_MEMO_MS);
                 return undefined;
+            }
             if (res.status !== 200)
                 throw (0, errors_2.errorForStatus)(op, res.status, res.body);
             const index = parseJson(res.body, `registry ${this.registry}: ${op.operation}`);
@@ -4236,6 +4243,13 @@ class RegistryRepository {
 }
 exports.RegistryRepository = RegistryRepository;
 const NO_REFERRERS_API = new Set([400, 404, 405, 406, 501]);
+/**
+ * A registry either serves the referrers API or not (distribution-spec: one that does answers 200
+ * even for a subject with no referrers), so "no API" is remembered per registry for a minute: a
+ * sweep over thousands of digests asks once, not once per digest.
+ */
+const NO_REFERRERS_API_MEMO_MS = 60_000;
+const noReferrersApiUntil = new WeakMap();
 /**
  * Follows `Link: rel="next"` pages within a page count and a byte budget. A next page on another
  * host (or a page seen before) is refused: pagination has no reason to leave the registry, and
