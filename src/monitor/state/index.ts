@@ -5,7 +5,7 @@ import { DirectoryStateStore } from './directory-store';
 import { parseStateLocation } from './location';
 import { OciStateStore } from './oci-store';
 
-export { parseShard, parseStateLocation, stateFileName, stateTag } from './location';
+export { parseStateLocation, stateFileName, stateTag } from './location';
 export { STATE_ARTIFACT_TYPE } from './oci-store';
 export { HISTORY_MAX, STATE_MAX_BYTES } from './schema';
 

@@ -1,4 +1,4 @@
-import { parseShard, parseStateLocation, stateFileName, stateTag } from './location';
+import { parseStateLocation, stateFileName, stateTag } from './location';
 
 test('a directory keeps state.json, a shard its own file', () => {
   expect(parseStateLocation('/var/lib/monitor')).toEqual({ kind: 'directory', dir: '/var/lib/monitor', file: 'state.json' });
@@ -22,9 +22,10 @@ test.each([
   expect(() => parseStateLocation(location)).toThrow(message);
 });
 
-test('shards are I/N with 1 ≤ I ≤ N', () => {
-  expect(parseShard('3/8')).toEqual({ index: 3, count: 8 });
-  for (const bad of ['0/4', '5/4', '1/0', 'a/b', '1', '-1/2']) expect(() => parseShard(bad)).toThrow(/is not I\/N/);
+test("shards are the inventory's I/N, 0-based as an Indexed Job's JOB_COMPLETION_INDEX", () => {
+  expect(parseStateLocation('./s', '0/4')).toMatchObject({ file: 'state-shard-0-of-4.json' });
+  expect(parseStateLocation('./s', '3/8')).toMatchObject({ file: 'state-shard-3-of-8.json' });
+  for (const bad of ['4/4', '5/4', '1/0', 'a/b', '1', '-1/2']) expect(() => parseStateLocation('./s', bad)).toThrow(/must be I\/N/);
 });
 
 test('a shard tag past 128 characters is refused', () => {

@@ -1,27 +1,14 @@
 import { UserError } from '../../core/errors';
 import { isTag, parseReference } from '../../oci/reference';
+import { parseShard, type Shard } from '../inventory/group';
 
 // Where a `--state LOCATION` points, and which object a shard keeps there: shards never share one.
 
 export const OCI_STATE_PREFIX = 'oci://';
 
-export interface Shard {
-  index: number;
-  count: number;
-}
-
 export type StateLocation =
   | { kind: 'directory'; dir: string; file: string }
   | { kind: 'oci'; registry: string; repository: string; tag: string; display: string };
-
-/** `I/N` with 1 ≤ I ≤ N. */
-export function parseShard(text: string): Shard {
-  const m = /^(\d{1,6})\/(\d{1,6})$/.exec(text);
-  const index = m ? Number(m[1]) : NaN;
-  const count = m ? Number(m[2]) : NaN;
-  if (!m || index < 1 || count < 1 || index > count) throw new UserError(`shard '${text}' is not I/N with 1 ≤ I ≤ N; use e.g. --shard 2/4`);
-  return { index, count };
-}
 
 /** `state.json`, or `state-shard-2-of-4.json` for one shard. */
 export function stateFileName(shard?: Shard): string {
