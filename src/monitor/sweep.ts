@@ -9,7 +9,7 @@ import { deliverAlerts } from './alerts';
 import { historyEntry } from './coverage';
 import { advance } from './findings';
 import { inspectImage, type Inspected } from './inspect';
-import { shardOf } from './inventory';
+import { inShard } from './inventory';
 import type { AlertSink, Finding, Inventory, MonitorState, StateStore, SweepResult } from './model';
 import { nodeDrift, onNode, withNodeDrift, type NodeDriftCache, type NodeDriftOptions } from './node';
 import type { ScanAttester } from './attest';
@@ -61,7 +61,7 @@ export interface Swept {
 export async function runSweep(opts: SweepOptions): Promise<Swept> {
   const logger = opts.logger ?? silentLogger;
   const previous = await opts.store.load();
-  const sharded = opts.shard ? opts.inventory.images.filter((i) => shardOf(i.digest, opts.shard!.count) === opts.shard!.index) : opts.inventory.images;
+  const sharded = opts.shard ? inShard(opts.inventory, opts.shard).images : opts.inventory.images;
   const images = opts.node ? onNode(sharded, opts.node.nodeName) : sharded;
   logger.info(`monitor: sweeping ${images.length} digest(s)${opts.shard ? ` (shard ${opts.shard.index}/${opts.shard.count})` : ''}${opts.node ? ` on node ${opts.node.nodeName}` : ''}`);
   const ctx = { policy: opts.policy, client: opts.client, registry: opts.registry ?? {}, trustedRoot: opts.trustedRoot, scanner: opts.scanner, previous, now: opts.now, maxAgeMs: opts.maxAgeMs, attester: opts.attester };
