@@ -182,6 +182,21 @@ describe('monitor: sweeps over shipped images', () => {
     // The signature failure is judged again every sweep, and is still open.
     expect(keysOf(fourth.result.findings)).toContain(`${digests.stripped}/signature/signature`);
     expect(fourth.state.history).toHaveLength(4);
+    expect(fourth.state.created).toMatchObject({ [digests.app]: expect.any(String), [digests.old]: '2020-01-01T00:00:00Z' });
+  }, 300_000);
+
+  test("a digest's created label is read once: later sweeps take it from the state", async () => {
+    const seeded = new MemoryStateStore();
+    const saved = await store.load();
+    // A label no registry holds: the sweep can only have it from the state.
+    await seeded.save({ ...saved, created: { ...saved.created, [digests.app]: '2020-06-01T00:00:00Z' } });
+    const scanner = await openTrivyScanner({ binary: trivyBinary(), cacheDir: monitorCache });
+    try {
+      const swept = await runSweep({ inventory, policy, client, scanner, store: seeded, now: new Date(t0.getTime() + 3 * DAY), maxAgeMs: 30 * DAY });
+      expect(swept.result.records.find((r) => r.digest === digests.app)!.age).toEqual({ builtAt: '2020-06-01T00:00:00.000Z', source: 'label', stale: true });
+    } finally {
+      await scanner.close();
+    }
   }, 300_000);
 
   test('no pod runs a digest any more: its findings resolve', async () => {
@@ -191,6 +206,7 @@ describe('monitor: sweeps over shipped images', () => {
       const swept = await sweepAt(4);
       expect(keysOf(swept.result.resolved)).toEqual([`${digests.old}/stale/max-age`]);
       expect(swept.state.scans[digests.old]).toBeUndefined();
+      expect(swept.state.created![digests.old]).toBeUndefined();
     } finally {
       inventory = before;
     }

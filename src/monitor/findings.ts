@@ -50,6 +50,18 @@ export function advance(state: MonitorState, sweepFindings: readonly Finding[], 
   }
   const covered = new Set(coveredDigests);
   const scans = Object.fromEntries(Object.entries(state.scans).filter(([digest]) => covered.has(digest)));
+  const created = Object.fromEntries(Object.entries(state.created ?? {}).filter(([digest]) => covered.has(digest)));
   const history = (entry ? [...state.history, entry] : state.history).slice(-MAX_HISTORY);
-  return { state: { version: 1, open, resolving, scans, history }, opened, resolved };
+  return { state: { version: 1, open, resolving, scans, created, history }, opened, resolved };
+}
+
+/** The state's open findings by digest: each digest's carried-over findings are found without walking the whole estate's. */
+export function openByDigest(state: MonitorState): ReadonlyMap<string, readonly Finding[]> {
+  const byDigest = new Map<string, Finding[]>();
+  for (const { finding } of Object.values(state.open)) {
+    const list = byDigest.get(finding.digest);
+    if (list) list.push(finding);
+    else byDigest.set(finding.digest, [finding]);
+  }
+  return byDigest;
 }

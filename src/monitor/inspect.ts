@@ -28,6 +28,8 @@ export interface InspectContext {
   scanner: SbomScanner;
   /** The state before this sweep (read only). */
   previous: MonitorState;
+  /** The previous state's open findings by digest (see openByDigest). */
+  previousOpen: ReadonlyMap<string, readonly Finding[]>;
   now: Date;
   maxAgeMs: number;
   /** `--attest`: push a fresh signed scan of each digest re-scanned. */
@@ -39,6 +41,8 @@ export interface Inspected {
   findings: Finding[];
   /** Set when this sweep scanned the digest: what goes into state.scans. */
   scan?: MonitorState['scans'][string];
+  /** Set when this sweep read the digest's created label: what goes into state.created (null: no label). */
+  created?: string | null;
   /** The newest SBOM attestation the verify report accepted (unset when the digest could not be verified): node mode's drift baseline, so each digest is verified once. */
   sbom?: BaseSbom;
 }
@@ -73,10 +77,8 @@ function vulnerabilityFindings(image: RunningImage, vulns: readonly Vulnerabilit
   );
 }
 
-function carriedOver(previous: MonitorState, digest: string, keep: (f: Finding) => boolean): Finding[] {
-  return Object.values(previous.open)
-    .map((o) => o.finding)
-    .filter((f) => f.digest === digest && keep(f));
+function carriedOver(ctx: InspectContext, digest: string, keep: (f: Finding) => boolean): Finding[] {
+  return (ctx.previousOpen.get(digest) ?? []).filter(keep);
 }
 
 export async function inspectImage(image: RunningImage, ctx: InspectContext): Promise<Inspected> {
@@ -97,10 +99,10 @@ export async function inspectImage(image: RunningImage, ctx: InspectContext): Pr
   } catch (err) {
     const reason = inertText(oneLine(err));
     record.errors.push(`cannot verify ${ref}: ${reason}`);
-    if (err instanceof UserError && /is not covered by/.test(reason)) return { record, findings: carriedOver(ctx.previous, image.digest, () => false) };
+    if (err instanceof UserError && /is not covered by/.test(reason)) return { record, findings: carriedOver(ctx, image.digest, () => false) };
     return {
       record,
-      findings: [finding(image, 'unreachable', 'registry', 'LOW', `${ref}: ${reason}`), ...carriedOver(ctx.previous, image.digest, (f) => f.kind !== 'unreachable')],
+      findings: [finding(image, 'unreachable', 'registry', 'LOW', `${ref}: ${reason}`), ...carriedOver(ctx, image.digest, (f) => f.kind !== 'unreachable')],
     };
   }
 
@@ -124,7 +126,7 @@ export async function inspectImage(image: RunningImage, ctx: InspectContext): Pr
     if (last && last.dbVersion === ctx.scanner.dbVersion) {
       record.scan = { dbVersion: last.dbVersion, scannedAt: last.scannedAt, rescanned: false, counts: last.counts, newIds: last.newIds };
       const ids = new Set(last.newIds);
-      findings.push(...carriedOver(ctx.previous, image.digest, (f) => f.kind === 'vulnerability' && ids.has(f.id)));
+      findings.push(...carriedOver(ctx, image.digest, (f) => f.kind === 'vulnerability' && ids.has(f.id)));
     } else {
       try {
         const startedOn = new Date();
@@ -149,20 +151,26 @@ export async function inspectImage(image: RunningImage, ctx: InspectContext): Pr
         }
       } catch (err) {
         record.errors.push(`cannot re-scan the SBOM of ${ref}: ${inertText(oneLine(err))}`);
-        findings.push(...carriedOver(ctx.previous, image.digest, (f) => f.kind === 'vulnerability'));
+        findings.push(...carriedOver(ctx, image.digest, (f) => f.kind === 'vulnerability'));
       }
     }
   }
 
+  let created: string | null | undefined;
   try {
     const provenance = provenanceBuildTime(report.accepted, ctx.now);
     let label: string | undefined;
     if (!provenance) {
-      const opened = openImage(ref, ctx.registry, ctx.client);
-      try {
-        label = await createdLabel(opened.store, image.digest);
-      } finally {
-        opened.close();
+      const known = ctx.previous.created?.[image.digest];
+      if (known !== undefined) label = known ?? undefined;
+      else {
+        const opened = openImage(ref, ctx.registry, ctx.client);
+        try {
+          label = await createdLabel(opened.store, image.digest);
+          created = label ?? null;
+        } finally {
+          opened.close();
+        }
       }
     }
     record.age = judgeAge(provenance, label, ctx.now, ctx.maxAgeMs);
@@ -172,7 +180,7 @@ export async function inspectImage(image: RunningImage, ctx: InspectContext): Pr
     }
   } catch (err) {
     record.errors.push(`cannot read the build time of ${ref}: ${inertText(oneLine(err))}`);
-    findings.push(...carriedOver(ctx.previous, image.digest, (f) => f.kind === 'stale'));
+    findings.push(...carriedOver(ctx, image.digest, (f) => f.kind === 'stale'));
   }
-  return { record, findings, scan, sbom };
+  return { record, findings, scan, sbom, ...(created !== undefined ? { created } : {}) };
 }

@@ -123,6 +123,12 @@ export interface MonitorState {
   resolving: Record<string, OpenFinding>;
   /** Per digest: the DB version of its last scan and what that scan found. */
   scans: Record<string, { dbVersion: string; scannedAt: string; counts: SeverityCounts; newIds: string[] }>;
+  /**
+   * Per digest without a provenance build time: its config's `org.opencontainers.image.created`
+   * label, or null when it has none. Read once: a digest's config never changes. Absent in states
+   * written before it existed.
+   */
+  created?: Record<string, string | null>;
   /** One entry per sweep, oldest first, bounded: the dashboard's trends. */
   history: Array<{ sweptAt: string; digests: number; open: SeverityCounts; signed: number; withSbom: number; stale: number }>;
 }

@@ -7,7 +7,7 @@ import type { RegistryClient, RegistryClientOptions } from '../oci/registry';
 import type { Policy } from '../policy/types';
 import { deliverAlerts } from './alerts';
 import { historyEntry } from './coverage';
-import { advance } from './findings';
+import { advance, openByDigest } from './findings';
 import { inspectImage, type Inspected } from './inspect';
 import { inShard } from './inventory';
 import type { AlertSink, Finding, Inventory, MonitorState, StateStore, SweepResult } from './model';
@@ -64,7 +64,7 @@ export async function runSweep(opts: SweepOptions): Promise<Swept> {
   const sharded = opts.shard ? inShard(opts.inventory, opts.shard).images : opts.inventory.images;
   const images = opts.node ? onNode(sharded, opts.node.nodeName) : sharded;
   logger.info(`monitor: sweeping ${images.length} digest(s)${opts.shard ? ` (shard ${opts.shard.index}/${opts.shard.count})` : ''}${opts.node ? ` on node ${opts.node.nodeName}` : ''}`);
-  const ctx = { policy: opts.policy, client: opts.client, registry: opts.registry ?? {}, trustedRoot: opts.trustedRoot, scanner: opts.scanner, previous, now: opts.now, maxAgeMs: opts.maxAgeMs, attester: opts.attester };
+  const ctx = { policy: opts.policy, client: opts.client, registry: opts.registry ?? {}, trustedRoot: opts.trustedRoot, scanner: opts.scanner, previous, previousOpen: openByDigest(previous), now: opts.now, maxAgeMs: opts.maxAgeMs, attester: opts.attester };
   const inspected: Inspected[] = await mapLimited(images, opts.concurrency ?? DEFAULT_CONCURRENCY, (image) => inspectImage(image, ctx));
 
   let records = inspected.map((i) => i.record);
@@ -88,7 +88,7 @@ export async function runSweep(opts: SweepOptions): Promise<Swept> {
     // was restarting): nothing was learned, so its drift findings stay open.
     for (const i of inspected) {
       if (i.sbom?.found && !Object.hasOwn(nd.drift, i.record.digest)) {
-        findings.push(...Object.values(previous.open).map((o) => o.finding).filter((f) => f.digest === i.record.digest && f.kind === 'drift'));
+        findings.push(...(ctx.previousOpen.get(i.record.digest) ?? []).filter((f) => f.kind === 'drift'));
       }
     }
     notes.push(...nd.notes);
@@ -106,7 +106,10 @@ export async function runSweep(opts: SweepOptions): Promise<Swept> {
     opts.now,
     entry,
   );
-  for (const i of inspected) if (i.scan) advanced.state.scans[i.record.digest] = i.scan;
+  for (const i of inspected) {
+    if (i.scan) advanced.state.scans[i.record.digest] = i.scan;
+    if (i.created !== undefined) (advanced.state.created ??= {})[i.record.digest] = i.created;
+  }
   await opts.store.save(advanced.state);
 
   let state = advanced.state;

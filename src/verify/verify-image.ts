@@ -57,6 +57,11 @@ export async function verifyImage(imageRef: string, policy: Policy, opts: Verify
     if (!imageMatchesGlobs(imageRef, policy.images) && !imageMatchesGlobs(image.display, policy.images)) {
       throw new UserError(`${image.display} is not covered by ${policy.source} (spec.images: ${policy.images.join(', ')}); verify it against the policy that applies to it`);
     }
+    const collectOptions = { trustedRoot, keys: policy.keys, legacyTags: opts.legacyTags };
+    // A digest names where its referrers are: they are asked for while the manifest's existence is
+    // checked, one round trip instead of two (what a monitor sweep and a cold CLI wait on).
+    const early = isDigest(image.reference) ? collectAttestations(image.store, image.reference, collectOptions) : undefined;
+    early?.catch(() => undefined); // judged below, after the existence check
     let digest: string;
     try {
       digest = (await image.store.resolve(image.reference)).digest;
@@ -67,7 +72,7 @@ export async function verifyImage(imageRef: string, policy: Policy, opts: Verify
     const resolvedFromTag = isDigest(image.reference) ? undefined : image.reference;
     if (resolvedFromTag) logger.info(`verify: ${image.display} is ${digest} now; the verdict is about that digest, not the tag`);
 
-    const collected = await collectAttestations(image.store, digest, { trustedRoot, keys: policy.keys, legacyTags: opts.legacyTags });
+    const collected = await (early && digest === image.reference ? early : collectAttestations(image.store, digest, collectOptions));
     const result = evaluate(policy, { imageDigest: digest, now, attestations: collected.attestations, rejected: collected.rejected });
     return {
       image: image.display,

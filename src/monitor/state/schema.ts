@@ -76,6 +76,7 @@ export function stateProblem(doc: unknown): string | undefined {
     record(d.open, 'open', openFinding);
     record(d.resolving, 'resolving', openFinding);
     record(d.scans, 'scans', scan);
+    if (d.created !== undefined) record(d.created, 'created', (v, path) => need(v === null || typeof v === 'string', path, 'is neither a string nor null'));
     need(Array.isArray(d.history), 'history', 'is not a list');
     (d.history as unknown[]).forEach((h, i) => historyEntry(h, `history[${i}]`));
     return undefined;
