@@ -2,7 +2,7 @@
  * `monitor` sweeps over many distinct shipped digests in a real registry (CNCF distribution,
  * loopback): the first sweep (every digest verified and its SBOM scanned by one trivy server), a
  * sweep after a DB change (every digest re-scanned), and a sweep with nothing changed (verified
- * again, nothing scanned). Prints digests/s, the unchanged/first time ratio and peak memory.
+ * again, nothing scanned; the median of three). Prints digests/s, the unchanged/first time ratio and peak memory.
  *
  * Distinct digests cheaply: one image is shipped (key-signed) by the ship core; each variant is
  * that image with one more config label (a new manifest digest, the same layer), attested with the
@@ -43,6 +43,7 @@ const CONCURRENCY = Math.max(1, Number(process.env.BENCH_CONCURRENCY ?? 16));
 const TARGET_FIRST = 10; // digests/s
 const TARGET_UNCHANGED_RATIO = 0.1;
 const DAY = 86_400_000;
+const UNCHANGED_RUNS = 3;
 
 let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
@@ -139,10 +140,13 @@ async function main(): Promise<void> {
     const first = await sweep('first sweep');
     await writeFixtureDb(ADVISORIES_YAML, cache, { now: new Date() });
     const changed = await sweep('after a DB change');
-    const unchanged = await sweep('nothing changed');
+    // Nothing changed: the median of three sweeps (the first sweep can only happen once).
+    const unchangedRuns: number[] = [];
+    for (let i = 1; i <= UNCHANGED_RUNS; i++) unchangedRuns.push(await sweep(`nothing changed (${i})`));
+    const unchanged = [...unchangedRuns].sort((a, b) => a - b)[Math.floor(UNCHANGED_RUNS / 2)]!;
     clearInterval(sampler);
     const ratio = unchanged / first;
-    process.stdout.write(`unchanged ÷ first: ${ratio.toFixed(3)} (target < ${TARGET_UNCHANGED_RATIO}); peak RSS ${(peakRss / 1024 / 1024).toFixed(0)} MB\n`);
+    process.stdout.write(`unchanged (median of ${UNCHANGED_RUNS}) ÷ first: ${ratio.toFixed(3)} (target < ${TARGET_UNCHANGED_RATIO}); peak RSS ${(peakRss / 1024 / 1024).toFixed(0)} MB\n`);
     printRow({ name: `monitor first sweep, ${DIGESTS} digests`, value: Number((DIGESTS / first).toFixed(1)), unit: 'digests/s', target: `≥ ${TARGET_FIRST}`, met: DIGESTS / first >= TARGET_FIRST });
     printRow({ name: `monitor sweep after a DB change, ${DIGESTS} digests`, value: Number((DIGESTS / changed).toFixed(1)), unit: 'digests/s' });
     printRow({ name: 'monitor unchanged sweep ÷ first sweep', value: Number(ratio.toFixed(3)), unit: '×', target: `< ${TARGET_UNCHANGED_RATIO}`, met: ratio < TARGET_UNCHANGED_RATIO });

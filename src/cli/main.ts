@@ -2,7 +2,9 @@ import { oneLine, UserError } from '../core/errors';
 import { redact } from '../core/log';
 import { inertText } from '../core/untrusted-text';
 import * as path from 'node:path';
+import { existsSync } from 'node:fs';
 import type { Command } from './command';
+import { codeCacheDir, loadWithCodeCache } from './code-cache';
 import { loadModule } from './load-module';
 
 /**
@@ -25,9 +27,20 @@ const SUMMARIES: Record<string, string> = {
   demo: 'ship the fixture image end to end into an OCI layout (key signing, fixture DB, no network)',
 };
 
-/** Every commands/<name>.ts exports `command`. */
-function loadCommand(name: string): Command {
-  return (loadModule(path.join(__dirname, 'commands', name)) as { command: Command }).command;
+/** The gates a pipeline runs once per image, where compiling the bundle is a large part of the run. */
+const CODE_CACHED = new Set(['verify', 'verify-bundle', 'summarize', 'discover', 'policy']);
+
+/**
+ * Every commands/<name>.ts exports `command`. In dist/ (commands/<name>/index.js) a gate's bundle
+ * is loaded with V8's code cache, written after its first run.
+ */
+function loadCommand(name: string): { command: Command; save(): void } {
+  const bundled = path.join(__dirname, 'commands', name, 'index.js');
+  if (CODE_CACHED.has(name) && existsSync(bundled)) {
+    const loaded = loadWithCodeCache(bundled, codeCacheDir());
+    return { command: (loaded.exports as { command: Command }).command, save: () => loaded.save() };
+  }
+  return { command: (loadModule(path.join(__dirname, 'commands', name)) as { command: Command }).command, save: () => undefined };
 }
 
 const USAGE = `usage: ship-image <command> [options]
@@ -50,8 +63,10 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`ship-image: unknown command '${inertText(name, { max: 100 })}': run 'ship-image --help' for the list\n`);
     return 2;
   }
+  let loaded: ReturnType<typeof loadCommand> | undefined;
   try {
-    return await loadCommand(name).run(rest);
+    loaded = loadCommand(name);
+    return await loaded.command.run(rest);
   } catch (err) {
     const code = typeof (err as { exitCode?: unknown }).exitCode === 'number' ? (err as { exitCode: number }).exitCode : 1;
     // The last line is often a registry's or a file's words: untrusted text.
@@ -60,5 +75,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(redact(err.stack) + '\n');
     }
     return code;
+  } finally {
+    // After the run, so the cache holds the functions it compiled, not only the top level.
+    loaded?.save();
   }
 }

@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { bundleFromJSON, type Bundle, type SerializedBundle } from '@sigstore/bundle';
-import { RFC3161Timestamp } from '@sigstore/core';
+import { ByteStream, RFC3161Timestamp } from '@sigstore/core';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toSignedEntity, toTrustMaterial, Verifier, type TrustMaterial, type VerifierOptions } from '@sigstore/verify';
 import { parseStatement, type JsonObject, type Statement } from '../attest/statement';
@@ -72,6 +72,14 @@ export function defaultThresholds(bundle: Bundle, root: TrustedRoot): VerifierOp
   return { ctlogThreshold: 1, tlogThreshold: root.tlogs.length > 0 && !tsaOnly ? 1 : 0, timestampThreshold: 1 };
 }
 
+// Building a certificate path, @sigstore/core re-encodes certificates to DER many times over, and
+// each encoding starts buffers of BLOCK_SIZE zeroed bytes for every ASN.1 node, most of them a few
+// bytes long: with the default 1 KiB that garbage was a fifth of a cold verify. Any size is correct
+// (a buffer grows by at least what is appended). The field is private to the library's types, so
+// this is checked: a release without it is left as it is.
+const tunable = ByteStream as unknown as { BLOCK_SIZE?: unknown };
+if (typeof tunable.BLOCK_SIZE === 'number') tunable.BLOCK_SIZE = 64;
+
 // The root's authorities as @sigstore/verify wants them, converted once per root object (keys and
 // certificates parsed), not once per bundle.
 const trustByRoot = new WeakMap<TrustedRoot, TrustMaterial>();
@@ -114,7 +122,19 @@ function sanMatches(expected: string | RegExp, actual: string | undefined): bool
  * policy. Returns the statement, who signed it and when.
  */
 export function verifyBundle(serialized: SerializedBundle | unknown, opts: VerifyBundleOptions): VerifiedBundle {
-  const bundle = parseBundle(serialized);
+  // @sigstore/core's DER parser tries every OCTET STRING as nested DER and throws where it is not:
+  // dozens of throws per certificate, each capturing a stack trace no one reads (what fails here
+  // becomes a one-line reason).
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return verifyParsedBundle(parseBundle(serialized), opts);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+function verifyParsedBundle(bundle: Bundle, opts: VerifyBundleOptions): VerifiedBundle {
   if (bundle.content.$case !== 'dsseEnvelope') throw new BundleVerificationError('the bundle holds a message signature, not a DSSE statement');
   const envelope = bundle.content.dsseEnvelope;
   if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) {
