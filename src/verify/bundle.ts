@@ -1,13 +1,12 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { bundleFromJSON, type Bundle, type SerializedBundle } from '@sigstore/bundle';
-import { ByteStream, RFC3161Timestamp } from '@sigstore/core';
+import { ByteStream, RFC3161Timestamp, type X509Certificate } from '@sigstore/core';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toSignedEntity, toTrustMaterial, Verifier, type TrustMaterial, type VerifierOptions } from '@sigstore/verify';
 import { parseStatement, type JsonObject, type Statement } from '../attest/statement';
 import { DeniedError, UserError } from '../core/errors';
 import { IN_TOTO_PAYLOAD_TYPE } from '../oci/media-types';
 import { certificateExtensions, type FulcioExtensionName } from '../sign/fulcio-extensions';
-import { leafCertificate } from '../sign/leaf-certificate';
 import { keyId } from '../core/key-id';
 
 /** Who must have signed: a keyless identity (issuer and/or SAN), or a public key. */
@@ -158,13 +157,16 @@ function verifyParsedBundle(bundle: Bundle, opts: VerifyBundleOptions): Verified
   const verifier = bundleVerifier(bundle, opts.trustedRoot, expectedKey, opts.thresholds);
 
   let signerKey: KeyObject;
+  let cert: X509Certificate | undefined;
   try {
-    signerKey = verifier.verify(toSignedEntity(bundle)).key;
+    const entity = toSignedEntity(bundle);
+    signerKey = verifier.verify(entity).key;
+    // The leaf the verifier checked, not parsed a second time.
+    if (entity.key.$case === 'certificate') cert = entity.key.certificate;
   } catch (err) {
     throw new BundleVerificationError(`bundle verification failed: ${(err as Error).message}`);
   }
 
-  const cert = leafCertificate(bundle);
   const extensions = cert ? certificateExtensions(cert) : {};
   const signer: SignerIdentity = {
     kind: cert ? 'certificate' : 'public-key',
