@@ -289,33 +289,70 @@ export function conditionFor(current: ListedTagState): { ifMatch: string } | { i
  */
 export function updateListedTag<S extends ListedTagState>(target: ListedTag<S>, change: ListChange, opts: FallbackUpdateOptions = {}): Promise<boolean> {
   // The read-back below only makes losing an entry unlikely; between writers of this process it is ruled out.
-  if (opts.lockInProcess === false) return updateListedTagNow(target, change, opts);
-  return withKeyedLock(target.description, () => updateListedTagNow(target, change, opts));
+  if (opts.lockInProcess === false) return updateListedTagNow(target, batchOf(change, opts), opts);
+  const key = target.description;
+  const open = waiting.get(key);
+  if (open && joinable(open, change, opts)) {
+    add(open, change);
+    return open.done;
+  }
+  const batch = batchOf(change, opts);
+  waiting.set(key, batch);
+  batch.done = withKeyedLock(key, () => {
+    if (waiting.get(key) === batch) waiting.delete(key); // from here on, later changes wait for the next turn
+    return updateListedTagNow(target, batch, opts);
+  });
+  return batch.done;
 }
 
-async function updateListedTagNow<S extends ListedTagState>(target: ListedTag<S>, change: ListChange, opts: FallbackUpdateOptions): Promise<boolean> {
+// Changes to one tag that arrive while an earlier change to it is waiting its turn join one batch:
+// one read-modify-write and one settle for all of them (the four referrers of a ship), not one each.
+interface Batch {
+  adds: Map<string, Descriptor>;
+  removes: Set<string>;
+  opts: FallbackUpdateOptions;
+  done: Promise<boolean>;
+}
+const waiting = new Map<string, Batch>();
+
+function batchOf(change: ListChange, opts: FallbackUpdateOptions): Batch {
+  const batch: Batch = { adds: new Map(), removes: new Set(), opts, done: Promise.resolve(false) };
+  add(batch, change);
+  return batch;
+}
+
+function add(batch: Batch, change: ListChange): void {
+  if (change.add) batch.adds.set(change.add.digest, change.add);
+  if (change.remove !== undefined) batch.removes.add(change.remove);
+}
+
+/** Same retry settings, and no digest both added and removed (whose order would then be lost). */
+function joinable(batch: Batch, change: ListChange, opts: FallbackUpdateOptions): boolean {
+  const a = batch.opts;
+  if (a.maxAttempts !== opts.maxAttempts || a.baseDelayMs !== opts.baseDelayMs || a.maxDelayMs !== opts.maxDelayMs || a.settleMs !== opts.settleMs) return false;
+  if (change.add && batch.removes.has(change.add.digest)) return false;
+  return change.remove === undefined || !batch.adds.has(change.remove);
+}
+
+async function updateListedTagNow<S extends ListedTagState>(target: ListedTag<S>, change: Pick<Batch, 'adds' | 'removes'>, opts: FallbackUpdateOptions): Promise<boolean> {
   const maxAttempts = opts.maxAttempts ?? 30;
   const baseDelayMs = opts.baseDelayMs ?? 25;
   const maxDelayMs = opts.maxDelayMs ?? 2000;
   const seen = new Map<string, Descriptor>();
-  // Tombstones read, plus ours (kept last, so the cap never drops it).
-  const removed = new Set<string>(change.remove !== undefined ? [change.remove] : []);
+  // Tombstones read, plus ours (kept last, so the cap never drops them).
+  const removed = new Set<string>(change.removes);
   const remember = (state: S) => {
-    for (const digest of state.removed ?? []) if (digest !== change.add?.digest) removed.add(digest);
+    for (const digest of state.removed ?? []) if (!change.adds.has(digest)) removed.add(digest);
     for (const d of state.entries) seen.set(d.digest, d);
   };
   const wanted = () => [...seen.values()].filter((d) => !removed.has(d.digest));
   const satisfied = (state: S) => {
     const present = new Set(state.entries.map((d) => d.digest));
-    if (change.remove !== undefined && present.has(change.remove)) return false;
-    if (change.add && !present.has(change.add.digest)) return false;
+    for (const digest of change.removes) if (present.has(digest)) return false;
+    for (const digest of change.adds.keys()) if (!present.has(digest)) return false;
     return wanted().every((d) => present.has(d.digest));
   };
-  const tombstones = () => {
-    const list = [...removed].filter((d) => d !== change.remove);
-    if (change.remove !== undefined) list.push(change.remove);
-    return list.slice(-MAX_TOMBSTONES);
-  };
+  const tombstones = () => [...[...removed].filter((d) => !change.removes.has(d)), ...change.removes].slice(-MAX_TOMBSTONES);
   const retryLater = async (attempt: number, why: string) => {
     opts.logger?.debug(`${target.description}: ${why} (attempt ${attempt}), retrying`);
     await sleep(backoff(attempt, baseDelayMs, maxDelayMs));
@@ -329,7 +366,8 @@ async function updateListedTagNow<S extends ListedTagState>(target: ListedTag<S>
       remember(current);
       if (!satisfied(current)) {
         const desired = wanted();
-        if (change.add && !desired.some((d) => d.digest === change.add?.digest)) desired.push(change.add);
+        const listed = new Set(desired.map((d) => d.digest));
+        for (const d of change.adds.values()) if (!listed.has(d.digest)) desired.push(d);
         try {
           await target.write(desired, current, tombstones());
           changed = true;
