@@ -72,16 +72,29 @@ export interface FallbackUpdateOptions {
  * without losing entries written concurrently by others.
  */
 export async function attachReferrer(store: RepositoryStore, manifest: ImageManifest | ImageIndex, opts: FallbackUpdateOptions = {}): Promise<Descriptor> {
-  if (!manifest.subject?.digest) throw new Error('a referrer manifest needs a subject');
-  const mediaType = manifest.mediaType ?? (isIndex(manifest) ? OCI_INDEX : OCI_MANIFEST);
-  const bytes = Buffer.from(JSON.stringify(manifest));
-  const { descriptor, subjectIndexed } = await store.putManifest(bytes, mediaType);
-  const entry: Descriptor = { mediaType, digest: descriptor.digest, size: descriptor.size };
-  const artifactType = manifest.artifactType ?? (isIndex(manifest) ? undefined : manifest.config.mediaType);
-  if (artifactType) entry.artifactType = artifactType;
-  if (manifest.annotations && Object.keys(manifest.annotations).length > 0) entry.annotations = { ...manifest.annotations };
-  if (!subjectIndexed) await updateFallbackIndex(store, manifest.subject.digest, { add: entry }, opts);
-  return entry;
+  return (await attachReferrers(store, [manifest], opts))[0]!;
+}
+
+/**
+ * Attach several referrer manifests (blobs already pushed): every manifest is put, then each
+ * subject's fallback index is updated once for all of its new entries.
+ */
+export async function attachReferrers(store: RepositoryStore, manifests: ReadonlyArray<ImageManifest | ImageIndex>, opts: FallbackUpdateOptions = {}): Promise<Descriptor[]> {
+  const put = await Promise.all(
+    manifests.map(async (manifest) => {
+      if (!manifest.subject?.digest) throw new Error('a referrer manifest needs a subject');
+      const mediaType = manifest.mediaType ?? (isIndex(manifest) ? OCI_INDEX : OCI_MANIFEST);
+      const { descriptor, subjectIndexed } = await store.putManifest(Buffer.from(JSON.stringify(manifest)), mediaType);
+      const entry: Descriptor = { mediaType, digest: descriptor.digest, size: descriptor.size };
+      const artifactType = manifest.artifactType ?? (isIndex(manifest) ? undefined : manifest.config.mediaType);
+      if (artifactType) entry.artifactType = artifactType;
+      if (manifest.annotations && Object.keys(manifest.annotations).length > 0) entry.annotations = { ...manifest.annotations };
+      return { entry, subject: manifest.subject.digest, subjectIndexed };
+    }),
+  );
+  // Started in one turn, the updates of one subject's index join one write (see updateListedTag).
+  await Promise.all(put.filter((p) => !p.subjectIndexed).map((p) => updateFallbackIndex(store, p.subject, { add: p.entry }, opts)));
+  return put.map((p) => p.entry);
 }
 
 /** A referrer that should be listed for its subject. */

@@ -37,9 +37,17 @@ export async function ship(inputs: ShipInputs, world: ShipEnvironment): Promise<
     const built = await buildStep(plan, world);
     world.logger.info(`build: ${plan.target.name}:${plan.tags.immutableTag} is ${built.digest}`);
 
-    const imageDescriptor = await plan.store.resolve(built.digest);
-    const platformDescriptors = await platformManifests(plan, built.digest);
-    const analysis = await analyzeStep(plan, built, ready.scanner, world);
+    // The SBOM pass is most of a ship: what does not feed it runs beside it (a keyless signer's
+    // certificate, the image's descriptors); a failed certificate request is made again at signing.
+    void chosen?.signer.prepare?.().catch(() => undefined);
+    const [described, analysed] = await Promise.allSettled([
+      Promise.all([plan.store.resolve(built.digest), platformManifests(plan, built.digest)]),
+      analyzeStep(plan, built, ready.scanner, world),
+    ]);
+    if (described.status === 'rejected') throw described.reason;
+    if (analysed.status === 'rejected') throw analysed.reason;
+    const [imageDescriptor, platformDescriptors] = described.value;
+    const analysis = analysed.value;
     const vulnerabilities = analysis.platforms.flatMap((p) => p.vulnerabilities);
     const counts = countBySeverity(vulnerabilities);
     world.logger.info(`scan: ${counts.critical} critical, ${counts.high} high, ${counts.medium} medium, ${counts.low} low, ${counts.unknown} unknown`);

@@ -141,6 +141,9 @@ export function keylessSigner(opts: KeylessSignerOptions): KeylessStatementSigne
     get certificatesIssued() {
       return signer.issued;
     },
+    async prepare() {
+      await signer.ensureCertificate();
+    },
     ...bundleSigningMethods(signer, witnesses),
   };
 }

@@ -18,6 +18,11 @@ export interface StatementSigner {
   signMessage(payload: Buffer): Promise<SerializedBundle>;
   /** Keyless: the PEM certificates above the leaf, as Fulcio returned them (known after the first signature). */
   readonly certificateChainPem?: string;
+  /**
+   * Readies what signing needs that does not depend on what is signed (keyless: the token and the
+   * certificate), so it overlaps other work; signing does it anyway when this was not called or failed.
+   */
+  prepare?(): Promise<void>;
 }
 
 export type RekorEntryType = 'dsse' | 'intoto';

@@ -14,8 +14,8 @@ import {
 } from '../../attest/statements';
 import type { BuiltImage } from '../../build/types';
 import { UserError } from '../../core/errors';
-import { attachReferrer, type ExpectedReferrer } from '../../oci/referrers';
-import type { Descriptor } from '../../oci/types';
+import { attachReferrers, type ExpectedReferrer } from '../../oci/referrers';
+import type { Descriptor, ImageManifest } from '../../oci/types';
 import { suppressionParameters, suppressionsRecord } from '../../scan/suppressions';
 import { mergeResultsShapes, type ResultsShape } from '../../scan/results-shape';
 import type { SerializedBundle, StatementSigner } from '../../sign';
@@ -174,24 +174,30 @@ export async function pushReferrers(plan: ShipPlan, signed: SignedAttestation[],
     return (await existing.get(key)!).find((r) => sameStatement(r.statement, statement) && sameVerificationKind(r.bundle, s.bundle))?.descriptor;
   };
   let reused = 0;
-  const out = await Promise.all(
-    signed.map(async (s): Promise<SignedAttestation> => {
+  // Blobs first, then every manifest in one attach: each subject's fallback index is written once.
+  const toAttach: ImageManifest[] = [];
+  const placed = await Promise.all(
+    signed.map(async (s) => {
       const bundleJson = JSON.stringify(s.bundle);
-      const attach = async (subject: Descriptor) => {
+      const place = async (subject: Descriptor): Promise<Descriptor | number> => {
         const found = await alreadyAttached(subject, s);
         if (found) {
           reused++;
           return found;
         }
         const referrer = buildBundleReferrer({ bundle: bundleJson, predicateType: s.predicateType, subject, created });
-        await plan.store.putBlob(referrer.configBytes, referrer.manifest.config.mediaType);
-        await plan.store.putBlob(referrer.layerBytes, referrer.manifest.layers[0]!.mediaType);
-        return attachReferrer(plan.store, referrer.manifest, { logger: world.logger });
+        await Promise.all([plan.store.putBlob(referrer.configBytes, referrer.manifest.config.mediaType), plan.store.putBlob(referrer.layerBytes, referrer.manifest.layers[0]!.mediaType)]);
+        return toAttach.push(referrer.manifest) - 1;
       };
-      const [pushed, onIndex] = await Promise.all([attach(s.subject), s.alsoAttachTo ? attach(s.alsoAttachTo) : undefined]);
-      return { ...s, referrerDigest: pushed.digest, indexReferrerDigest: onIndex?.digest };
+      return Promise.all([place(s.subject), s.alsoAttachTo ? place(s.alsoAttachTo) : undefined]);
     }),
   );
+  const attached = await attachReferrers(plan.store, toAttach, { logger: world.logger });
+  const descriptorOf = (p: Descriptor | number) => (typeof p === 'number' ? attached[p]! : p);
+  const out = signed.map((s, i): SignedAttestation => {
+    const [onSubject, onIndex] = placed[i]!;
+    return { ...s, referrerDigest: descriptorOf(onSubject).digest, indexReferrerDigest: onIndex === undefined ? undefined : descriptorOf(onIndex).digest };
+  });
   if (reused > 0) world.logger.info(`attest: ${reused} statement(s) already attached by this signer, not attached again`);
   return out;
 }
