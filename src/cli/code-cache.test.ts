@@ -33,18 +33,18 @@ describe('loadWithCodeCache', () => {
     expect(readdirSync(cache)).toEqual([entry]);
   });
 
-  test('other source gets its own entry, and replaces the old one', () => {
+  test('other source gets its own entry; old ones are pruned to a few', () => {
     const cache = path.join(dir, 'cache');
-    const first = loadWithCodeCache(file, cache);
-    first.save();
-    const [old] = readdirSync(cache);
-    writeFileSync(file, "exports.command = { run: () => 'changed' };\n");
-    const changed = loadWithCodeCache(file, cache);
-    expect(run(changed)).toBe('changed');
-    changed.save();
-    const entries = readdirSync(cache);
-    expect(entries).toHaveLength(1);
-    expect(entries[0]).not.toBe(old);
+    for (let i = 0; i < 5; i++) {
+      writeFileSync(file, `exports.command = { run: () => 'v${i}' };\n`);
+      const loaded = loadWithCodeCache(file, cache);
+      expect(run(loaded)).toBe(`v${i}`);
+      expect(loaded.fromCache).toBe(false);
+      loaded.save();
+    }
+    expect(readdirSync(cache)).toHaveLength(3);
+    const again = loadWithCodeCache(file, cache);
+    expect(again.fromCache).toBe(true);
   });
 
   test('a directory others can write is not used', () => {

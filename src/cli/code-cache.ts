@@ -14,6 +14,9 @@ import { homedir } from 'node:os';
 import * as path from 'node:path';
 import { Script } from 'node:vm';
 
+/** Entries kept per command besides the current one (other node flags, or a bundle just replaced). */
+const MAX_OTHER_ENTRIES = 2;
+
 export interface CodeCachedModule {
   exports: unknown;
   /** Whether V8 took the compiled code from the cache. */
@@ -66,7 +69,10 @@ function readEntry(file: string): Buffer | undefined {
 export function loadWithCodeCache(file: string, cacheDir: string | undefined): CodeCachedModule {
   const source = readFileSync(file, 'utf8');
   const dir = cacheDir && privateDir(cacheDir) ? cacheDir : undefined;
-  const key = createHash('sha256').update(source).update(`\0${process.version}\0${process.arch}`).digest('hex').slice(0, 40);
+  // V8 flags (node's own options) are in the key too: V8 refuses a cache made under other flags,
+  // and two ways of running one bundle would otherwise keep rewriting one entry.
+  const flags = `${process.execArgv.join(' ')}\0${process.env.NODE_OPTIONS ?? ''}`;
+  const key = createHash('sha256').update(source).update(`\0${process.version}\0${process.arch}\0${flags}`).digest('hex').slice(0, 40);
   const name = path.basename(path.dirname(file));
   const entry = dir ? path.join(dir, `${name}-${key}.v8`) : undefined;
   const cachedData = entry ? readEntry(entry) : undefined;
@@ -87,10 +93,13 @@ export function loadWithCodeCache(file: string, cacheDir: string | undefined): C
         const tmp = `${entry}.${process.pid}.tmp`;
         writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
         renameSync(tmp, entry);
-        // Entries of this command's earlier bundles (an upgrade) are never read again.
-        for (const old of readdirSync(dir!)) {
-          if (old.startsWith(`${name}-`) && old.endsWith('.v8') && old !== path.basename(entry)) rmSync(path.join(dir!, old), { force: true });
-        }
+        // Entries of this command's earlier bundles (an upgrade) are never read again; a few are
+        // kept for other node flags.
+        const others = readdirSync(dir!)
+          .filter((f) => f.startsWith(`${name}-`) && f.endsWith('.v8') && f !== path.basename(entry))
+          .map((f) => ({ f, at: statSync(path.join(dir!, f)).mtimeMs }))
+          .sort((a, b) => b.at - a.at);
+        for (const { f } of others.slice(MAX_OTHER_ENTRIES)) rmSync(path.join(dir!, f), { force: true });
       } catch {
         // A cache that cannot be written costs the next run its compile time, nothing else.
       }
