@@ -3,6 +3,8 @@
  * command bundle (dist/cli/commands/<name>, loaded by the dispatcher) answering `--help`, and each
  * action bundle (dist/<action>/index.js) reaching its first output with no inputs (an immediate
  * "input required" error), in an empty directory. Medians over BENCH_RUNS (default 3) × 3 runs.
+ * Without the CLI's code cache (SHIP_IMAGE_CODE_CACHE=off): what the first run after an install costs;
+ * bench/verify.ts measures a gate with it.
  *
  *   node --require ./bench/register.js bench/coldstart.ts
  */
@@ -40,7 +42,7 @@ async function main(): Promise<void> {
   if (!existsSync(path.join(DIST, 'cli', 'index.js'))) throw new Error('dist/ is missing: run npm run build first');
   const cwd = mkdtempSync(path.join(tmpdir(), 'ship-image-bench-cold-'));
   // An action bundle with no INPUT_* and no GitHub context fails at once; keep the runner's own away from it.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('INPUT_') && !k.startsWith('GITHUB_') && !k.startsWith('ACTIONS_')));
+  const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('INPUT_') && !k.startsWith('GITHUB_') && !k.startsWith('ACTIONS_'))), SHIP_IMAGE_CODE_CACHE: 'off' };
   try {
     const all = cases();
     const samples = new Map<string, number[]>(all.map((c) => [c.name, []]));

@@ -35407,6 +35407,7 @@ exports.readFallbackReferrers = readFallbackReferrers;
 exports.listFallbackReferrers = listFallbackReferrers;
 exports.listReferrers = listReferrers;
 exports.attachReferrer = attachReferrer;
+exports.attachReferrers = attachReferrers;
 exports.ensureReferrersListed = ensureReferrersListed;
 exports.removeReferrer = removeReferrer;
 exports.pushArtifact = pushArtifact;
@@ -35453,20 +35454,29 @@ async function listReferrers(store, subjectDigest, opts = {}) {
  * without losing entries written concurrently by others.
  */
 async function attachReferrer(store, manifest, opts = {}) {
-    if (!manifest.subject?.digest)
-        throw new Error('a referrer manifest needs a subject');
-    const mediaType = manifest.mediaType ?? ((0, types_1.isIndex)(manifest) ? media_types_1.OCI_INDEX : media_types_1.OCI_MANIFEST);
-    const bytes = Buffer.from(JSON.stringify(manifest));
-    const { descriptor, subjectIndexed } = await store.putManifest(bytes, mediaType);
-    const entry = { mediaType, digest: descriptor.digest, size: descriptor.size };
-    const artifactType = manifest.artifactType ?? ((0, types_1.isIndex)(manifest) ? undefined : manifest.config.mediaType);
-    if (artifactType)
-        entry.artifactType = artifactType;
-    if (manifest.annotations && Object.keys(manifest.annotations).length > 0)
-        entry.annotations = { ...manifest.annotations };
-    if (!subjectIndexed)
-        await updateFallbackIndex(store, manifest.subject.digest, { add: entry }, opts);
-    return entry;
+    return (await attachReferrers(store, [manifest], opts))[0];
+}
+/**
+ * Attach several referrer manifests (blobs already pushed): every manifest is put, then each
+ * subject's fallback index is updated once for all of its new entries.
+ */
+async function attachReferrers(store, manifests, opts = {}) {
+    const put = await Promise.all(manifests.map(async (manifest) => {
+        if (!manifest.subject?.digest)
+            throw new Error('a referrer manifest needs a subject');
+        const mediaType = manifest.mediaType ?? ((0, types_1.isIndex)(manifest) ? media_types_1.OCI_INDEX : media_types_1.OCI_MANIFEST);
+        const { descriptor, subjectIndexed } = await store.putManifest(Buffer.from(JSON.stringify(manifest)), mediaType);
+        const entry = { mediaType, digest: descriptor.digest, size: descriptor.size };
+        const artifactType = manifest.artifactType ?? ((0, types_1.isIndex)(manifest) ? undefined : manifest.config.mediaType);
+        if (artifactType)
+            entry.artifactType = artifactType;
+        if (manifest.annotations && Object.keys(manifest.annotations).length > 0)
+            entry.annotations = { ...manifest.annotations };
+        return { entry, subject: manifest.subject.digest, subjectIndexed };
+    }));
+    // Started in one turn, the updates of one subject's index join one write (see updateListedTag).
+    await Promise.all(put.filter((p) => !p.subjectIndexed).map((p) => updateFallbackIndex(store, p.subject, { add: p.entry }, opts)));
+    return put.map((p) => p.entry);
 }
 /**
  * Check that each referrer is listed for its subject, and attach again any that a concurrent writer
@@ -35600,19 +35610,53 @@ function conditionFor(current) {
 function updateListedTag(target, change, opts = {}) {
     // The read-back below only makes losing an entry unlikely; between writers of this process it is ruled out.
     if (opts.lockInProcess === false)
-        return updateListedTagNow(target, change, opts);
-    return (0, keyed_lock_1.withKeyedLock)(target.description, () => updateListedTagNow(target, change, opts));
+        return updateListedTagNow(target, batchOf(change, opts), opts);
+    const key = target.description;
+    const open = waiting.get(key);
+    if (open && joinable(open, change, opts)) {
+        add(open, change);
+        return open.done;
+    }
+    const batch = batchOf(change, opts);
+    waiting.set(key, batch);
+    batch.done = (0, keyed_lock_1.withKeyedLock)(key, () => {
+        if (waiting.get(key) === batch)
+            waiting.delete(key); // from here on, later changes wait for the next turn
+        return updateListedTagNow(target, batch, opts);
+    });
+    return batch.done;
+}
+const waiting = new Map();
+function batchOf(change, opts) {
+    const batch = { adds: new Map(), removes: new Set(), opts, done: Promise.resolve(false) };
+    add(batch, change);
+    return batch;
+}
+function add(batch, change) {
+    if (change.add)
+        batch.adds.set(change.add.digest, change.add);
+    if (change.remove !== undefined)
+        batch.removes.add(change.remove);
+}
+/** Same retry settings, and no digest both added and removed (whose order would then be lost). */
+function joinable(batch, change, opts) {
+    const a = batch.opts;
+    if (a.maxAttempts !== opts.maxAttempts || a.baseDelayMs !== opts.baseDelayMs || a.maxDelayMs !== opts.maxDelayMs || a.settleMs !== opts.settleMs)
+        return false;
+    if (change.add && batch.removes.has(change.add.digest))
+        return false;
+    return change.remove === undefined || !batch.adds.has(change.remove);
 }
 async function updateListedTagNow(target, change, opts) {
     const maxAttempts = opts.maxAttempts ?? 30;
     const baseDelayMs = opts.baseDelayMs ?? 25;
     const maxDelayMs = opts.maxDelayMs ?? 2000;
     const seen = new Map();
-    // Tombstones read, plus ours (kept last, so the cap never drops it).
-    const removed = new Set(change.remove !== undefined ? [change.remove] : []);
+    // Tombstones read, plus ours (kept last, so the cap never drops them).
+    const removed = new Set(change.removes);
     const remember = (state) => {
         for (const digest of state.removed ?? [])
-            if (digest !== change.add?.digest)
+            if (!change.adds.has(digest))
                 removed.add(digest);
         for (const d of state.entries)
             seen.set(d.digest, d);
@@ -35620,18 +35664,15 @@ async function updateListedTagNow(target, change, opts) {
     const wanted = () => [...seen.values()].filter((d) => !removed.has(d.digest));
     const satisfied = (state) => {
         const present = new Set(state.entries.map((d) => d.digest));
-        if (change.remove !== undefined && present.has(change.remove))
-            return false;
-        if (change.add && !present.has(change.add.digest))
-            return false;
+        for (const digest of change.removes)
+            if (present.has(digest))
+                return false;
+        for (const digest of change.adds.keys())
+            if (!present.has(digest))
+                return false;
         return wanted().every((d) => present.has(d.digest));
     };
-    const tombstones = () => {
-        const list = [...removed].filter((d) => d !== change.remove);
-        if (change.remove !== undefined)
-            list.push(change.remove);
-        return list.slice(-MAX_TOMBSTONES);
-    };
+    const tombstones = () => [...[...removed].filter((d) => !change.removes.has(d)), ...change.removes].slice(-MAX_TOMBSTONES);
     const retryLater = async (attempt, why) => {
         opts.logger?.debug(`${target.description}: ${why} (attempt ${attempt}), retrying`);
         await (0, promises_1.setTimeout)(backoff(attempt, baseDelayMs, maxDelayMs));
@@ -35644,8 +35685,10 @@ async function updateListedTagNow(target, change, opts) {
             remember(current);
             if (!satisfied(current)) {
                 const desired = wanted();
-                if (change.add && !desired.some((d) => d.digest === change.add?.digest))
-                    desired.push(change.add);
+                const listed = new Set(desired.map((d) => d.digest));
+                for (const d of change.adds.values())
+                    if (!listed.has(d.digest))
+                        desired.push(d);
                 try {
                     await target.write(desired, current, tombstones());
                     changed = true;
@@ -37551,29 +37594,6 @@ function certificateExtensions(cert) {
 
 /***/ }),
 
-/***/ 6111:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-"use strict";
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.leafCertificate = leafCertificate;
-const core_1 = __nccwpck_require__(3917);
-/** The signing (leaf) certificate of a keyless bundle; undefined for a key-signed one. */
-function leafCertificate(bundle) {
-    const content = bundle.verificationMaterial.content;
-    if (content.$case === 'certificate')
-        return core_1.X509Certificate.parse(Buffer.from(content.certificate.rawBytes));
-    if (content.$case === 'x509CertificateChain') {
-        const first = content.x509CertificateChain.certificates[0];
-        return first ? core_1.X509Certificate.parse(Buffer.from(first.rawBytes)) : undefined;
-    }
-    return undefined;
-}
-
-
-/***/ }),
-
 /***/ 3853:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -37593,7 +37613,6 @@ const statement_1 = __nccwpck_require__(872);
 const errors_1 = __nccwpck_require__(4296);
 const media_types_1 = __nccwpck_require__(9217);
 const fulcio_extensions_1 = __nccwpck_require__(1972);
-const leaf_certificate_1 = __nccwpck_require__(6111);
 const key_id_1 = __nccwpck_require__(3276);
 /** A bundle that does not verify, or verifies for someone other than the policy wants: exit 1. */
 class BundleVerificationError extends errors_1.DeniedError {
@@ -37617,6 +37636,14 @@ function defaultThresholds(bundle, root) {
     const tsaOnly = tlogs === 0 && tsas > 0;
     return { ctlogThreshold: 1, tlogThreshold: root.tlogs.length > 0 && !tsaOnly ? 1 : 0, timestampThreshold: 1 };
 }
+// Building a certificate path, @sigstore/core re-encodes certificates to DER many times over, and
+// each encoding starts buffers of BLOCK_SIZE zeroed bytes for every ASN.1 node, most of them a few
+// bytes long: with the default 1 KiB that garbage was a fifth of a cold verify. Any size is correct
+// (a buffer grows by at least what is appended). The field is private to the library's types, so
+// this is checked: a release without it is left as it is.
+const tunable = core_1.ByteStream;
+if (typeof tunable.BLOCK_SIZE === 'number')
+    tunable.BLOCK_SIZE = 64;
 // The root's authorities as @sigstore/verify wants them, converted once per root object (keys and
 // certificates parsed), not once per bundle.
 const trustByRoot = new WeakMap();
@@ -37658,7 +37685,19 @@ function sanMatches(expected, actual) {
  * policy. Returns the statement, who signed it and when.
  */
 function verifyBundle(serialized, opts) {
-    const bundle = parseBundle(serialized);
+    // @sigstore/core's DER parser tries every OCTET STRING as nested DER and throws where it is not:
+    // dozens of throws per certificate, each capturing a stack trace no one reads (what fails here
+    // becomes a one-line reason).
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+        return verifyParsedBundle(parseBundle(serialized), opts);
+    }
+    finally {
+        Error.stackTraceLimit = limit;
+    }
+}
+function verifyParsedBundle(bundle, opts) {
     if (bundle.content.$case !== 'dsseEnvelope')
         throw new BundleVerificationError('the bundle holds a message signature, not a DSSE statement');
     const envelope = bundle.content.dsseEnvelope;
@@ -37682,13 +37721,17 @@ function verifyBundle(serialized, opts) {
     }
     const verifier = bundleVerifier(bundle, opts.trustedRoot, expectedKey, opts.thresholds);
     let signerKey;
+    let cert;
     try {
-        signerKey = verifier.verify((0, verify_1.toSignedEntity)(bundle)).key;
+        const entity = (0, verify_1.toSignedEntity)(bundle);
+        signerKey = verifier.verify(entity).key;
+        // The leaf the verifier checked, not parsed a second time.
+        if (entity.key.$case === 'certificate')
+            cert = entity.key.certificate;
     }
     catch (err) {
         throw new BundleVerificationError(`bundle verification failed: ${err.message}`);
     }
-    const cert = (0, leaf_certificate_1.leafCertificate)(bundle);
     const extensions = cert ? (0, fulcio_extensions_1.certificateExtensions)(cert) : {};
     const signer = {
         kind: cert ? 'certificate' : 'public-key',
@@ -38124,6 +38167,11 @@ async function verifyImage(imageRef, policy, opts = {}) {
         if (!(0, glob_1.imageMatchesGlobs)(imageRef, policy.images) && !(0, glob_1.imageMatchesGlobs)(image.display, policy.images)) {
             throw new errors_1.UserError(`${image.display} is not covered by ${policy.source} (spec.images: ${policy.images.join(', ')}); verify it against the policy that applies to it`);
         }
+        const collectOptions = { trustedRoot, keys: policy.keys, legacyTags: opts.legacyTags };
+        // A digest names where its referrers are: they are asked for while the manifest's existence is
+        // checked, one round trip instead of two (what a monitor sweep and a cold CLI wait on).
+        const early = (0, digest_1.isDigest)(image.reference) ? (0, collect_1.collectAttestations)(image.store, image.reference, collectOptions) : undefined;
+        early?.catch(() => undefined); // judged below, after the existence check
         let digest;
         try {
             digest = (await image.store.resolve(image.reference)).digest;
@@ -38136,7 +38184,7 @@ async function verifyImage(imageRef, policy, opts = {}) {
         const resolvedFromTag = (0, digest_1.isDigest)(image.reference) ? undefined : image.reference;
         if (resolvedFromTag)
             logger.info(`verify: ${image.display} is ${digest} now; the verdict is about that digest, not the tag`);
-        const collected = await (0, collect_1.collectAttestations)(image.store, digest, { trustedRoot, keys: policy.keys, legacyTags: opts.legacyTags });
+        const collected = await (early && digest === image.reference ? early : (0, collect_1.collectAttestations)(image.store, digest, collectOptions));
         const result = (0, evaluate_1.evaluate)(policy, { imageDigest: digest, now, attestations: collected.attestations, rejected: collected.rejected });
         return {
             image: image.display,
