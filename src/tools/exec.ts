@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { setPriority } from 'node:os';
 import { redact } from '../core/log';
 
 /** One external command: program and its arguments as an array (never a shell string). */
@@ -17,8 +16,6 @@ export interface CommandSpec {
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
   /** Extra values to mask in error messages, besides those registered with addSecret(). */
   secrets?: readonly string[];
-  /** Run the child at this lower priority (nice value, 1-19): work started early that waits on another process. */
-  niceness?: number;
 }
 
 export interface CommandResult {
@@ -116,13 +113,6 @@ export const spawnRunner: CommandRunner = (spec) =>
     });
     const group = child.pid;
     if (group !== undefined) runningGroups.add(group);
-    if (spec.niceness && group !== undefined) {
-      try {
-        setPriority(group, spec.niceness);
-      } catch {
-        // A priority is a courtesy to the other processes; the child runs either way.
-      }
-    }
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     const pending: Record<'stdout' | 'stderr', string> = { stdout: '', stderr: '' };

@@ -5,7 +5,7 @@ import { UserError } from '../core/errors';
 import { addSecret, redact, silentLogger, type Logger } from '../core/log';
 import { trivyIgnoreText, type Suppressions } from '../scan/suppressions';
 import type { TrivyReport } from '../scan/trivy-report';
-import { CommandError, spawnRunner, type CommandResult, type CommandSpec } from './exec';
+import { CommandError, spawnRunner, type CommandResult } from './exec';
 import { holdExclusiveLock } from './flock';
 import { scannerEnv } from './isolation';
 import { probeTrivy } from './trivy-probe';
@@ -261,9 +261,7 @@ export async function sbomThenScan(sbom: GenerateSbomOptions, scan: Omit<ScanSbo
   let early: Promise<unknown>;
   try {
     await writeFile(sbomPath, 'pending: ship-image writes the SBOM here\n');
-    // It only waits for the DB lock and the SBOM: at a lower priority its start-up (seconds for a
-    // packed binary) takes what the SBOM pass leaves of the CPU, not what it needs.
-    early = runTrivy(binary, scanArgs({ ...scan, sbomPath }, outputPath, caps), {}, logger, undefined, { niceness: 10 });
+    early = runTrivy(binary, scanArgs({ ...scan, sbomPath }, outputPath, caps), {}, logger);
     early.catch(() => undefined); // judged below
     made = await generateSbom(sbomOpts);
   } finally {
@@ -312,8 +310,8 @@ export async function trivyCapabilities(binary = 'trivy'): Promise<TrivyCapabili
 }
 
 /** Runs trivy; resolves with stdout, rejects with the end of stderr (redacted) on a non-zero exit. */
-export function runTrivy(binary: string, args: ToolArgs, env: Record<string, string> = {}, logger: Logger = silentLogger, cwd?: string, how: ToolProcess = {}): Promise<string> {
-  return runTool('trivy', binary, args, env, logger, cwd, how);
+export function runTrivy(binary: string, args: ToolArgs, env: Record<string, string> = {}, logger: Logger = silentLogger, cwd?: string): Promise<string> {
+  return runTool('trivy', binary, args, env, logger, cwd);
 }
 
 export interface RootfsSbomOptions extends TrivyRunOptions {
@@ -365,10 +363,7 @@ export type ToolArgs = readonly string[] | ((scratch: string) => Promise<string[
  * fresh empty working directory with an allowlisted environment (see isolation.ts); extra `env`
  * carries the adapter's settings and credentials, so they never appear in argv or in messages.
  */
-/** How the tool's process runs, beyond its arguments and environment. */
-export type ToolProcess = Pick<CommandSpec, 'niceness'>;
-
-export async function runTool(tool: string, binary: string, args: ToolArgs, env: Record<string, string> = {}, logger: Logger = silentLogger, inDir?: string, how: ToolProcess = {}): Promise<string> {
+export async function runTool(tool: string, binary: string, args: ToolArgs, env: Record<string, string> = {}, logger: Logger = silentLogger, inDir?: string): Promise<string> {
   const work = await mkdtemp(join(tmpdir(), `ship-image-${tool}-`));
   try {
     // `inDir` only for a tool given every file it reads by absolute path (config, ignore file, cache).
@@ -379,7 +374,7 @@ export async function runTool(tool: string, binary: string, args: ToolArgs, env:
     logger.debug(`running ${binary} ${argv.join(' ')}`);
     let result: CommandResult;
     try {
-      result = await spawnRunner({ command: binary, args: argv, cwd, env: scannerEnv(process.env, env), ...how });
+      result = await spawnRunner({ command: binary, args: argv, cwd, env: scannerEnv(process.env, env) });
     } catch (err) {
       if (err instanceof CommandError && err.code === 'ENOENT') {
         throw new UserError(`${tool} not found at '${binary}'; install ${tool} or give its path (--${tool}-path)`);
