@@ -34,18 +34,16 @@ export async function ship(inputs: ShipInputs, world: ShipEnvironment): Promise<
     // Every input that can be checked without the registry is checked before the first push.
     const ready = await preflight(plan, world);
     const chosen = ready.signer;
-    // What signing needs that does not depend on the image (a keyless signer's token and
-    // certificate) is fetched while the image is built and analysed; a failed request is made again
-    // at signing, and a certificate that would expire first is renewed.
-    void chosen?.signer.prepare?.().catch(() => undefined);
     const built = await buildStep(plan, world);
     world.logger.info(`build: ${plan.target.name}:${plan.tags.immutableTag} is ${built.digest}`);
 
-    // The SBOM pass is most of a ship: the image's descriptors are read beside it.
-    const [described, analysed] = await Promise.allSettled([
-      Promise.all([plan.store.resolve(built.digest), platformManifests(plan, built.digest)]),
-      analyzeStep(plan, built, ready.scanner, world),
-    ]);
+    // The SBOM pass is most of a ship: what does not feed it runs beside it, once it is on its way:
+    // the image's descriptors, and what signing needs that does not depend on the image (a keyless
+    // signer's token and certificate; a failed request is made again at signing, one that would
+    // expire first is renewed).
+    const analyzing = analyzeStep(plan, built, ready.scanner, world);
+    void chosen?.signer.prepare?.().catch(() => undefined);
+    const [described, analysed] = await Promise.allSettled([Promise.all([plan.store.resolve(built.digest), platformManifests(plan, built.digest)]), analyzing]);
     if (described.status === 'rejected') throw described.reason;
     if (analysed.status === 'rejected') throw analysed.reason;
     const [imageDescriptor, platformDescriptors] = described.value;

@@ -261,9 +261,11 @@ export async function sbomThenScan(sbom: GenerateSbomOptions, scan: Omit<ScanSbo
   let early: Promise<unknown>;
   try {
     await writeFile(sbomPath, 'pending: ship-image writes the SBOM here\n');
+    // The SBOM pass is started first: it is the critical path, the scan only waits for it.
+    const making = generateSbom(sbomOpts);
     early = runTrivy(binary, scanArgs({ ...scan, sbomPath }, outputPath, caps), {}, logger);
     early.catch(() => undefined); // judged below
-    made = await generateSbom(sbomOpts);
+    made = await making;
   } finally {
     lock.release();
   }

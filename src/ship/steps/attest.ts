@@ -192,7 +192,9 @@ export async function pushReferrers(plan: ShipPlan, signed: SignedAttestation[],
       return Promise.all([place(s.subject), s.alsoAttachTo ? place(s.alsoAttachTo) : undefined]);
     }),
   );
-  const attached = await attachReferrers(plan.store, toAttach, { logger: world.logger });
+  // No settle pause here: ship checks every referrer is listed after all its writes
+  // (ensureReferrersListed), which catches a concurrent writer the pause would.
+  const attached = await attachReferrers(plan.store, toAttach, { logger: world.logger, settleMs: 0 });
   const descriptorOf = (p: Descriptor | number) => (typeof p === 'number' ? attached[p]! : p);
   const out = signed.map((s, i): SignedAttestation => {
     const [onSubject, onIndex] = placed[i]!;
