@@ -45002,7 +45002,6 @@ exports.checkResult = checkResult;
 exports.runChecked = runChecked;
 exports.probeOutput = probeOutput;
 const node_child_process_1 = __nccwpck_require__(1421);
-const node_os_1 = __nccwpck_require__(8161);
 const log_1 = __nccwpck_require__(4325);
 /** A spec for `command args` under `ctx` (its env unless `env` is given). */
 function toolSpec(command, args, ctx, env = ctx.env) {
@@ -45084,14 +45083,6 @@ const spawnRunner = (spec) => new Promise((resolve, reject) => {
     const group = child.pid;
     if (group !== undefined)
         runningGroups.add(group);
-    if (spec.niceness && group !== undefined) {
-        try {
-            (0, node_os_1.setPriority)(group, spec.niceness);
-        }
-        catch {
-            // A priority is a courtesy to the other processes; the child runs either way.
-        }
-    }
     const stdout = [];
     const stderr = [];
     const pending = { stdout: '', stderr: '' };
@@ -45866,11 +45857,11 @@ async function sbomThenScan(sbom, scan) {
     let early;
     try {
         await (0, promises_1.writeFile)(sbomPath, 'pending: ship-image writes the SBOM here\n');
-        // It only waits for the DB lock and the SBOM: at a lower priority its start-up (seconds for a
-        // packed binary) takes what the SBOM pass leaves of the CPU, not what it needs.
-        early = runTrivy(binary, scanArgs({ ...scan, sbomPath }, outputPath, caps), {}, logger, undefined, { niceness: 10 });
+        // The SBOM pass is started first: it is the critical path, the scan only waits for it.
+        const making = generateSbom(sbomOpts);
+        early = runTrivy(binary, scanArgs({ ...scan, sbomPath }, outputPath, caps), {}, logger);
         early.catch(() => undefined); // judged below
-        made = await generateSbom(sbomOpts);
+        made = await making;
     }
     finally {
         lock.release();
@@ -45915,8 +45906,8 @@ async function trivyCapabilities(binary = 'trivy') {
     return (await probe(binary)).capabilities;
 }
 /** Runs trivy; resolves with stdout, rejects with the end of stderr (redacted) on a non-zero exit. */
-function runTrivy(binary, args, env = {}, logger = log_1.silentLogger, cwd, how = {}) {
-    return runTool('trivy', binary, args, env, logger, cwd, how);
+function runTrivy(binary, args, env = {}, logger = log_1.silentLogger, cwd) {
+    return runTool('trivy', binary, args, env, logger, cwd);
 }
 /** `trivy rootfs` arguments that write an SBOM of the working directory (`.`) to `outputPath`. */
 function rootfsSbomCommand(opts, outputPath, caps, files) {
@@ -45947,7 +45938,12 @@ async function generateRootfsSbom(opts) {
     const document = JSON.parse(await (0, read_capped_1.readTextCappedAsync)(outputPath, read_capped_1.READ_CAPS.report, { what: "trivy's SBOM" }));
     return { path: outputPath, document, toolVersion: await trivyVersion(binary) };
 }
-async function runTool(tool, binary, args, env = {}, logger = log_1.silentLogger, inDir, how = {}) {
+/**
+ * Runs an external scanner (trivy, grype, syft) without a shell; resolves with stdout. It runs in a
+ * fresh empty working directory with an allowlisted environment (see isolation.ts); extra `env`
+ * carries the adapter's settings and credentials, so they never appear in argv or in messages.
+ */
+async function runTool(tool, binary, args, env = {}, logger = log_1.silentLogger, inDir) {
     const work = await (0, promises_1.mkdtemp)((0, node_path_1.join)((0, node_os_1.tmpdir)(), `ship-image-${tool}-`));
     try {
         // `inDir` only for a tool given every file it reads by absolute path (config, ignore file, cache).
@@ -45958,7 +45954,7 @@ async function runTool(tool, binary, args, env = {}, logger = log_1.silentLogger
         logger.debug(`running ${binary} ${argv.join(' ')}`);
         let result;
         try {
-            result = await (0, exec_1.spawnRunner)({ command: binary, args: argv, cwd, env: (0, isolation_1.scannerEnv)(process.env, env), ...how });
+            result = await (0, exec_1.spawnRunner)({ command: binary, args: argv, cwd, env: (0, isolation_1.scannerEnv)(process.env, env) });
         }
         catch (err) {
             if (err instanceof exec_1.CommandError && err.code === 'ENOENT') {

@@ -215,7 +215,6 @@ exports.checkResult = checkResult;
 exports.runChecked = runChecked;
 exports.probeOutput = probeOutput;
 const node_child_process_1 = __nccwpck_require__(421);
-const node_os_1 = __nccwpck_require__(161);
 const log_1 = __nccwpck_require__(325);
 /** A spec for `command args` under `ctx` (its env unless `env` is given). */
 function toolSpec(command, args, ctx, env = ctx.env) {
@@ -297,14 +296,6 @@ const spawnRunner = (spec) => new Promise((resolve, reject) => {
     const group = child.pid;
     if (group !== undefined)
         runningGroups.add(group);
-    if (spec.niceness && group !== undefined) {
-        try {
-            (0, node_os_1.setPriority)(group, spec.niceness);
-        }
-        catch {
-            // A priority is a courtesy to the other processes; the child runs either way.
-        }
-    }
     const stdout = [];
     const stderr = [];
     const pending = { stdout: '', stderr: '' };
@@ -584,13 +575,6 @@ module.exports = require("node:child_process");
 /***/ ((module) => {
 
 module.exports = require("node:fs");
-
-/***/ }),
-
-/***/ 161:
-/***/ ((module) => {
-
-module.exports = require("node:os");
 
 /***/ }),
 
