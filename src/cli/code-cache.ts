@@ -79,7 +79,6 @@ export function loadWithCodeCache(file: string, cacheDir: string | undefined): C
   const script = new Script(Module.wrap(source), { filename: file, cachedData });
   const mod = new Module(file, module);
   mod.filename = file;
-  mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(file));
   const wrapper = script.runInThisContext() as (exports: unknown, require: NodeRequire, module: Module, filename: string, dirname: string) => void;
   wrapper.call(mod.exports, mod.exports, createRequire(file), mod, file, path.dirname(file));
   mod.loaded = true;
