@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { fallbackTag, sha256Digest } from './digest';
 import { OciLayoutStore } from './layout';
 import { EMPTY_JSON_DIGEST, OCI_EMPTY, OCI_INDEX, OCI_MANIFEST } from './media-types';
-import { attachReferrer, ensureReferrersListed, findReferrers, listReferrers, pushArtifact, removeReferrer } from './referrers';
+import { attachReferrer, ensureReferrersListed, findReferrers, listReferrers, pushArtifact, removeReferrer, updateListedTag } from './referrers';
 import { ConflictError, NotFoundError, type PutManifestOptions, type PutManifestResult, type RepositoryStore } from './store';
 import { isIndex, type Descriptor, type FetchedManifest, type ImageIndex, type ImageManifest, type Manifest } from './types';
 
@@ -134,6 +134,40 @@ test('writers of one process take turns on the tag, and those arriving meanwhile
   expect(new Set((await fallbackEntries(store)).map((d) => d.digest))).toEqual(new Set(attached.map((d) => d.digest)));
   // The first manifest PUT to finish takes the tag; the other eleven arrive while it holds it, and join one write.
   expect(store.tagWrites).toBeLessThanOrEqual(3);
+});
+
+test('changes waiting for one tag share a write, except one that adds what another removes: it takes its own turn', async () => {
+  // A listed tag in memory whose first read waits until released, so the changes below all arrive
+  // while the first one holds the tag.
+  let entries: Descriptor[] = [];
+  let writes = 0;
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let reads = 0;
+  const target = {
+    description: 'test tag (batching)',
+    async read() {
+      if (reads++ === 0) await held;
+      return { digest: `v${writes}`, entries: [...entries] };
+    },
+    async write(next: Descriptor[]) {
+      writes++;
+      entries = next;
+    },
+  };
+  const d = (n: number): Descriptor => ({ mediaType: OCI_MANIFEST, digest: sha256Digest(`entry ${n}`), size: n });
+  const opts = { settleMs: 0, maxAttempts: 3, baseDelayMs: 1 };
+  const first = updateListedTag(target, { add: d(0) }, opts);
+  const waiting = [
+    updateListedTag(target, { add: d(1) }, opts),
+    updateListedTag(target, { add: d(2) }, opts),
+    updateListedTag(target, { remove: d(0).digest }, opts),
+    updateListedTag(target, { add: d(0) }, opts), // adds what the waiting batch removes: its own turn, after it
+  ];
+  release();
+  await Promise.all([first, ...waiting]);
+  expect(entries.map((e) => e.digest).sort()).toEqual([d(0), d(1), d(2)].map((e) => e.digest).sort());
+  expect(writes).toBe(3); // the first change; d(1), d(2) and the removal together; the re-add
 });
 
 test('a removal and an attach with other retry settings beside an attach: each lands in its own or a shared write', async () => {
