@@ -118,7 +118,6 @@ function loadWithCodeCache(file, cacheDir) {
     const script = new node_vm_1.Script(node_module_1.default.wrap(source), { filename: file, cachedData });
     const mod = new node_module_1.default(file, module);
     mod.filename = file;
-    mod.paths = node_module_1.default._nodeModulePaths(path.dirname(file));
     const wrapper = script.runInThisContext();
     wrapper.call(mod.exports, mod.exports, (0, node_module_1.createRequire)(file), mod, file, path.dirname(file));
     mod.loaded = true;
