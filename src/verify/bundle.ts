@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { bundleFromJSON, type Bundle, type SerializedBundle } from '@sigstore/bundle';
-import { ByteStream, RFC3161Timestamp, type X509Certificate } from '@sigstore/core';
+import { RFC3161Timestamp, type X509Certificate } from '@sigstore/core';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toSignedEntity, toTrustMaterial, Verifier, type TrustMaterial, type VerifierOptions } from '@sigstore/verify';
 import { parseStatement, type JsonObject, type Statement } from '../attest/statement';
@@ -8,6 +8,7 @@ import { DeniedError, UserError } from '../core/errors';
 import { IN_TOTO_PAYLOAD_TYPE } from '../oci/media-types';
 import { certificateExtensions, type FulcioExtensionName } from '../sign/fulcio-extensions';
 import { keyId } from '../core/key-id';
+import './sigstore-core-tuning';
 
 /** Who must have signed: a keyless identity (issuer and/or SAN), or a public key. */
 export type BundlePolicy =
@@ -71,13 +72,6 @@ export function defaultThresholds(bundle: Bundle, root: TrustedRoot): VerifierOp
   return { ctlogThreshold: 1, tlogThreshold: root.tlogs.length > 0 && !tsaOnly ? 1 : 0, timestampThreshold: 1 };
 }
 
-// Building a certificate path, @sigstore/core re-encodes certificates to DER many times over, and
-// each encoding starts buffers of BLOCK_SIZE zeroed bytes for every ASN.1 node, most of them a few
-// bytes long: with the default 1 KiB that garbage was a fifth of a cold verify. Any size is correct
-// (a buffer grows by at least what is appended). The field is private to the library's types, so
-// this is checked: a release without it is left as it is.
-const tunable = ByteStream as unknown as { BLOCK_SIZE?: unknown };
-if (typeof tunable.BLOCK_SIZE === 'number') tunable.BLOCK_SIZE = 64;
 
 // The root's authorities as @sigstore/verify wants them, converted once per root object (keys and
 // certificates parsed), not once per bundle.
