@@ -252,17 +252,22 @@ export async function sbomThenScan(sbom: GenerateSbomOptions, scan: Omit<ScanSbo
   if (!caps.scanners || !sbom.outputPath) return sequential();
   // Its own cache dir: the SBOM pass then shares no lock (DB or layer cache) with the waiting scan.
   const sbomOpts: GenerateSbomOptions = { ...sbom, cacheDir: join(sbom.cacheDir, 'ship-image-sbom-pass') };
-  const lock = await holdExclusiveLock(join(scan.cacheDir, 'db', 'trivy.db'));
-  if (!lock) return sequential();
-
   const sbomPath = sbom.outputPath;
   const outputPath = scan.outputPath ?? `${sbomPath}.trivy.json`;
+  await writeFile(sbomPath, 'pending: ship-image writes the SBOM here\n');
+  // The SBOM pass is started first, before the lock is taken: it is the critical path, the scan
+  // only waits for it.
+  const making = generateSbom(sbomOpts);
+  making.catch(() => undefined); // awaited below
+  const lock = await holdExclusiveLock(join(scan.cacheDir, 'db', 'trivy.db'));
+  if (!lock) {
+    const made = await making;
+    return { sbom: made, scan: await scanSbom({ ...scan, binary, logger, sbomPath, outputPath }) };
+  }
+
   let made: SbomResult;
   let early: Promise<unknown>;
   try {
-    await writeFile(sbomPath, 'pending: ship-image writes the SBOM here\n');
-    // The SBOM pass is started first: it is the critical path, the scan only waits for it.
-    const making = generateSbom(sbomOpts);
     early = runTrivy(binary, scanArgs({ ...scan, sbomPath }, outputPath, caps), {}, logger);
     early.catch(() => undefined); // judged below
     made = await making;
