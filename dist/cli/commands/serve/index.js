@@ -12878,6 +12878,7 @@ const errors_1 = __nccwpck_require__(4296);
 const media_types_1 = __nccwpck_require__(9217);
 const fulcio_extensions_1 = __nccwpck_require__(1972);
 const key_id_1 = __nccwpck_require__(3276);
+__nccwpck_require__(3633);
 /** A bundle that does not verify, or verifies for someone other than the policy wants: exit 1. */
 class BundleVerificationError extends errors_1.DeniedError {
     constructor(message) {
@@ -12900,14 +12901,6 @@ function defaultThresholds(bundle, root) {
     const tsaOnly = tlogs === 0 && tsas > 0;
     return { ctlogThreshold: 1, tlogThreshold: root.tlogs.length > 0 && !tsaOnly ? 1 : 0, timestampThreshold: 1 };
 }
-// Building a certificate path, @sigstore/core re-encodes certificates to DER many times over, and
-// each encoding starts buffers of BLOCK_SIZE zeroed bytes for every ASN.1 node, most of them a few
-// bytes long: with the default 1 KiB that garbage was a fifth of a cold verify. Any size is correct
-// (a buffer grows by at least what is appended). The field is private to the library's types, so
-// this is checked: a release without it is left as it is.
-const tunable = core_1.ByteStream;
-if (typeof tunable.BLOCK_SIZE === 'number')
-    tunable.BLOCK_SIZE = 64;
 // The root's authorities as @sigstore/verify wants them, converted once per root object (keys and
 // certificates parsed), not once per bundle.
 const trustByRoot = new WeakMap();
@@ -13236,6 +13229,68 @@ function trustedRootForPolicy(policy, override) {
         case 'github':
             throw new errors_1.UserError(`${policy.source}: spec.sigstore is github, whose trusted root is not shipped; save it with 'gh attestation trusted-root > github-root.jsonl' and pass --trusted-root github-root.jsonl (or set sigstore: {trustedRoot: FILE})`);
     }
+}
+
+
+/***/ }),
+
+/***/ 3633:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+const core_1 = __nccwpck_require__(3917);
+// Building a certificate path, @sigstore/core re-encodes the same certificates to DER many times
+// over (every `equals` while sorting and deduplicating candidates, every signature check), which was
+// most of a cold verify. Both tunings below keep the library's results byte for byte; both reach
+// past its public types, so each is checked first: a release without the field or method is left
+// as it is.
+// Each encoding starts buffers of BLOCK_SIZE zeroed bytes for every ASN.1 node, most of them a few
+// bytes long: with the default 1 KiB that garbage was a fifth of a cold verify. Any size is correct
+// (a buffer grows by at least what is appended).
+const tunable = core_1.ByteStream;
+if (typeof tunable.BLOCK_SIZE === 'number')
+    tunable.BLOCK_SIZE = 64;
+function shapeOf(root) {
+    const nodes = [];
+    const counts = [];
+    const stack = [root];
+    while (stack.length > 0) {
+        const node = stack.pop();
+        nodes.push(node);
+        counts.push(node.subs.length);
+        for (let i = node.subs.length - 1; i >= 0; i--)
+            stack.push(node.subs[i]);
+    }
+    return { nodes, counts };
+}
+function sameShape(root, e) {
+    const stack = [root];
+    let i = 0;
+    while (stack.length > 0) {
+        const node = stack.pop();
+        if (e.nodes[i] !== node || e.counts[i] !== node.subs.length)
+            return false;
+        i++;
+        for (let k = node.subs.length - 1; k >= 0; k--)
+            stack.push(node.subs[k]);
+    }
+    return i === e.nodes.length;
+}
+const proto = core_1.ASN1Obj.prototype;
+if (typeof proto.toDER === 'function' && !proto.toDER.memoized) {
+    const encode = proto.toDER;
+    const encoded = new WeakMap();
+    const memoized = function toDER() {
+        const known = encoded.get(this);
+        if (known && sameShape(this, known))
+            return known.der;
+        const der = encode.call(this);
+        encoded.set(this, { der, ...shapeOf(this) });
+        return der;
+    };
+    proto.toDER = Object.assign(memoized, { memoized: true });
 }
 
 
